@@ -1,0 +1,114 @@
+"""Focus (KPI4xx): measuring everything means measuring nothing.
+
+Only active KPIs count (not drafts, not retired). Findings go to the first
+entity over the line in project order: files by path, then by line.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterator
+
+from kpilint.entities import GoalEntity, KpiEntity, Violation
+from kpilint.project import Project
+from kpilint.registry import rule
+
+SCOPE_KINDS = ("org", "team", "role", "campaign", "channel")
+
+
+def _limit(
+    scope: str, max: int | dict[str, int], per_kind: dict[str, int | None]
+) -> int:
+    kind = scope.split(":", 1)[0]
+    if per_kind.get(kind) is not None:
+        return per_kind[kind]  # type: ignore[return-value]
+    if isinstance(max, dict):
+        return max.get(kind, max.get("default", 5))
+    return max
+
+
+@rule("KPI401")
+def too_many_kpis(
+    project: Project,
+    *,
+    max: int | dict[str, int] = 5,
+    org: int | None = None,
+    team: int | None = None,
+    role: int | None = None,
+    campaign: int | None = None,
+    channel: int | None = None,
+) -> Iterator[Violation]:
+    per_kind = {"org": org, "team": team, "role": role, "campaign": campaign, "channel": channel}
+    by_scope: dict[str, list[KpiEntity]] = defaultdict(list)
+    for kpi in project.kpis:
+        if kpi.active:
+            by_scope[kpi.model.scope].append(kpi)
+    for scope, kpis in by_scope.items():
+        limit = _limit(scope, max, per_kind)
+        if len(kpis) > limit:
+            first_over = kpis[limit]
+            yield first_over.violation(
+                f"scope '{scope}' has {len(kpis)} active KPIs, more than {limit}; "
+                f"{first_over.label} is the first over the limit"
+            )
+
+
+@rule("KPI402")
+def multiple_company_goals(project: Project) -> Iterator[Violation]:
+    # Earlier goals' periods, merged into disjoint intervals: O(n log n), no pairs.
+    starts: list[int] = []
+    ends: list[int] = []
+    first: GoalEntity | None = None
+    for goal in project.goals:
+        if goal.model.level != "company":
+            continue
+        period = goal.model.period
+        lo = period.start.toordinal() if period and period.start else -(10**9)
+        hi = period.end.toordinal() if period and period.end else 10**9
+        lo, hi = min(lo, hi), max(lo, hi)
+        i = bisect.bisect_right(starts, hi)
+        if i and ends[i - 1] >= lo and first is not None:
+            yield goal.violation(
+                f"{goal.label} is a second company goal whose period overlaps "
+                f"'{first.id}'; pick one main goal for the year"
+            )
+        first = first or goal
+        j = bisect.bisect_left(ends, lo)
+        lo = min(lo, starts[j]) if j < len(starts) and starts[j] <= hi else lo
+        k = bisect.bisect_right(starts, hi)
+        hi = max(hi, ends[k - 1]) if k > j else hi
+        starts[j:k] = [lo]
+        ends[j:k] = [hi]
+
+
+@rule("KPI403")
+def goal_without_kpis(project: Project) -> Iterator[Violation]:
+    for goal in project.goals:
+        if goal.id is None:
+            continue
+        tracked = any(k.active for k in project.kpis_by_goal.get(goal.id, ()))
+        if not tracked and not project.child_goals.get(goal.id):
+            yield goal.violation(f"no active KPI tracks {goal.label}, and no goal names it as parent")
+
+
+@rule("KPI404")
+def orphan_metric(project: Project) -> Iterator[Violation]:
+    for metric in project.metrics:
+        if metric.id is None or not any(k.live for k in project.kpis_by_metric.get(metric.id, ())):
+            yield metric.violation(f"no live KPI tracks {metric.label}")
+
+
+@rule("KPI405")
+def duplicate_kpi(project: Project) -> Iterator[Violation]:
+    seen: dict[tuple[str, str], KpiEntity] = {}
+    for kpi in project.kpis:
+        if not kpi.active or not kpi.model.metric:
+            continue
+        key = (kpi.model.scope, kpi.model.metric)
+        first = seen.setdefault(key, kpi)
+        if first is not kpi:
+            yield kpi.violation(
+                f"{kpi.label} tracks metric '{kpi.model.metric}' in scope '{kpi.model.scope}', "
+                f"as {first.label} already does"
+            )

@@ -1,0 +1,90 @@
+"""Timeline (KPI3xx): deadlines that make sense, reviewed on a cadence.
+
+Every date is compared with ``ctx.today`` (``--today``, config ``today``, else
+the system date), so results are reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kpilint.context import Context
+from kpilint.edits import set_key
+from kpilint.entities import GoalEntity, KpiEntity, Violation
+from kpilint.registry import rule
+
+CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 31, "quarterly": 92, "annually": 366}
+
+
+@rule("KPI301")
+def invalid_timeline(entity: KpiEntity) -> Iterator[Violation]:
+    t = entity.model.timeline
+    if t is not None and t.start is not None and t.end is not None and t.start > t.end:
+        yield entity.violation(
+            f"{entity.label}: timeline starts {t.start} after it ends {t.end}", "timeline"
+        )
+
+
+@rule("KPI301")
+def invalid_goal_period(goal: GoalEntity) -> Iterator[Violation]:
+    p = goal.model.period
+    if p is not None and p.start is not None and p.end is not None and p.start > p.end:
+        yield goal.violation(f"{goal.label}: period starts {p.start} after it ends {p.end}", "period")
+
+
+@rule("KPI302")
+def expired_kpi(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
+    t = kpi.model.timeline
+    if t is not None and t.end is not None and t.end < ctx.today:
+        days = (ctx.today - t.end).days
+        yield kpi.violation(
+            f"{kpi.label} expired on {t.end} ({days} days ago) and is still {kpi.model.status}",
+            "timeline",
+            edits=set_key(kpi, "status", "retired"),
+        )
+
+
+@rule("KPI303")
+def review_overdue(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
+    t = kpi.model.timeline
+    if t is None or t.review is None or t.last_reviewed is None:
+        return
+    age = (ctx.today - t.last_reviewed).days
+    if age > CADENCE_DAYS[t.review]:
+        yield kpi.violation(
+            f"{kpi.label}: last reviewed {t.last_reviewed} ({age} days ago), "
+            f"more than one {t.review} cadence ({CADENCE_DAYS[t.review]} days)",
+            "timeline",
+        )
+
+
+@rule("KPI304")
+def review_cadence_too_long(kpi: KpiEntity) -> Iterator[Violation]:
+    t = kpi.model.timeline
+    if t is None or t.review is None or t.start is None or t.end is None or t.start > t.end:
+        return
+    span = (t.end - t.start).days
+    if CADENCE_DAYS[t.review] > span:
+        yield kpi.violation(
+            f"{kpi.label}: a {t.review} review ({CADENCE_DAYS[t.review]} days) is longer than "
+            f"the KPI's timeline ({span} days)",
+            "timeline",
+        )
+
+
+@rule("KPI305")
+def kpi_outlives_goal(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
+    t = kpi.model.timeline
+    if t is None or t.end is None:
+        return
+    end = t.end
+    late = [
+        g
+        for g in ctx.project.goals_of(kpi)
+        if g.model.period is not None and g.model.period.end is not None and end > g.model.period.end
+    ]
+    if late:
+        goals = ", ".join(f"'{g.id}' ({g.model.period.end})" for g in late if g.model.period)
+        yield kpi.violation(
+            f"{kpi.label}: deadline {end} is after the end of goal {goals}", "timeline"
+        )

@@ -1,0 +1,226 @@
+"""The command line: parse options, call the engine, pick a reporter, exit 0/1/2.
+
+Thin on purpose: everything it does is also available from ``kpilint.lint``.
+Misuse is exit 2 with a one-line message that says what to do, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from kpilint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+CHECK_FORMATS = ("text", "json")
+
+
+class _Group(click.Group):
+    """Misuse prints one line (and where to get help) and exits 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "kpilint"
+            _die(f"{exc.format_message()} (see '{where} --help')")
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
+        except click.ClickException as exc:
+            _die(exc.format_message())
+
+
+def _die(message: str) -> NoReturn:
+    click.echo(f"kpilint: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--select KPI1,KPI2 --select KPI6`` -> ("KPI1", "KPI2", "KPI6")."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO date like 2027-06-01") from None
+
+
+def _use_color(stream: Any) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="kpilint")
+def cli() -> None:
+    """kpilint: lint KPI definitions kept as code."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CHECK_FORMATS),
+    default=None,
+    help="Report format (default: text).",
+)
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to F.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default=None,
+    help="Lowest severity that makes the exit code 1 (default: error).",
+)
+@click.option("--select", multiple=True, help="Rule codes, names or prefixes to run (replaces).")
+@click.option("--ignore", multiple=True, help="Rule codes, names or prefixes to skip.")
+@click.option("--extend-select", multiple=True, help="Rules to run in addition.")
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file."
+)
+@click.option("--today", callback=_parse_today, help="The date the date rules use (YYYY-MM-DD).")
+def check(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    output_file: str | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    config_file: str | None,
+    today: date | None,
+) -> None:
+    """Lint KPI files (default: the current folder)."""
+    from kpilint.config import Config, ConfigError
+    from kpilint.engine import UsageError, lint
+    from kpilint.reporters import RenderOptions, get
+
+    config = None
+    try:
+        if config_file is not None:
+            if not Path(config_file).is_file():
+                _die(f"config file '{config_file}' does not exist")
+            config = Config.from_file(Path(config_file))
+        overrides = {
+            "select": _split(select) or None,
+            "ignore": _split(ignore),
+            "extend_select": _split(extend_select),
+            "fail_on": fail_on,
+        }
+        report = lint(paths or (".",), config, today=today, overrides=overrides)
+    except (ConfigError, UsageError) as exc:
+        _die(str(exc))
+    out = click.get_text_stream("stdout")
+    color = output_file is None and _use_color(out)
+    text = get(fmt or "text")(report, RenderOptions(color=color))
+    if output_file:
+        _write(Path(output_file), text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _die(f"cannot write '{path}': {exc.strerror}")
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules_cmd(fmt: str) -> None:
+    """List every rule: code, name, severity, summary."""
+    from kpilint.registry import registry
+
+    rules = registry()
+    if fmt == "json":
+        import json
+
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.meta.severity,
+                "family": r.meta.family,
+                "summary": r.meta.summary,
+                "fix": r.meta.applicability,
+                "implemented": r.implemented,
+            }
+            for r in rules.values()
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(r.name) for r in rules.values())
+    family = None
+    for r in rules.values():
+        if r.meta.family != family:
+            click.echo(("\n" if family else "") + r.meta.family_title)
+            family = r.meta.family
+        note = "" if r.implemented else "  (not yet implemented)"
+        click.echo(f"  {r.code}  {r.name:<{width}}  {r.meta.severity:<7}  {r.meta.summary}{note}")
+    pending = [r.code for r in rules.values() if not r.implemented]
+    if pending:
+        click.echo(f"\n{len(pending)} rules are not yet implemented: {', '.join(pending)}.")
+
+
+@cli.command("rule")
+@click.argument("code_or_name")
+def rule_cmd(code_or_name: str) -> None:
+    """Explain one rule: what it checks, why, an example, the fix."""
+    from kpilint.registry import by_name_or_code, registry
+
+    found = by_name_or_code(code_or_name)
+    if found is None:
+        import difflib
+
+        keys = [*registry(), *(r.name for r in registry().values())]
+        close = difflib.get_close_matches(code_or_name, keys, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else "; `kpilint rules` lists them"
+        _die(f"no rule '{code_or_name}'{hint}")
+    m = found.meta
+    sections = [
+        f"{m.code} {m.name} ({m.severity}){'' if found.implemented else ' - not yet implemented'}",
+        m.summary,
+        f"## What it does\n{m.what}",
+        f"## Why is this bad?\n{m.why}",
+        f"## Example\n{_indent(m.example)}",
+        f"## Use instead\n{_indent(m.passing)}",
+        f"## Fix\n{m.fix} (automatic fix: {m.applicability})",
+    ]
+    if m.options_doc:
+        sections.append(f"## Options\n{m.options_doc}")
+    click.echo("\n\n".join(sections))
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of a KPI file."""
+    import json
+
+    from kpilint.model import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
+def main() -> None:
+    cli(prog_name="kpilint")

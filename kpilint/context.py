@@ -1,0 +1,14 @@
+"""What a check may know besides its subject: the project and the date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kpilint.project import Project
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    project: Project
+    today: date

@@ -1,0 +1,254 @@
+"""The engine: load the project, run the enabled rules, stamp, filter, report.
+
+``lint(paths, config)`` is the library entry point. It never prints and never
+exits; misuse raises ``UsageError`` (the CLI turns it into exit 2).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kpilint.config import Config, ConfigError, Resolved
+from kpilint.context import Context
+from kpilint.entities import Entity, GoalEntity, IncentiveEntity, KpiEntity, MetricEntity, Violation
+from kpilint.findings import EntityRef, Finding, Fix, Report, Summary, assign_fingerprints
+from kpilint.loader import SourceFile, read_file
+from kpilint.project import Project, discover, find_root, is_kpi_name
+from kpilint.registry import Check, Rule, registry
+from kpilint.suppressions import Unused, apply
+from kpilint.validate import entities_of
+
+
+class UsageError(Exception):
+    """kpilint was called wrongly (a missing path, a bad option): exit 2."""
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A project loaded for linting, and which of its files the user named."""
+
+    project: Project
+    config: Config
+    reported: set[Path]  # files whose findings are reported
+
+
+def lint(
+    paths: Sequence[str | os.PathLike[str]] = (".",),
+    config: Config | None = None,
+    *,
+    today: date | None = None,
+    cwd: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Report:
+    """Lint ``paths``; each path's project is loaded whole, findings are for ``paths`` only.
+
+    ``config`` replaces the discovered project config; ``overrides`` are applied
+    over whichever config is used (the command line's options).
+    """
+    cwd = (cwd or Path.cwd()).resolve()
+    report = Report()
+    findings: list[Finding] = []
+    for root, config_file, named in _group_by_project(paths, cwd):
+        project_config = config or (Config.from_file(config_file) if config_file else Config())
+        if overrides:
+            project_config = project_config.with_overrides(**overrides)
+        loaded = load_project(root, named, project_config, cwd)
+        day = today or project_config.today or date.today()
+        report.today = day
+        report.fail_on = project_config.fail_on
+        findings.extend(run_rules(loaded, day))
+        _count(report.summary, loaded)
+    findings.sort(key=lambda f: f.sort_key)
+    report.findings = assign_fingerprints(findings)
+    for f in report.findings:
+        setattr(report.summary, f.severity, getattr(report.summary, f.severity) + 1)
+    return report
+
+
+def _group_by_project(
+    paths: Sequence[str | os.PathLike[str]], cwd: Path
+) -> list[tuple[Path, Path | None, list[Path]]]:
+    groups: dict[Path, tuple[Path | None, list[Path]]] = {}
+    for raw in paths or (".",):
+        path = (cwd / Path(raw)).absolute()
+        if not path.exists():
+            raise UsageError(f"path '{raw}' does not exist; name a KPI file or a folder")
+        root, config_file = find_root(path)
+        groups.setdefault(root, (config_file, []))[1].append(Path(os.path.normpath(path)))
+    return [(root, cfg, named) for root, (cfg, named) in groups.items()]
+
+
+def load_project(root: Path, named: list[Path], config: Config, cwd: Path) -> Loaded:
+    """Every KPI file of the project, plus named files whatever their name."""
+    include, exclude = tuple(config.include), tuple(config.exclude)
+    paths = {p.resolve(): p for p in discover(root, root, include, exclude)}
+    reported: set[Path] = set()
+    named_dirs = []
+    for path in named:
+        if path.is_dir():
+            named_dirs.append(path.resolve())
+        else:
+            paths.setdefault(path.resolve(), path)
+            reported.add(path.resolve())
+    for real in paths:
+        if any(d == real or d in real.parents for d in named_dirs):
+            reported.add(real)
+    files = []
+    with _paused_gc():
+        for real in sorted(paths, key=lambda p: _rel(p, root)):
+            files.append(read_file(paths[real], _display(paths[real], cwd), config.max_file_size))
+        entities = [e for sf in files for e in entities_of(sf)]
+    project = Project(root, files, entities)
+    return Loaded(project, config, reported)
+
+
+def run_rules(loaded: Loaded, today: date) -> list[Finding]:
+    """Run every enabled check, then apply scope, suppressions and KPI010."""
+    resolved = loaded.config.resolve()
+    rules = registry()
+    project = loaded.project
+    ctx = Context(project, today)
+    reported = {sf.display: sf for sf in project.files if sf.path.resolve() in loaded.reported}
+    subjects: dict[type, list[Any]] = {
+        KpiEntity: [k for k in project.kpis if k.live],
+        GoalEntity: project.goals,
+        MetricEntity: project.metrics,
+        IncentiveEntity: project.incentives,
+        SourceFile: list(reported.values()),
+        Project: [project],
+    }
+    found: list[Finding] = []
+    for code in resolved.severities:
+        rule = rules[code]
+        for check in rule.checks:
+            for subject in subjects.get(check.scope, ()):
+                found.extend(_run(rule, check, subject, ctx, resolved))
+    found = [f for f in found if f.path in reported]
+    found = _per_file_ignored(found, reported, resolved, project.root)
+    names = {code: rule.name for code, rule in rules.items()}
+    kept, unused = apply(found, reported, resolved.severities, names)
+    for code in resolved.severities:
+        rule = rules[code]
+        for check in rule.checks:
+            if check.scope is Unused:
+                for item in unused:
+                    kept.extend(_run(rule, check, item, ctx, resolved))
+    return kept
+
+
+def _run(
+    rule: Rule, check: Check, subject: Any, ctx: Context, resolved: Resolved
+) -> Iterator[Finding]:
+    options = resolved.options.get(rule.code, {})
+    kwargs = {name: options[name] for name in check.options if name in options}
+    if check.wants_ctx:
+        kwargs["ctx"] = ctx
+    severity = resolved.severities[rule.code]
+    try:
+        violations = list(check.func(subject, **kwargs))
+    except Exception as exc:  # one broken rule must not take the run down
+        yield _internal_error(rule, subject, exc)
+        return
+    for v in violations:
+        yield _finding(rule, severity, v)
+
+
+def _finding(rule: Rule, severity: str, v: Violation) -> Finding:
+    applicability = rule.meta.applicability if v.edits else "none"
+    return Finding(
+        code=rule.code,
+        name=rule.name,
+        severity=severity,  # type: ignore[arg-type]
+        path=v.file.display,
+        line=v.pos.line,
+        column=v.pos.column,
+        entity=v.entity,
+        message=v.message,
+        fix=Fix(v.fix or rule.meta.fix, applicability, v.edits),  # type: ignore[arg-type]
+        key=v.key,
+    )
+
+
+def _internal_error(rule: Rule, subject: Any, exc: Exception) -> Finding:
+    entity = subject if isinstance(subject, Entity) else None
+    file = entity.file if entity else subject if isinstance(subject, SourceFile) else None
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    what = entity.label if entity else (file.display if file else "the project")
+    return Finding(
+        code="KPI000",
+        name="internal-error",
+        severity="error",
+        path=file.display if file else "",
+        line=entity.pos.line if entity else 1,
+        column=entity.pos.column if entity else 1,
+        entity=EntityRef(entity.kind, entity.id) if entity else None,
+        message=(
+            f"internal error: rule {rule.code} ({rule.name}) failed on {what}: "
+            f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
+        ),
+        fix=Fix("This is a bug in kpilint; please report it with this message"),
+    )
+
+
+def _per_file_ignored(
+    found: list[Finding], files: dict[str, SourceFile], resolved: Resolved, root: Path
+) -> list[Finding]:
+    if not resolved.per_file_ignores:
+        return found
+    import fnmatch
+
+    def ignored(f: Finding) -> bool:
+        rel = _rel(files[f.path].path.resolve(), root)
+        return any(
+            f.code in codes and (fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(f.path, pattern))
+            for pattern, codes in resolved.per_file_ignores
+        )
+
+    return [f for f in found if not ignored(f)]
+
+
+def _count(summary: Summary, loaded: Loaded) -> None:
+    for sf in loaded.project.files:
+        if sf.path.resolve() in loaded.reported:
+            summary.files += 1
+    for entity in loaded.project.all_entities():
+        if entity.file.path.resolve() in loaded.reported:
+            field = entity.kind + "s"
+            setattr(summary, field, getattr(summary, field) + 1)
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return Path(os.path.relpath(path.absolute(), cwd)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.absolute().as_posix()
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Building many small objects triggers GC passes that grow with the heap."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+__all__ = ["ConfigError", "Context", "UsageError", "is_kpi_name", "lint"]

@@ -1,0 +1,123 @@
+"""The one finding type everything downstream reads, and the report around it.
+
+Reporters, suppressions, known findings and ``diff`` only ever see these types,
+never rules or YAML nodes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+Applicability = Literal["safe", "unsafe", "none"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pos:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    column: int
+
+
+FILE_START = Pos(1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    kind: str
+    id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``[start, end)`` (character offsets in the decoded text) with ``content``."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    description: str
+    applicability: Applicability = "none"
+    edits: tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    path: str  # as given to the reporter: relative to the working directory, "/" separators
+    line: int
+    column: int
+    entity: EntityRef | None
+    message: str
+    fix: Fix
+    key: str | None = None  # logical location inside the entity ("target", "timeline.end")
+    end_line: int | None = None
+    end_column: int | None = None
+    fingerprint: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+def fingerprint_base(code: str, path: str, entity: EntityRef | None, key: str | None) -> str:
+    """Identity of a finding that survives edits elsewhere in the file: no line numbers."""
+    parts = [code, path, entity.kind if entity else "", (entity.id or "") if entity else "", key or ""]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def assign_fingerprints(findings: list[Finding]) -> list[Finding]:
+    """Stamp stable, unique fingerprints; repeats of one identity get a counter salt."""
+    from dataclasses import replace
+
+    seen: dict[str, int] = {}
+    out = []
+    for f in findings:
+        base = fingerprint_base(f.code, f.path, f.entity, f.key)
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        fp = base if n == 0 else hashlib.sha256(f"{base}:{n}".encode()).hexdigest()[:16]
+        out.append(replace(f, fingerprint=fp))
+    return out
+
+
+@dataclass(slots=True)
+class Summary:
+    files: int = 0
+    goals: int = 0
+    metrics: int = 0
+    kpis: int = 0
+    incentives: int = 0
+    error: int = 0
+    warning: int = 0
+    info: int = 0
+
+
+@dataclass(slots=True)
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+    today: date | None = None
+    fail_on: str = "error"
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def fails(self, fail_on: str | None = None) -> bool:
+        """True when a finding is at or above ``fail_on`` (``never`` never fails)."""
+        fail_on = fail_on or self.fail_on
+        if fail_on == "never":
+            return False
+        floor = SEVERITY_RANK[fail_on]
+        return any(SEVERITY_RANK[f.severity] >= floor for f in self.findings)

@@ -1,0 +1,373 @@
+"""Read one KPI file into plain data plus the positions of every key and value.
+
+The YAML is composed to nodes (for line and column), converted once into plain
+Python values and a compact position index, and the nodes are dropped: keeping
+node trees is what makes YAML tools slow and memory-hungry. Parsing is safe by
+construction: only core-schema tags are converted, anything else is KPI001.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from kpilint.findings import FILE_START, Edit, Pos
+
+try:  # the libyaml C parser is 5-10x faster; fall back to pure Python when absent
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 200
+
+Path_ = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
+_MERGE = _TAG + "merge"
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_constructor = SafeConstructor()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a node sits: 1-based line/column of its start, and character offsets."""
+
+    line: int
+    column: int
+    start: int
+    end: int
+
+    @property
+    def pos(self) -> Pos:
+        return Pos(self.line, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A finding the loader or model discovered, surfaced later by its rule."""
+
+    code: str
+    pos: Pos
+    message: str
+    fix: str | None = None
+    path: Path_ = ()  # logical path of the offending key or value
+    edits: tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A ``# kpilint: ignore[...]`` (or ``ignore-file[...]``) comment."""
+
+    pos: Pos
+    start: int  # character offsets of the comment, for the removal fix
+    end: int
+    selectors: tuple[str, ...]
+    reason: str
+    whole_file: bool
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """One KPI file after loading: data, positions, comments, and load problems."""
+
+    path: Path
+    display: str
+    text: str = ""
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    keys: dict[Path_, Span] = field(default_factory=dict)
+    values: dict[Path_, Span] = field(default_factory=dict)
+    suppressions: list[Suppression] = field(default_factory=list)
+    newline: str = "\n"
+
+    @property
+    def ok(self) -> bool:
+        """Parsed to a mapping: entities can be read from it."""
+        return isinstance(self.data, dict)
+
+
+class _TooBig(Exception):
+    """The document expands beyond its budget (an alias bomb) or nests too deep."""
+
+
+def read_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
+    """Read and parse ``path``; never raises for bad content, only records KPI001."""
+    sf = SourceFile(path=path, display=display)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            sf.problems.append(
+                Problem(
+                    "KPI001",
+                    FILE_START,
+                    f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; not parsed",
+                    "Split the file, or raise `max-file-size` in the config",
+                )
+            )
+            return sf
+        raw = path.read_bytes()
+    except OSError as exc:
+        sf.problems.append(Problem("KPI001", FILE_START, f"cannot read file: {exc.strerror}"))
+        return sf
+    parse_bytes(sf, raw)
+    return sf
+
+
+def parse_bytes(sf: SourceFile, raw: bytes) -> None:
+    if b"\x00" in raw:
+        sf.problems.append(
+            Problem("KPI001", FILE_START, "binary file (it contains NUL bytes), not YAML")
+        )
+        return
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        sf.problems.append(
+            Problem(
+                "KPI001",
+                Pos(line, col),
+                f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                "Save the file as UTF-8",
+            )
+        )
+        return
+    parse_text(sf, text)
+
+
+def parse_text(sf: SourceFile, text: str) -> None:
+    sf.text = text
+    if "\r\n" in text:
+        sf.newline = "\r\n"
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = Pos(mark.line + 1, mark.column + 1) if mark is not None else FILE_START
+        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        sf.problems.append(Problem("KPI001", pos, f"invalid YAML: {problem}"))
+        return
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
+        pos = FILE_START
+        offset = getattr(exc, "position", None)
+        if isinstance(offset, int):
+            pos = _pos_of_offset(text, offset)
+        sf.problems.append(Problem("KPI001", pos, f"invalid YAML: {_one_line(exc)}"))
+        return
+    except RecursionError:
+        sf.problems.append(Problem("KPI001", FILE_START, "the YAML nests too deeply to read"))
+        return
+    finally:
+        loader.dispose()
+    _find_suppressions(sf, node)
+    if node is None:  # empty document or comments only
+        sf.data = {}
+        return
+    converter = _Converter(sf, budget=len(text) + 1000)
+    try:
+        data = converter.convert(node, (), 0)
+    except _TooBig as exc:
+        sf.problems.append(Problem("KPI001", Pos(node.start_mark.line + 1, 1), str(exc)))
+        return
+    except RecursionError:
+        sf.problems.append(Problem("KPI001", FILE_START, "the YAML nests too deeply to read"))
+        return
+    if converter.failed:
+        return
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        sf.problems.append(
+            Problem(
+                "KPI001",
+                _span(node).pos,
+                f"the top level is {kind}, not a mapping of goals, metrics, kpis and incentives",
+                "Put entities under top-level `goals:`, `metrics:`, `kpis:` or `incentives:`",
+            )
+        )
+        return
+    sf.data = data
+
+
+class _Converter:
+    """Nodes to plain values, recording spans; merge keys resolved, aliases budgeted."""
+
+    def __init__(self, sf: SourceFile, budget: int) -> None:
+        self.sf = sf
+        self.budget = budget
+        self.failed = False
+
+    def convert(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooBig("the document expands far beyond its size (an alias bomb?); not read")
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"the YAML nests more than {MAX_DEPTH} levels deep; not read")
+        self.sf.values[path] = _span(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                return self._bad_tag(node)
+            return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> Any:
+        if node.tag != _MAP:
+            return self._bad_tag(node)
+        out: dict[str, Any] = {}
+        pairs = node.value
+        if any(k.tag == _MERGE for k, _ in pairs):
+            # Merged mappings first, at this same logical path, so explicit keys win.
+            for key_node, value_node in pairs:
+                if key_node.tag == _MERGE:
+                    out.update(self._merged(value_node, path, depth))
+            self.sf.values[path] = _span(node)
+            pairs = [(k, v) for k, v in pairs if k.tag != _MERGE]
+        explicit: set[str] = set()
+        for key_node, value_node in pairs:
+            key = self._key(key_node)
+            key_path = (*path, key)
+            if key in explicit:
+                self.sf.problems.append(
+                    Problem(
+                        "KPI004",
+                        _span(key_node).pos,
+                        f"key '{key}' appears twice in one mapping; YAML keeps only the last",
+                        f"Remove or rename one of the '{key}' keys",
+                        key_path,
+                    )
+                )
+            explicit.add(key)
+            self.sf.keys[key_path] = _span(key_node)
+            out[key] = self.convert(value_node, key_path, depth + 1)
+        return out
+
+    def _merged(self, node: yaml.Node, path: Path_, depth: int) -> dict[str, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[str, Any] = {}
+        for source in reversed(sources):  # earlier sources win, as YAML says
+            value = self.convert(source, path, depth + 1)
+            if not isinstance(value, dict):
+                self.sf.problems.append(
+                    Problem("KPI001", _span(source).pos, "a merge key (<<) must name a mapping")
+                )
+                self.failed = True
+                continue
+            merged.update(value)
+        return merged
+
+    def _key(self, node: yaml.Node) -> str:
+        if isinstance(node, yaml.ScalarNode):
+            return str(node.value)
+        self.sf.problems.append(
+            Problem(
+                "KPI002",
+                _span(node).pos,
+                "a mapping key must be a plain string, not a list or mapping",
+                "Use a string key",
+            )
+        )
+        return f"<{'list' if isinstance(node, yaml.SequenceNode) else 'mapping'} key>"
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        if tag == _STR or tag == "!":
+            return node.value
+        if tag not in _SCALAR_TAGS:
+            return self._bad_tag(node)
+        try:
+            return _constructor.yaml_constructors[tag](_constructor, node)
+        except (ConstructorError, ValueError, OverflowError):
+            return node.value  # e.g. an impossible date: keep the text, the model reports it
+
+    def _bad_tag(self, node: yaml.Node) -> None:
+        self.sf.problems.append(
+            Problem(
+                "KPI001",
+                _span(node).pos,
+                f"tag '{_short_tag(node.tag)}' is outside YAML's core schema and is not allowed",
+                "Remove the tag; KPI files hold only strings, numbers, dates, lists and mappings",
+            )
+        )
+        self.failed = True
+        return None
+
+
+_SUPPRESSION = re.compile(
+    r"#\s*kpilint:\s*(?P<kind>ignore-file|ignore)\[(?P<sel>[^\]\n]*)\](?P<reason>[^\n]*)"
+)
+
+
+def _find_suppressions(sf: SourceFile, root: yaml.Node | None) -> None:
+    text = sf.text
+    if "kpilint:" not in text:
+        return
+    shielded = _quoted_spans(root) if root is not None else []
+    for match in _SUPPRESSION.finditer(text):
+        start = match.start()
+        if start > 0 and text[start - 1] not in " \t\n\r":
+            continue  # YAML needs white space before a comment's '#'
+        if any(a <= start < b for a, b in shielded):
+            continue  # inside a quoted or block string, not a comment
+        selectors = tuple(s.strip() for s in match["sel"].split(",") if s.strip())
+        reason = match["reason"].strip().lstrip(":-—").strip()
+        end = match.end()
+        sf.suppressions.append(
+            Suppression(
+                _pos_of_offset(text, start),
+                start,
+                end,
+                selectors,
+                reason,
+                match["kind"] == "ignore-file",
+            )
+        )
+
+
+def _quoted_spans(root: yaml.Node) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.style:
+                spans.append((node.start_mark.index, node.end_mark.index))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.append(k)
+                stack.append(v)
+    return spans
+
+
+def _span(node: yaml.Node) -> Span:
+    m = node.start_mark
+    return Span(m.line + 1, m.column + 1, m.index, node.end_mark.index)
+
+
+def _pos_of_offset(text: str, offset: int) -> Pos:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Pos(text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())

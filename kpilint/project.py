@@ -1,0 +1,208 @@
+"""A project: every KPI file under one root, in project order, with its id index.
+
+Project order (RULES.md) is files sorted by path, then entities by line; the
+focus rules report "the first over the limit" and "the second" in that order.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from kpilint.entities import Entity, GoalEntity, IncentiveEntity, KpiEntity, MetricEntity
+from kpilint.loader import SourceFile
+
+KPI_GLOBS = ("*.kpi.yaml", "*.kpi.yml")
+CONFIG_FILES = ("kpilint.toml", ".kpilint.toml")
+_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+
+
+class Project:
+    """Entities of all files, and the lookups the rules need, built once."""
+
+    def __init__(self, root: Path, files: list[SourceFile], entities: Iterable[Entity[Any]]):
+        self.root = root
+        self.files = files
+        self.goals: list[GoalEntity] = []
+        self.metrics: list[MetricEntity] = []
+        self.kpis: list[KpiEntity] = []
+        self.incentives: list[IncentiveEntity] = []
+        buckets: dict[str, list[Any]] = {
+            "goal": self.goals,
+            "metric": self.metrics,
+            "kpi": self.kpis,
+            "incentive": self.incentives,
+        }
+        for order, entity in enumerate(entities):
+            entity.order = order
+            buckets[entity.kind].append(entity)
+        self._goal_ids = _index(self.goals)
+        self._metric_ids = _index(self.metrics)
+        self._kpi_ids = _index(self.kpis)
+        self._incentive_ids = _index(self.incentives)
+
+    def all_entities(self) -> Iterator[Entity[Any]]:
+        yield from self.goals
+        yield from self.metrics
+        yield from self.kpis
+        yield from self.incentives
+
+    def goal(self, ident: str) -> GoalEntity | None:
+        found = self._goal_ids.get(ident)
+        return found[0] if found else None
+
+    def metric(self, ident: str) -> MetricEntity | None:
+        found = self._metric_ids.get(ident)
+        return found[0] if found else None
+
+    def kpi(self, ident: str) -> KpiEntity | None:
+        found = self._kpi_ids.get(ident)
+        return found[0] if found else None
+
+    def ids(self, kind: str) -> dict[str, list[Any]]:
+        return {
+            "goal": self._goal_ids,
+            "metric": self._metric_ids,
+            "kpi": self._kpi_ids,
+            "incentive": self._incentive_ids,
+        }[kind]
+
+    @cached_property
+    def kpis_by_metric(self) -> dict[str, list[KpiEntity]]:
+        out: dict[str, list[KpiEntity]] = defaultdict(list)
+        for kpi in self.kpis:
+            if kpi.model.metric:
+                out[kpi.model.metric].append(kpi)
+        return out
+
+    @cached_property
+    def kpis_by_goal(self) -> dict[str, list[KpiEntity]]:
+        out: dict[str, list[KpiEntity]] = defaultdict(list)
+        for kpi in self.kpis:
+            for ident in dict.fromkeys(kpi.model.goal or ()):
+                out[ident].append(kpi)
+        return out
+
+    @cached_property
+    def child_goals(self) -> dict[str, list[GoalEntity]]:
+        out: dict[str, list[GoalEntity]] = defaultdict(list)
+        for goal in self.goals:
+            if goal.model.parent:
+                out[goal.model.parent].append(goal)
+        return out
+
+    def goals_of(self, kpi: KpiEntity) -> list[GoalEntity]:
+        return [g for ident in kpi.model.goal or () if (g := self.goal(ident)) is not None]
+
+    def metric_of(self, kpi: KpiEntity) -> MetricEntity | None:
+        return self.metric(kpi.model.metric) if kpi.model.metric else None
+
+
+def _index(entities: list[Any]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = defaultdict(list)
+    for entity in entities:
+        if entity.id is not None:
+            out[entity.id].append(entity)
+    return dict(out)
+
+
+def find_root(start: Path) -> tuple[Path, Path | None]:
+    """The project root for ``start`` and its config file, as FORMAT.md defines them."""
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            config = candidate / name
+            if config.is_file():
+                return candidate, config
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_kpilint_table(pyproject):
+            return candidate, pyproject
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate, None
+    return folder, None
+
+
+def _has_kpilint_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    if "tool.kpilint" not in text:  # cheap pre-check before parsing TOML
+        return False
+    from kpilint.config import read_toml
+
+    try:
+        data = read_toml(pyproject)
+    except ValueError:
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and isinstance(tool.get("kpilint"), dict)
+
+
+def is_kpi_name(name: str, globs: Iterable[str] = KPI_GLOBS) -> bool:
+    return any(fnmatch.fnmatch(name, g) for g in globs)
+
+
+def discover(
+    folder: Path,
+    root: Path,
+    include: tuple[str, ...] = KPI_GLOBS,
+    exclude: tuple[str, ...] = (),
+) -> list[Path]:
+    """KPI files below ``folder``; symlink loops and odd entries never crash the walk."""
+    found: list[Path] = []
+    seen_dirs: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=None):
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            dirnames[:] = []
+            continue
+        ident = (st.st_dev, st.st_ino)
+        if ident in seen_dirs:  # a symlink loop, or the same folder twice
+            dirnames[:] = []
+            continue
+        seen_dirs.add(ident)
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in _SKIP_DIRS and not _excluded(Path(dirpath, d), root, exclude)
+        )
+        for name in filenames:
+            path = Path(dirpath, name)
+            if not is_kpi_name(name, include) and not _matches(path, root, include):
+                continue
+            if _excluded(path, root, exclude) or not path.is_file():
+                continue  # a folder named like a KPI file is not a file
+            found.append(path)
+    return sorted(found)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _matches(path: Path, root: Path, globs: tuple[str, ...]) -> bool:
+    rel = _rel(path, root)
+    return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in globs)
+
+
+def _excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:
+    if not exclude:
+        return False
+    rel = _rel(path, root)
+    for pattern in exclude:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(path.name, pattern):
+            return True
+        if fnmatch.fnmatch(rel, pattern + "/*"):
+            return True
+    return False

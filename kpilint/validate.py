@@ -1,0 +1,314 @@
+"""Validate a loaded file against the model: KPI002/KPI003 at exact positions.
+
+Each entity is validated on its own, so one bad entity never hides another.
+Offending values are pruned and the entity validated again, so rules still see
+everything that is right about it; the raw mapping keeps the invalid value, so
+"has no X" rules know the key was present.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kpilint.entities import ENTITY_CLASSES, Entity
+from kpilint.findings import Edit, Pos
+from kpilint.loader import Path_, Problem, SourceFile
+from kpilint.model import SECTIONS, TOP_LEVEL_KEYS, TargetSpec, Timeline, _Model
+
+_UNION_TAGS = {"mapping", "text"}
+_PLACEHOLDERS: dict[str, Any] = {"id": "missing-id", "name": "missing name", "kpis": []}
+_NESTED_MODELS: dict[str, type[BaseModel]] = {"target": TargetSpec, "timeline": Timeline}
+
+
+def entities_of(sf: SourceFile) -> list[Entity[Any]]:
+    """Validate ``sf`` and return its entities; problems are appended to the file."""
+    data = sf.data
+    if not isinstance(data, dict):
+        return []
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            sf.problems.append(_unknown_key(sf, (key,), TOP_LEVEL_KEYS, "top-level"))
+    if "version" in data and (data["version"] != 1 or isinstance(data["version"], bool)):
+        sf.problems.append(
+            _problem(sf, ("version",), f"version is {data['version']!r}; only 1 is supported")
+        )
+    out: list[Entity[Any]] = []
+    for section, model in SECTIONS.items():
+        items = data.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            sf.problems.append(
+                _problem(sf, (section,), f"'{section}' must be a list of mappings")
+            )
+            continue
+        cls = ENTITY_CLASSES[section]
+        for index, raw in enumerate(items):
+            path: Path_ = (section, index)
+            if not isinstance(raw, dict):
+                sf.problems.append(
+                    _problem(sf, path, f"each entry of '{section}' must be a mapping", value=True)
+                )
+                continue
+            out.append(cls(sf, path, raw, _validated(sf, path, raw, model)))
+    return out
+
+
+def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[_Model]) -> Any:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    prune: list[Path_] = []
+    fill: dict[str, Any] = {}
+    for error in errors:
+        loc = _clean_loc(error["loc"])
+        if error["type"] == "extra_forbidden":
+            known = _known_keys(model, loc)
+            sf.problems.append(_unknown_key(sf, (*path, *loc), known, _kind_of(path), raw))
+            prune.append(loc)
+        elif error["type"] == "missing":
+            sf.problems.append(_missing(sf, path, loc, raw))
+            if len(loc) == 1:
+                fill[str(loc[0])] = _PLACEHOLDERS.get(str(loc[0]))
+            else:
+                prune.append(loc[:-1])
+        else:
+            sf.problems.append(_invalid(sf, path, loc, error, raw))
+            prune.append(loc)
+    cleaned = _pruned(raw, prune)
+    cleaned.update(fill)
+    for _ in range(5):  # pruning may expose nothing new; bounded all the same
+        try:
+            result = model.model_validate(cleaned)
+            break
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                top = str(error["loc"][0])
+                if top in _PLACEHOLDERS:
+                    cleaned[top] = _PLACEHOLDERS[top]
+                else:
+                    cleaned.pop(top, None)
+    else:  # pragma: no cover - defensive
+        result = model.model_construct()
+    return result
+
+
+def _clean_loc(loc: tuple[int | str, ...]) -> Path_:
+    return tuple(p for i, p in enumerate(loc) if not (i and loc[i - 1] == "target" and p in _UNION_TAGS))
+
+
+def _known_keys(model: type[BaseModel], loc: Path_) -> tuple[str, ...]:
+    if len(loc) > 1 and isinstance(loc[0], str):
+        nested = _NESTED_MODELS.get(loc[0])
+        if loc[0] == "period":
+            from kpilint.model import Period
+
+            nested = Period
+        if nested is not None:
+            return tuple(nested.model_fields)
+    return tuple(model.model_fields)
+
+
+def _kind_of(path: Path_) -> str:
+    return {"goals": "goal", "metrics": "metric", "kpis": "KPI", "incentives": "incentive"}[
+        str(path[0])
+    ]
+
+
+def _get(raw: Any, loc: Path_) -> Any:
+    for part in loc:
+        try:
+            raw = raw[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return raw
+
+
+def _pruned(raw: dict[str, Any], paths: list[Path_]) -> dict[str, Any]:
+    """A copy of ``raw`` without the values at ``paths`` (copying only along them)."""
+    out = dict(raw)
+    for path in sorted(paths, key=lambda p: [str(x) for x in p], reverse=True):
+        if not path:
+            continue
+        parent: Any = out
+        for part in path[:-1]:
+            child = parent[part] if _contains(parent, part) else None
+            if isinstance(child, dict):
+                child = dict(child)
+            elif isinstance(child, list):
+                child = list(child)
+            else:
+                parent = None
+                break
+            parent[part] = child
+            parent = child
+        last = path[-1]
+        if isinstance(parent, dict):
+            parent.pop(last, None)  # type: ignore[call-overload]
+        elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+            parent[last] = _DROP
+    return _drop_marked(out)
+
+
+class _Drop:
+    pass
+
+
+_DROP = _Drop()
+
+
+def _drop_marked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_marked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_drop_marked(v) for v in value if v is not _DROP]
+    return value
+
+
+def _contains(container: Any, part: str | int) -> bool:
+    if isinstance(container, dict):
+        return part in container
+    return isinstance(container, list) and isinstance(part, int) and part < len(container)
+
+
+def _entity_pos(sf: SourceFile, path: Path_) -> Pos:
+    data = _get(sf.data, path)
+    if isinstance(data, dict) and data:
+        span = sf.keys.get((*path, next(iter(data))))
+        if span is not None:
+            return span.pos
+    span = sf.values.get(path)
+    return span.pos if span is not None else Pos(1, 1)
+
+
+def _pos(sf: SourceFile, path: Path_, value: bool = False) -> Pos:
+    """A key's position (a list item's value position), else its nearest parent's."""
+    for n in range(len(path), 0, -1):
+        sub = path[:n]
+        span = sf.values.get(sub) if (value or isinstance(sub[-1], int)) else sf.keys.get(sub)
+        if span is not None:
+            return span.pos
+        if len(sub) == 2 and isinstance(sub[-1], int):
+            return _entity_pos(sf, sub)
+    return Pos(1, 1)
+
+
+def _dotted(loc: Path_) -> str:
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
+
+
+def _owner(path: Path_, raw: dict[str, Any] | None) -> str:
+    if len(path) < 2 or raw is None:
+        return ""
+    kind = _kind_of(path)
+    ident = raw.get("id")
+    return f"{kind} '{ident}': " if isinstance(ident, str) else f"{kind}: "
+
+
+def _problem(sf: SourceFile, path: Path_, message: str, *, value: bool = False) -> Problem:
+    return Problem("KPI002", _pos(sf, path, value), message, None, path)
+
+
+def _missing(sf: SourceFile, path: Path_, loc: Path_, raw: dict[str, Any]) -> Problem:
+    where = _entity_pos(sf, path) if len(loc) == 1 else _pos(sf, (*path, *loc[:-1]))
+    field = _dotted(loc)
+    return Problem(
+        "KPI002",
+        where,
+        f"{_owner(path, raw)}required key '{field}' is missing",
+        f"Add '{field}'",
+        (*path, *loc[:-1]) if len(loc) > 1 else path,
+    )
+
+
+def _invalid(
+    sf: SourceFile, path: Path_, loc: Path_, error: Any, raw: dict[str, Any]
+) -> Problem:
+    field = _dotted(loc)
+    value = _get(raw, loc)
+    expected, fix = _expectation(error, field)
+    shown = repr(value) if not isinstance(value, str) else f"'{value}'"
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    message = f"{_owner(path, raw)}'{field}' is {shown}; {expected}"
+    return Problem("KPI002", _pos(sf, (*path, *loc)), message, fix, (*path, *loc))
+
+
+def _expectation(error: Any, field: str) -> tuple[str, str]:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "literal_error":
+        allowed = str(ctx.get("expected", "")).replace("'", "")
+        return f"expected one of {allowed}", f"Use one of: {allowed}"
+    if kind == "string_pattern_mismatch":
+        if field.split("[")[0].split(".")[-1] == "scope":
+            return (
+                "expected 'org' or 'team:NAME', 'role:NAME', 'campaign:NAME', 'channel:NAME'",
+                "Write the scope as org, team:NAME, role:NAME, campaign:NAME or channel:NAME",
+            )
+        return (
+            "expected a slug (lower-case letters, digits, '_', '.', '-')",
+            "Use lower-case letters, digits, '_', '.' and '-', starting with a letter or digit",
+        )
+    if kind == "string_too_long":
+        return "an id has at most 64 characters", "Shorten the id to 64 characters or fewer"
+    if kind == "string_too_short":
+        return "expected a non-empty string", "Write a non-empty value"
+    if kind in ("string_type", "str_type"):
+        return "expected a string", "Quote the value to make it a string"
+    if kind in ("float_type", "float_parsing", "int_type"):
+        return "expected a number", "Write a plain number such as 42 or 0.5, without quotes"
+    if kind == "finite_number":
+        return "expected a finite number", "Write a finite number"
+    if kind in ("list_type",):
+        return "expected a list", "Write a list such as [a, b]"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "expected a mapping", "Write a mapping of keys and values"
+    if kind == "value_error":
+        message = str(ctx.get("error", error.get("msg", "")))
+        return message, "Write an ISO date such as 2027-12-31"
+    if kind == "union_tag_invalid":
+        return "expected a mapping or a text", "Write the target as a mapping or a text"
+    return str(error.get("msg", "invalid value")).lower(), "Correct the value"
+
+
+def _unknown_key(
+    sf: SourceFile,
+    path: Path_,
+    known: tuple[str, ...],
+    where: str,
+    raw: dict[str, Any] | None = None,
+) -> Problem:
+    key = str(path[-1])
+    span = sf.keys.get(path)
+    pos = span.pos if span is not None else _pos(sf, path)
+    close = _close_matches(key, known)
+    siblings = _get(sf.data, path[:-1])
+    owner = _owner(path[:2], raw) if len(path) > 2 else ""
+    context = f"in {where} " if len(path) <= 1 else ""
+    message = f"{owner}unknown key '{_dotted(path[2:]) if len(path) > 2 else key}' {context}".rstrip()
+    if len(close) == 1:
+        message += f"; did you mean '{close[0]}'?"
+    elif close:
+        message += f"; did you mean one of {', '.join(repr(c) for c in close)}?"
+    edits: tuple[Edit, ...] = ()
+    if len(close) == 1 and span is not None and not (
+        isinstance(siblings, dict) and close[0] in siblings
+    ):
+        edits = (Edit(span.start, span.end, close[0]),)
+        fix = f"Rename '{key}' to '{close[0]}'"
+    else:
+        fix = f"Remove '{key}', or use one of: {', '.join(known)}"
+    return Problem("KPI003", pos, message, fix, path, edits)
+
+
+def _close_matches(key: str, known: tuple[str, ...]) -> list[str]:
+    lowered = key.lower().replace("-", "_").strip()
+    exact = [k for k in known if k == lowered]
+    if exact:
+        return exact
+    return difflib.get_close_matches(lowered, known, n=3, cutoff=0.75)
