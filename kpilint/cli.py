@@ -29,7 +29,7 @@ class _Group(click.Group):
             return super().main(*args, **kwargs)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "kpilint"
-            _die(f"{exc.format_message()} (see '{where} --help')")
+            _die(f"{exc.format_message().rstrip('.')}; see '{where} --help'")
         except click.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(130)
@@ -64,7 +64,7 @@ def _use_color(stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("kpilint", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="kpilint")
 def cli() -> None:
     """kpilint: lint KPI definitions kept as code."""
@@ -130,7 +130,7 @@ def check(
     if output_file:
         _write(Path(output_file), text)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
     sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
 
 

@@ -31,7 +31,8 @@ class ConfigError(Exception):
 def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data: dict[str, Any] = tomllib.load(handle)
+            return data
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
@@ -47,7 +48,9 @@ class Config(BaseModel):
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = Field(default=(), alias="extend-select")
     extend_ignore: tuple[str, ...] = Field(default=(), alias="extend-ignore")
-    per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict, alias="per-file-ignores")
+    per_file_ignores: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, alias="per-file-ignores"
+    )
     fail_on: FailOn = Field(default="error", alias="fail-on")
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
@@ -239,4 +242,3 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 
 def discover_config(root_config: Path | None) -> Config:
     return Config.from_file(root_config) if root_config else Config()
-

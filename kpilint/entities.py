@@ -139,7 +139,7 @@ class KpiEntity(Entity[Kpi]):
         self, file: SourceFile, path: Path_, raw: dict[str, Any], model: Kpi, order: int = 0
     ) -> None:
         super().__init__(file, path, raw, model, order)
-        self._target: TargetView | None | bool = False
+        self._target: TargetView | bool | None = False
 
     @property
     def target(self) -> TargetView | None:

@@ -73,7 +73,13 @@ class Finding:
 
 def fingerprint_base(code: str, path: str, entity: EntityRef | None, key: str | None) -> str:
     """Identity of a finding that survives edits elsewhere in the file: no line numbers."""
-    parts = [code, path, entity.kind if entity else "", (entity.id or "") if entity else "", key or ""]
+    parts = [
+        code,
+        path,
+        entity.kind if entity else "",
+        (entity.id or "") if entity else "",
+        key or "",
+    ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 

@@ -171,7 +171,9 @@ def discover(
             continue
         seen_dirs.add(ident)
         dirnames[:] = sorted(
-            d for d in dirnames if d not in _SKIP_DIRS and not _excluded(Path(dirpath, d), root, exclude)
+            d
+            for d in dirnames
+            if d not in _SKIP_DIRS and not _excluded(Path(dirpath, d), root, exclude)
         )
         for name in filenames:
             path = Path(dirpath, name)

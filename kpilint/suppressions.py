@@ -42,8 +42,10 @@ class Unused:
 
 def matches(selector: str, code: str, name: str) -> bool:
     sel = selector.strip()
-    return sel.upper() == code or sel.lower() == name or (
-        len(sel) >= 4 and sel.upper().startswith("KPI") and code.startswith(sel.upper())
+    return (
+        sel.upper() == code
+        or sel.lower() == name
+        or (len(sel) >= 4 and sel.upper().startswith("KPI") and code.startswith(sel.upper()))
     )
 
 

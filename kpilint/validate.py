@@ -41,9 +41,7 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
         if items is None:
             continue
         if not isinstance(items, list):
-            sf.problems.append(
-                _problem(sf, (section,), f"'{section}' must be a list of mappings")
-            )
+            sf.problems.append(_problem(sf, (section,), f"'{section}' must be a list of mappings"))
             continue
         cls = ENTITY_CLASSES[section]
         for index, raw in enumerate(items):
@@ -98,7 +96,9 @@ def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[_Mo
 
 
 def _clean_loc(loc: tuple[int | str, ...]) -> Path_:
-    return tuple(p for i, p in enumerate(loc) if not (i and loc[i - 1] == "target" and p in _UNION_TAGS))
+    return tuple(
+        p for i, p in enumerate(loc) if not (i and loc[i - 1] == "target" and p in _UNION_TAGS)
+    )
 
 
 def _known_keys(model: type[BaseModel], loc: Path_) -> tuple[str, ...]:
@@ -148,10 +148,11 @@ def _pruned(raw: dict[str, Any], paths: list[Path_]) -> dict[str, Any]:
             parent = child
         last = path[-1]
         if isinstance(parent, dict):
-            parent.pop(last, None)  # type: ignore[call-overload]
+            parent.pop(last, None)
         elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
             parent[last] = _DROP
-    return _drop_marked(out)
+    cleaned: dict[str, Any] = _drop_marked(out)
+    return cleaned
 
 
 class _Drop:
@@ -225,9 +226,7 @@ def _missing(sf: SourceFile, path: Path_, loc: Path_, raw: dict[str, Any]) -> Pr
     )
 
 
-def _invalid(
-    sf: SourceFile, path: Path_, loc: Path_, error: Any, raw: dict[str, Any]
-) -> Problem:
+def _invalid(sf: SourceFile, path: Path_, loc: Path_, error: Any, raw: dict[str, Any]) -> Problem:
     field = _dotted(loc)
     value = _get(raw, loc)
     expected, fix = _expectation(error, field)
@@ -290,14 +289,18 @@ def _unknown_key(
     siblings = _get(sf.data, path[:-1])
     owner = _owner(path[:2], raw) if len(path) > 2 else ""
     context = f"in {where} " if len(path) <= 1 else ""
-    message = f"{owner}unknown key '{_dotted(path[2:]) if len(path) > 2 else key}' {context}".rstrip()
+    message = (
+        f"{owner}unknown key '{_dotted(path[2:]) if len(path) > 2 else key}' {context}".rstrip()
+    )
     if len(close) == 1:
         message += f"; did you mean '{close[0]}'?"
     elif close:
         message += f"; did you mean one of {', '.join(repr(c) for c in close)}?"
     edits: tuple[Edit, ...] = ()
-    if len(close) == 1 and span is not None and not (
-        isinstance(siblings, dict) and close[0] in siblings
+    if (
+        len(close) == 1
+        and span is not None
+        and not (isinstance(siblings, dict) and close[0] in siblings)
     ):
         edits = (Edit(span.start, span.end, close[0]),)
         fix = f"Rename '{key}' to '{close[0]}'"

@@ -40,7 +40,9 @@ def manual_data_source(
     if kind in ("manual", "spreadsheet"):
         yield metric.violation(f"{metric.label} is fed by hand (source_type: {kind})")
         return
-    terms = spreadsheet_terms if spreadsheet_terms is not None else vocabulary()["spreadsheet"]["terms"]
+    terms = (
+        spreadsheet_terms if spreadsheet_terms is not None else vocabulary()["spreadsheet"]["terms"]
+    )
     source = metric.model.source
     if source and _spreadsheet_pattern(tuple(terms)).search(source.lower()):
         yield metric.violation(f"{metric.label} comes from a spreadsheet (source: {source})")

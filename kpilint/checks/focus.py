@@ -17,9 +17,7 @@ from kpilint.registry import rule
 SCOPE_KINDS = ("org", "team", "role", "campaign", "channel")
 
 
-def _limit(
-    scope: str, max: int | dict[str, int], per_kind: dict[str, int | None]
-) -> int:
+def _limit(scope: str, max: int | dict[str, int], per_kind: dict[str, int | None]) -> int:
     kind = scope.split(":", 1)[0]
     if per_kind.get(kind) is not None:
         return per_kind[kind]  # type: ignore[return-value]
@@ -89,7 +87,9 @@ def goal_without_kpis(project: Project) -> Iterator[Violation]:
             continue
         tracked = any(k.active for k in project.kpis_by_goal.get(goal.id, ()))
         if not tracked and not project.child_goals.get(goal.id):
-            yield goal.violation(f"no active KPI tracks {goal.label}, and no goal names it as parent")
+            yield goal.violation(
+                f"no active KPI tracks {goal.label}, and no goal names it as parent"
+            )
 
 
 @rule("KPI404")

@@ -13,9 +13,7 @@ from kpilint.registry import rule
 def single_kpi_incentive(incentive: IncentiveEntity) -> Iterator[Violation]:
     kpis = incentive.model.kpis
     if len(kpis) == 1:
-        yield incentive.violation(
-            f"{incentive.label} rewards a single KPI ('{kpis[0]}')", "kpis"
-        )
+        yield incentive.violation(f"{incentive.label} rewards a single KPI ('{kpis[0]}')", "kpis")
 
 
 @rule("KPI502")
@@ -33,9 +31,7 @@ def activity_only_incentive(incentive: IncentiveEntity, ctx: Context) -> Iterato
 
 
 @rule("KPI503")
-def counterbalance_not_rewarded(
-    incentive: IncentiveEntity, ctx: Context
-) -> Iterator[Violation]:
+def counterbalance_not_rewarded(incentive: IncentiveEntity, ctx: Context) -> Iterator[Violation]:
     rewarded = set(incentive.model.kpis)
     for ident in dict.fromkeys(incentive.model.kpis):
         kpi = ctx.project.kpi(ident)

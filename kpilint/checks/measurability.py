@@ -39,7 +39,9 @@ def missing_unit(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
         return
     metric = ctx.project.metric_of(kpi)
     if metric is None or not metric.model.unit:
-        yield kpi.violation(f"{kpi.label}: target has no unit, and neither has its metric", "target")
+        yield kpi.violation(
+            f"{kpi.label}: target has no unit, and neither has its metric", "target"
+        )
 
 
 @rule("KPI203")
@@ -47,9 +49,7 @@ def missing_direction(kpi: KpiEntity) -> Iterator[Violation]:
     target = _measurable(kpi)
     if target is not None and target.direction is None:
         how = "no 'direction'" if target.text is None else "no comparison word such as 'at least'"
-        yield kpi.violation(
-            f"{kpi.label}: target has {how}; is higher or lower better?", "target"
-        )
+        yield kpi.violation(f"{kpi.label}: target has {how}; is higher or lower better?", "target")
 
 
 @rule("KPI204")

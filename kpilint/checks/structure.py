@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from kpilint.entities import Entity, Violation
 from kpilint.findings import EntityRef
@@ -31,7 +32,11 @@ def _entity_of(file: SourceFile, problem: Problem) -> EntityRef | None:
 
 
 def _key_of(problem: Problem) -> str | None:
-    inner = problem.path[2:] if len(problem.path) >= 2 and isinstance(problem.path[1], int) else problem.path
+    inner = (
+        problem.path[2:]
+        if len(problem.path) >= 2 and isinstance(problem.path[1], int)
+        else problem.path
+    )
     return ".".join(str(p) for p in inner) or None
 
 
@@ -72,7 +77,7 @@ def duplicate_id(project: Project) -> Iterator[Violation]:
                 )
 
 
-def _did_you_mean(ident: str, known: dict[str, object]) -> str:
+def _did_you_mean(ident: str, known: dict[str, Any]) -> str:
     import difflib
 
     close = difflib.get_close_matches(ident, list(known), n=1, cutoff=0.7)
@@ -82,17 +87,17 @@ def _did_you_mean(ident: str, known: dict[str, object]) -> str:
 @rule("KPI006")
 def unknown_reference(project: Project) -> Iterator[Violation]:
     goals, metrics, kpis = project.ids("goal"), project.ids("metric"), project.ids("kpi")
-    checks: list[tuple[Entity[object], str, list[str], dict[str, object], str]] = []
+    checks: list[tuple[Entity[Any], str, list[str], dict[str, Any], str]] = []
     for goal in project.goals:
         if goal.model.parent:
-            checks.append((goal, "parent", [goal.model.parent], goals, "goal"))  # type: ignore[arg-type]
+            checks.append((goal, "parent", [goal.model.parent], goals, "goal"))
     for kpi in project.kpis:
-        checks.append((kpi, "goal", list(kpi.model.goal or ()), goals, "goal"))  # type: ignore[arg-type]
+        checks.append((kpi, "goal", list(kpi.model.goal or ()), goals, "goal"))
         if kpi.model.metric:
-            checks.append((kpi, "metric", [kpi.model.metric], metrics, "metric"))  # type: ignore[arg-type]
-        checks.append((kpi, "counterbalance", list(kpi.model.counterbalance or ()), kpis, "KPI"))  # type: ignore[arg-type]
+            checks.append((kpi, "metric", [kpi.model.metric], metrics, "metric"))
+        checks.append((kpi, "counterbalance", list(kpi.model.counterbalance or ()), kpis, "KPI"))
     for incentive in project.incentives:
-        checks.append((incentive, "kpis", list(incentive.model.kpis), kpis, "KPI"))  # type: ignore[arg-type]
+        checks.append((incentive, "kpis", list(incentive.model.kpis), kpis, "KPI"))
     for entity, key, refs, known, noun in checks:
         for ident in dict.fromkeys(refs):
             if ident not in known:
@@ -123,7 +128,13 @@ def goal_cycle(project: Project) -> Iterator[Violation]:
             cycle = path[path.index(ident) :]
             members = [g for g in (project.goal(i) for i in cycle) if g is not None]
             first = min(members, key=lambda g: g.order)
-            loop = " -> ".join([*cycle[cycle.index(first.id or "") :], *cycle[: cycle.index(first.id or "")], first.id or ""])
+            loop = " -> ".join(
+                [
+                    *cycle[cycle.index(first.id or "") :],
+                    *cycle[: cycle.index(first.id or "")],
+                    first.id or "",
+                ]
+            )
             yield first.violation(
                 f"{first.label}: following 'parent' comes back to it ({loop})",
                 "parent",

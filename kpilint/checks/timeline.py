@@ -29,7 +29,9 @@ def invalid_timeline(entity: KpiEntity) -> Iterator[Violation]:
 def invalid_goal_period(goal: GoalEntity) -> Iterator[Violation]:
     p = goal.model.period
     if p is not None and p.start is not None and p.end is not None and p.start > p.end:
-        yield goal.violation(f"{goal.label}: period starts {p.start} after it ends {p.end}", "period")
+        yield goal.violation(
+            f"{goal.label}: period starts {p.start} after it ends {p.end}", "period"
+        )
 
 
 @rule("KPI302")
@@ -81,7 +83,9 @@ def kpi_outlives_goal(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
     late = [
         g
         for g in ctx.project.goals_of(kpi)
-        if g.model.period is not None and g.model.period.end is not None and end > g.model.period.end
+        if g.model.period is not None
+        and g.model.period.end is not None
+        and end > g.model.period.end
     ]
     if late:
         goals = ", ".join(f"'{g.id}' ({g.model.period.end})" for g in late if g.model.period)

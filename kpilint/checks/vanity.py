@@ -38,7 +38,9 @@ def vanity_metric_kpi(
     terms: list[str] | None = None,
     extend_terms: list[str] | None = None,
 ) -> Iterator[Violation]:
-    pattern = _pattern(tuple(terms if terms is not None else default_terms()) + tuple(extend_terms or ()))
+    pattern = _pattern(
+        tuple(terms if terms is not None else default_terms()) + tuple(extend_terms or ())
+    )
     if pattern is None:
         return
     if any(g.model.kind == "awareness" for g in ctx.project.goals_of(kpi)):
