@@ -84,10 +84,16 @@ class Entity(Generic[M]):
         return span.pos if span is not None else self.pos
 
     def has(self, key: str) -> bool:
-        """Present and not empty; an invalid value still counts as present."""
+        """Present and not empty; an invalid value still counts as present.
+
+        ``timeline.end`` under a ``timeline`` that is not a mapping counts as
+        present too: KPI002 reports the timeline, and "has no X" rules stay quiet.
+        """
         value: Any = self.raw
         for part in key.split("."):
-            if not isinstance(value, dict) or part not in value:
+            if not isinstance(value, dict):
+                return value is not None and value != ""
+            if part not in value:
                 return False
             value = value[part]
         return value is not None and value != "" and value != [] and value != {}

@@ -35,7 +35,7 @@ def unmeasurable_target(kpi: KpiEntity) -> Iterator[Violation]:
 @rule("KPI202")
 def missing_unit(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
     target = _measurable(kpi)
-    if target is None or target.unit:
+    if target is None or target.unit or (target.text is None and kpi.has("target.unit")):
         return
     metric = ctx.project.metric_of(kpi)
     if metric is None or not metric.model.unit:
@@ -47,7 +47,9 @@ def missing_unit(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
 @rule("KPI203")
 def missing_direction(kpi: KpiEntity) -> Iterator[Violation]:
     target = _measurable(kpi)
-    if target is not None and target.direction is None:
+    if target is None or (target.text is None and kpi.has("target.direction")):
+        return
+    if target.direction is None:
         how = "no 'direction'" if target.text is None else "no comparison word such as 'at least'"
         yield kpi.violation(f"{kpi.label}: target has {how}; is higher or lower better?", "target")
 
@@ -55,7 +57,7 @@ def missing_direction(kpi: KpiEntity) -> Iterator[Violation]:
 @rule("KPI204")
 def missing_baseline(kpi: KpiEntity) -> Iterator[Violation]:
     target = _measurable(kpi)
-    if target is not None and target.text is None and target.baseline is None:
+    if target is not None and target.text is None and not kpi.has("target.baseline"):
         yield kpi.violation(f"{kpi.label}: target has no baseline", "target")
 
 

@@ -1,0 +1,147 @@
+"""Configuration: discovery, validation with "did you mean", selection, options."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpilint import lint
+from kpilint.config import Config, ConfigError
+from kpilint.project import find_root
+from tests.conftest import WriteProject
+
+KPI = """
+kpis:
+  - id: page-views
+    name: Page views
+    goal: g
+    owner: web
+    target: {value: 10, unit: views, direction: increase, baseline: 9}
+    timeline: {start: 2027-01-01, end: 2027-12-31, review: monthly}
+goals:
+  - id: g
+    name: G
+    kind: revenue
+"""
+
+
+def codes(root: Path, **kwargs: object) -> list[str]:
+    return [f.code for f in lint([root], cwd=root, today=date(2027, 6, 1), **kwargs).findings]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["kpilint.toml", ".kpilint.toml"])
+def test_config_file_names(write_project: WriteProject, name: str) -> None:
+    root = write_project({"a.kpi.yaml": KPI, name: 'ignore = ["KPI601"]\n'})
+    if name != "kpilint.toml":
+        (root / "kpilint.toml").unlink()  # the fixture's empty one would win
+    assert "KPI601" not in codes(root)
+
+
+def test_pyproject_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.kpilint]\nignore = ["vanity-metric-kpi"]\n')
+    sub = tmp_path / "kpis"
+    sub.mkdir()
+    (sub / "a.kpi.yaml").write_text(KPI)
+    assert find_root(sub / "a.kpi.yaml") == (tmp_path, tmp_path / "pyproject.toml")
+    assert "KPI601" not in codes(sub)
+
+
+def test_pyproject_without_table_is_not_a_root(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / ".git").mkdir()
+    sub = tmp_path / "a"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text("[tool.black]\n")
+    assert find_root(sub) == (tmp_path, None)  # falls back to the git work tree
+
+
+def test_root_is_the_folder_when_nothing_marks_one(tmp_path: Path) -> None:
+    folder = tmp_path / "x"
+    folder.mkdir()
+    assert find_root(folder)[0] in (folder, *folder.parents)
+
+
+def test_today_from_config(write_project: WriteProject) -> None:
+    kpi = KPI.replace("end: 2027-12-31", "end: 2027-03-01")
+    root = write_project({"a.kpi.yaml": kpi, "kpilint.toml": "today = 2027-02-01\n"})
+    assert "KPI302" not in [f.code for f in lint([root], cwd=root).findings]
+    assert "KPI302" in [f.code for f in lint([root], cwd=root, today=date(2027, 6, 1)).findings]
+
+
+def test_severity_override_by_name_and_code(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "a.kpi.yaml": KPI,
+            "kpilint.toml": '[severity]\nvanity-metric-kpi = "error"\nKPI404 = "info"\n',
+        }
+    )
+    report = lint([root], cwd=root, today=date(2027, 6, 1))
+    assert [(f.code, f.severity) for f in report.findings] == [("KPI601", "error")]
+
+
+def test_most_specific_selector_wins(write_project: WriteProject) -> None:
+    root = write_project(
+        {"a.kpi.yaml": KPI, "kpilint.toml": 'ignore = ["KPI6"]\nextend-select = ["KPI601"]\n'}
+    )
+    assert codes(root) == ["KPI601"]
+
+
+def test_cli_overrides_win(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": KPI, "kpilint.toml": 'select = ["KPI1"]\n'})
+    assert codes(root) == []
+    assert codes(root, overrides={"select": ("KPI6",)}) == ["KPI601"]
+
+
+def test_vanity_terms_options(write_project: WriteProject) -> None:
+    root = write_project(
+        {"a.kpi.yaml": KPI, "kpilint.toml": '[rules.vanity-metric-kpi]\nterms = ["likes"]\n'}
+    )
+    assert codes(root) == []
+    (root / "kpilint.toml").write_text('[rules.KPI601]\nextend-terms = ["retweets"]\n')
+    assert codes(root) == ["KPI601"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('selct = ["KPI1"]\n', "unknown key 'selct'; did you mean 'select'?"),
+        ('fail-on = "sometimes"\n', "'fail-on'"),
+        ('select = ["KPI99"]\n', "'KPI99' is not a rule code, name or code prefix"),
+        ('ignore = ["missing-targte"]\n', "did you mean 'missing-target'?"),
+        ('[severity]\nKPI101 = "fatal"\n', "'severity.KPI101'"),
+        ("[rules.too-many-kpi]\nmax = 3\n", "no such rule; did you mean 'too-many-kpis'?"),
+        ("[rules.too-many-kpis]\nmaxx = 3\n", "unknown option 'maxx'; did you mean 'max'?"),
+        ('[rules.too-many-kpis]\nmax = "three"\n', "[rules.too-many-kpis] max:"),
+        ('[rules.unrealistic-target]\nfactor = "x"\n', "[rules.unrealistic-target] factor:"),
+        ("[rules.missing-target]\nx = 1\n", "it takes no options"),
+        ("today = 'soon'\n", "'soon' is not an ISO date"),
+        ("this is = not toml\n", "not valid TOML"),
+    ],
+)
+def test_bad_config_is_config_error(write_project: WriteProject, toml: str, message: str) -> None:
+    root = write_project({"a.kpi.yaml": KPI, "kpilint.toml": toml})
+    with pytest.raises(ConfigError) as info:
+        lint([root], cwd=root)
+    assert message in str(info.value)
+    assert str(root / "kpilint.toml") in str(info.value)
+
+
+def test_config_is_a_library_object() -> None:
+    config = Config.from_mapping({"select": ["KPI1"], "fail-on": "warning"})
+    assert config.fail_on == "warning"
+    assert set(config.resolve().severities) == {"KPI101", "KPI102", "KPI103", "KPI104", "KPI105"}
+
+
+def test_include_and_exclude(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "a.kpi.yaml": KPI,
+            "archive/old.kpi.yaml": KPI.replace("page-views", "old-views"),
+            "other.yaml": KPI.replace("page-views", "other-views"),
+            "kpilint.toml": 'include = ["*.kpi.yaml", "other.yaml"]\nexclude = ["archive/"]\n',
+        }
+    )
+    report = lint([root], cwd=root, today=date(2027, 6, 1))
+    assert sorted({f.path for f in report.findings}) == ["a.kpi.yaml", "other.yaml"]

@@ -1,0 +1,154 @@
+"""Loading: discovery, positions, safe parsing, and bad input that never crashes."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpilint import lint
+from kpilint.loader import SourceFile, parse_bytes
+from kpilint.project import discover
+from tests.conftest import WriteProject
+
+
+def load(raw: bytes) -> SourceFile:
+    sf = SourceFile(Path("x.kpi.yaml"), "x.kpi.yaml")
+    parse_bytes(sf, raw)
+    return sf
+
+
+def problems(raw: bytes) -> list[tuple[str, int, int]]:
+    return [(p.code, p.pos.line, p.pos.column) for p in load(raw).problems]
+
+
+def test_positions_of_keys_and_values() -> None:
+    sf = load(b"kpis:\n  - id: a\n    target: {value: 3}\n")
+    span = sf.keys[("kpis", 0, "target")]
+    assert (span.line, span.column) == (3, 5)
+    value = sf.values[("kpis", 0, "target", "value")]
+    assert (value.line, value.column) == (3, 21)
+
+
+def test_bom_and_crlf_keep_line_numbers() -> None:
+    sf = load("\ufeffkpis:\r\n  - id: a\r\n    name: A\r\n".encode())
+    assert sf.data == {"kpis": [{"id": "a", "name": "A"}]}
+    name = sf.keys[("kpis", 0, "name")]
+    assert (name.line, name.column) == (3, 5)
+    assert sf.newline == "\r\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"a: !!python/object/apply:os.system ['echo hi']\n", [("KPI001", 1, 4)]),
+        (b"a: !custom x\n", [("KPI001", 1, 4)]),
+        (b"a: !!binary aGk=\n", [("KPI001", 1, 4)]),
+        (b"- just\n- a list\n", [("KPI001", 1, 1)]),
+        (b"just text\n", [("KPI001", 1, 1)]),
+        (b"a: [1, 2\n", [("KPI001", 2, 1)]),
+        (b"a: 1\n---\nb: 2\n", [("KPI001", 2, 1)]),
+        (b"a: 1\nb: \xff\xfe\n", [("KPI001", 2, 4)]),
+        (b"a: 1\x00\n", [("KPI001", 1, 1)]),
+        (b"a: 1\na: 2\n", [("KPI004", 2, 1)]),
+        (b"", []),
+        (b"# only a comment\n", []),
+    ],
+)
+def test_bad_input_is_a_finding(raw: bytes, expected: list[tuple[str, int, int]]) -> None:
+    assert problems(raw) == expected
+
+
+def test_python_tags_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    sf = load(f"a: !!python/object/apply:os.system ['touch {marker}']\n".encode())
+    assert sf.problems and not marker.exists()
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]")
+    sf = load("\n".join(lines).encode())
+    assert [p.code for p in sf.problems] == ["KPI001"]
+    assert "alias bomb" in sf.problems[0].message
+
+
+def test_deep_nesting_is_refused() -> None:
+    sf = load(b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n")
+    assert [p.code for p in sf.problems] == ["KPI001"]
+
+
+def test_merge_keys_are_resolved() -> None:
+    sf = load(b"base: &b {unit: USD, value: 1}\nt:\n  <<: *b\n  value: 2\n")
+    assert sf.data["t"] == {"unit": "USD", "value": 2}
+    assert sf.problems == []
+
+
+def test_impossible_date_is_kpi002(write_project: WriteProject) -> None:
+    root = write_project(
+        {"a.kpi.yaml": "kpis:\n  - id: a\n    name: A\n    timeline: {end: 2027-02-30}\n"}
+    )
+    found = [
+        (f.code, f.line, f.column)
+        for f in lint([root], cwd=root, today=date(2027, 1, 1)).findings
+        if f.code == "KPI002"
+    ]
+    assert found == [("KPI002", 4, 16)]
+
+
+def test_discovery_survives_loops_and_odd_entries(tmp_path: Path) -> None:
+    (tmp_path / "a.kpi.yaml").write_text("kpis: []\n")
+    (tmp_path / "folder.kpi.yaml").mkdir()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.kpi.yml").write_text("kpis: []\n")
+    (tmp_path / "sub" / "notes.yaml").write_text("x: 1\n")
+    os.symlink(tmp_path, tmp_path / "sub" / "loop")
+    found = [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path, tmp_path)]
+    assert found == ["a.kpi.yaml", "sub/b.kpi.yml"]
+
+
+def test_one_bad_file_does_not_stop_the_others(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "a.kpi.yaml": "kpis: [\n",
+            "b.kpi.yaml": "kpis:\n  - id: b\n    name: B\n",
+            "c.kpi.yaml": b"\xff".decode("latin-1"),
+        }
+    )
+    (root / "c.kpi.yaml").write_bytes(b"kpis: \xff\n")
+    codes = {(f.path, f.code) for f in lint([root], cwd=root, today=date(2027, 1, 1)).findings}
+    assert ("a.kpi.yaml", "KPI001") in codes
+    assert ("c.kpi.yaml", "KPI001") in codes
+    assert ("b.kpi.yaml", "KPI101") in codes
+
+
+def test_named_file_is_linted_whatever_its_name(write_project: WriteProject) -> None:
+    root = write_project({"kpis.yaml": "kpis:\n  - id: a\n    name: A\n"})
+    assert lint([root], cwd=root).findings == []
+    report = lint([root / "kpis.yaml"], cwd=root, today=date(2027, 1, 1))
+    assert {f.code for f in report.findings} >= {"KPI101"}
+
+
+def test_file_over_the_size_limit(write_project: WriteProject) -> None:
+    root = write_project(
+        {"a.kpi.yaml": "kpis: []\n" + "#" * 2000 + "\n", "kpilint.toml": "max-file-size = 1000\n"}
+    )
+    findings = lint([root], cwd=root).findings
+    assert [(f.code, f.line, f.column) for f in findings] == [("KPI001", 1, 1)]
+    assert "over the 1,000-byte limit" in findings[0].message
+
+
+def test_named_files_get_whole_project_context(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "goals.kpi.yaml": "goals:\n  - id: g\n    name: G\n",
+            "kpis.kpi.yaml": "kpis:\n  - id: k\n    name: K\n    goal: g\n",
+        }
+    )
+    report = lint([root / "kpis.kpi.yaml"], cwd=root, today=date(2027, 1, 1))
+    assert {f.path for f in report.findings} == {"kpis.kpi.yaml"}
+    assert "KPI006" not in {f.code for f in report.findings}
+    assert report.summary.files == 1

@@ -1,0 +1,90 @@
+"""Suppression comments: applied after rules ran; KPI009 and KPI010."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kpilint import lint
+from tests.conftest import WriteProject
+
+BASE = """
+goals:
+  - id: g
+    name: G
+    kind: revenue
+kpis:
+  - id: page-views{comment}
+    name: Page views
+    goal: g
+    owner: web
+    target: {{value: 10, unit: views, direction: increase, baseline: 9}}
+    timeline: {{start: 2027-01-01, end: 2027-12-31, review: monthly}}
+"""
+
+
+def rows(write_project: WriteProject, comment: str, head: str = "") -> list[tuple[str, int, int]]:
+    root = write_project({"a.kpi.yaml": head + BASE.lstrip("\n").format(comment=comment)})
+    report = lint([root], cwd=root, today=date(2027, 6, 1))
+    return [(f.code, f.line, f.column) for f in report.findings]
+
+
+def test_unsuppressed(write_project: WriteProject) -> None:
+    assert rows(write_project, "") == [("KPI601", 6, 5)]
+
+
+def test_line_suppression_by_code_and_name(write_project: WriteProject) -> None:
+    assert rows(write_project, "  # kpilint: ignore[KPI601] awareness pilot") == []
+    assert rows(write_project, "  # kpilint: ignore[vanity-metric-kpi] pilot") == []
+
+
+def test_suppression_without_reason_still_silences(write_project: WriteProject) -> None:
+    assert rows(write_project, "  # kpilint: ignore[KPI601]") == [("KPI009", 6, 21)]
+
+
+def test_unused_suppression(write_project: WriteProject) -> None:
+    assert rows(write_project, "  # kpilint: ignore[KPI101] has one") == [
+        ("KPI601", 6, 5),
+        ("KPI010", 6, 21),
+    ]
+
+
+def test_partly_used_suppression_names_the_idle_code(write_project: WriteProject) -> None:
+    root = write_project(
+        {"a.kpi.yaml": BASE.format(comment="  # kpilint: ignore[KPI601, KPI101] why")}
+    )
+    findings = lint([root], cwd=root, today=date(2027, 6, 1)).findings
+    assert [(f.code, f.line, f.column) for f in findings] == [("KPI010", 6, 21)]
+    assert "KPI101" in findings[0].message and "KPI601" not in findings[0].message.split(":")[-1]
+
+
+def test_unknown_rule_in_suppression_is_unused(write_project: WriteProject) -> None:
+    found = rows(write_project, "  # kpilint: ignore[KPI601, no-such-rule] why")
+    assert found == [("KPI010", 6, 21)]
+
+
+def test_file_suppression(write_project: WriteProject) -> None:
+    head = "# kpilint: ignore-file[KPI6] a brand catalogue\n"
+    assert rows(write_project, "", head) == []
+    assert rows(write_project, "", "# kpilint: ignore-file[KPI5] nothing\n") == [
+        ("KPI010", 1, 1),
+        ("KPI601", 7, 5),
+    ]
+
+
+def test_suppression_for_a_disabled_rule_is_not_unused(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": BASE.format(comment="  # kpilint: ignore[KPI601] x")})
+    report = lint(
+        [root], cwd=root, today=date(2027, 6, 1), overrides={"select": ("KPI1", "KPI010")}
+    )
+    assert report.findings == []
+
+
+def test_comment_text_inside_a_string_is_not_a_suppression(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "a.kpi.yaml": BASE.format(comment="")
+            + '    description: "see # kpilint: ignore[KPI601] in docs"\n'
+        }
+    )
+    report = lint([root], cwd=root, today=date(2027, 6, 1))
+    assert [f.code for f in report.findings] == ["KPI601"]
