@@ -1,0 +1,77 @@
+"""The committed JSON Schema is the model's, and it agrees with the model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from kpilint.model import KpiFile, json_schema
+from tests.conftest import REPO, SPEC_EXAMPLE
+
+SCHEMA_FILE = REPO / "schemas" / "kpi-file.schema.json"
+
+
+def test_committed_schema_is_current() -> None:
+    committed = json.loads(SCHEMA_FILE.read_text())
+    assert committed == json_schema(), (
+        "schemas/kpi-file.schema.json is stale: run `kpilint schema > schemas/kpi-file.schema.json`"
+    )
+
+
+def test_schema_is_valid_draft_2020_12() -> None:
+    jsonschema.Draft202012Validator.check_schema(json_schema())
+
+
+def _json_ready(value: object) -> object:
+    return json.loads(json.dumps(value, default=str))
+
+
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "examples").glob("*.kpi.yaml")), ids=lambda p: p.name
+)
+def test_examples_agree_between_schema_and_model(path: Path) -> None:
+    data = yaml.safe_load(path.read_text())
+    errors = list(jsonschema.Draft202012Validator(json_schema()).iter_errors(_json_ready(data)))
+    try:
+        KpiFile.model_validate(data)
+        model_ok = True
+    except Exception:
+        model_ok = False
+    assert model_ok == (not errors)
+
+
+@pytest.mark.parametrize(
+    ("doc", "valid"),
+    [
+        ({"kpis": [{"id": "a", "name": "A", "target": 0.5}]}, True),
+        ({"kpis": [{"id": "a", "name": "A", "target": "at least 5"}]}, True),
+        ({"kpis": [{"id": "a", "name": "A", "target": {"unit": "x"}}]}, False),
+        ({"kpis": [{"id": "A b", "name": "A"}]}, False),
+        ({"kpis": [{"id": "a", "name": "A", "timline": {}}]}, False),
+        ({"goals": [{"id": "g", "name": "G", "period": {"end": "2027-12-31"}}]}, True),
+        ({"incentives": [{"id": "i", "name": "I"}]}, False),
+        ({"version": 2}, False),
+        ({"kpis": [{"id": "a", "name": "A", "goal": ["g", "h"], "scope": "team:x"}]}, True),
+        ({"kpis": [{"id": "a", "name": "A", "scope": "squad:x"}]}, False),
+    ],
+)
+def test_schema_and_model_agree(doc: dict[str, object], valid: bool) -> None:
+    schema_ok = jsonschema.Draft202012Validator(json_schema()).is_valid(doc)
+    try:
+        KpiFile.model_validate(doc)
+        model_ok = True
+    except Exception:
+        model_ok = False
+    assert (schema_ok, model_ok) == (valid, valid)
+
+
+def test_spec_example_is_rejected_for_its_misspelt_key() -> None:
+    if not SPEC_EXAMPLE.is_dir():
+        pytest.skip("../shared/spec is not beside the clone")
+    data = _json_ready(yaml.safe_load((SPEC_EXAMPLE / "sales.kpi.yaml").read_text()))
+    errors = list(jsonschema.Draft202012Validator(json_schema()).iter_errors(data))
+    assert any("timline" in e.message for e in errors)
