@@ -124,8 +124,7 @@ def check(
         report = lint(paths or (".",), config, today=today, overrides=overrides)
     except (ConfigError, UsageError) as exc:
         _die(str(exc))
-    out = click.get_text_stream("stdout")
-    color = output_file is None and _use_color(out)
+    color = output_file is None and _use_color(sys.stdout)
     text = get(fmt or "text")(report, RenderOptions(color=color))
     if output_file:
         _write(Path(output_file), text)
