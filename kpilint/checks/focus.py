@@ -6,7 +6,6 @@ entity over the line in project order: files by path, then by line.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -54,30 +53,33 @@ def too_many_kpis(
 
 @rule("KPI402")
 def multiple_company_goals(project: Project) -> Iterator[Violation]:
-    # Earlier goals' periods, merged into disjoint intervals: O(n log n), no pairs.
-    starts: list[int] = []
-    ends: list[int] = []
-    first: GoalEntity | None = None
+    # Clusters of company goals linked by overlapping periods, found by one sort
+    # and sweep (no pairwise comparison); each cluster is reported once, at its
+    # second goal in project order.
+    spans = []
     for goal in project.goals:
-        if goal.model.level != "company":
-            continue
-        period = goal.model.period
-        lo = period.start.toordinal() if period and period.start else -(10**9)
-        hi = period.end.toordinal() if period and period.end else 10**9
-        lo, hi = min(lo, hi), max(lo, hi)
-        i = bisect.bisect_right(starts, hi)
-        if i and ends[i - 1] >= lo and first is not None:
-            yield goal.violation(
-                f"{goal.label} is a second company goal whose period overlaps "
-                f"'{first.id}'; pick one main goal for the year"
+        if goal.model.level == "company":
+            period = goal.model.period
+            lo = period.start.toordinal() if period and period.start else -(10**9)
+            hi = period.end.toordinal() if period and period.end else 10**9
+            spans.append((min(lo, hi), max(lo, hi), goal))
+    spans.sort(key=lambda s: (s[0], s[1], s[2].order))
+    clusters: list[list[GoalEntity]] = []
+    reach = None
+    for lo, hi, goal in spans:
+        if reach is None or lo > reach:
+            clusters.append([])
+            reach = hi
+        reach = max(reach, hi)
+        clusters[-1].append(goal)
+    for cluster in clusters:
+        if len(cluster) > 1:
+            first, second = sorted(cluster, key=lambda g: g.order)[:2]
+            others = len(cluster) - 1
+            yield second.violation(
+                f"{len(cluster)} company goals have overlapping periods ({first.label} and "
+                f"{'another' if others == 1 else f'{others} others'}); pick one main goal"
             )
-        first = first or goal
-        j = bisect.bisect_left(ends, lo)
-        lo = min(lo, starts[j]) if j < len(starts) and starts[j] <= hi else lo
-        k = bisect.bisect_right(starts, hi)
-        hi = max(hi, ends[k - 1]) if k > j else hi
-        starts[j:k] = [lo]
-        ends[j:k] = [hi]
 
 
 @rule("KPI403")
