@@ -19,7 +19,15 @@ from typing import Any
 from kpilint.config import Config, ConfigError, Resolved
 from kpilint.context import Context
 from kpilint.entities import Entity, GoalEntity, IncentiveEntity, KpiEntity, MetricEntity, Violation
-from kpilint.findings import EntityRef, Finding, Fix, Report, Summary, assign_fingerprints
+from kpilint.findings import (
+    EntityRef,
+    Finding,
+    Fix,
+    Report,
+    RuleInfo,
+    Summary,
+    assign_fingerprints,
+)
 from kpilint.loader import SourceFile, read_file
 from kpilint.project import Project, discover, find_root, is_kpi_name
 from kpilint.registry import Check, Rule, registry
@@ -64,6 +72,7 @@ def lint(
         day = today or project_config.today or date.today()
         report.today = day
         report.fail_on = project_config.fail_on
+        report.rules.update(_rule_infos(project_config))
         findings.extend(run_rules(loaded, day))
         _count(report.summary, loaded)
     findings.sort(key=lambda f: f.sort_key)
@@ -71,6 +80,15 @@ def lint(
     for f in report.findings:
         setattr(report.summary, f.severity, getattr(report.summary, f.severity) + 1)
     return report
+
+
+def _rule_infos(config: Config) -> dict[str, RuleInfo]:
+    rules = registry()
+    return {
+        code: RuleInfo(code, rules[code].name, level, m.summary, m.why, m.fix)
+        for code, level in config.resolve().severities.items()
+        if (m := rules[code].meta)
+    }
 
 
 def _group_by_project(

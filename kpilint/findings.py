@@ -98,6 +98,18 @@ def assign_fingerprints(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a reporter may know of a rule (SARIF's ``tool.driver.rules``)."""
+
+    code: str
+    name: str
+    severity: str  # as configured for this run
+    summary: str
+    why: str
+    fix: str
+
+
 @dataclass(slots=True)
 class Summary:
     files: int = 0
@@ -116,6 +128,7 @@ class Report:
     summary: Summary = field(default_factory=Summary)
     today: date | None = None
     fail_on: str = "error"
+    rules: dict[str, RuleInfo] = field(default_factory=dict)  # the rules that ran
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -48,7 +48,7 @@ def _rows(report: Any) -> list[tuple[Any, ...]]:
             f.path,
             f.line,
             f.column,
-            f"{f.entity.kind}:{f.entity.id}" if f.entity else None,
+            f"{f.entity.kind}:{f.entity.id or 'null'}" if f.entity else None,
         )
         for f in report.findings
     )
