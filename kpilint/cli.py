@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from kpilint import __version__
+from kpilint.reporters import FORMATS
+
+if TYPE_CHECKING:
+    from kpilint.findings import Report
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-CHECK_FORMATS = ("text", "json")
 
 
 class _Group(click.Group):
@@ -70,29 +77,120 @@ def cli() -> None:
     """kpilint: lint KPI definitions kept as code."""
 
 
+def lint_options(formats: tuple[str, ...]) -> Callable[[F], F]:
+    """Options shared by ``check``, ``diff`` and ``audit`` (one definition, one meaning)."""
+
+    def decorate(func: F) -> F:
+        for option in reversed(
+            [
+                click.option(
+                    "--format",
+                    "fmt",
+                    type=click.Choice(formats),
+                    default=None,
+                    help="Report format (default: text; github when GITHUB_ACTIONS=true).",
+                ),
+                click.option(
+                    "--output-file",
+                    "-o",
+                    type=click.Path(dir_okay=False),
+                    help="Write the report to F.",
+                ),
+                click.option(
+                    "--fail-on",
+                    type=click.Choice(["error", "warning", "info", "never"]),
+                    default=None,
+                    help="Lowest severity that makes the exit code 1 (default: error).",
+                ),
+                click.option(
+                    "--select", multiple=True, help="Rules to run (codes, names, prefixes)."
+                ),
+                click.option("--ignore", multiple=True, help="Rules to skip."),
+                click.option("--extend-select", multiple=True, help="Rules to run in addition."),
+                click.option(
+                    "--config",
+                    "config_file",
+                    type=click.Path(dir_okay=False),
+                    help="Use this config file instead of the project's.",
+                ),
+                click.option(
+                    "--today",
+                    callback=_parse_today,
+                    help="The date the date rules use (YYYY-MM-DD).",
+                ),
+            ]
+        ):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+@dataclass(frozen=True, slots=True)
+class LintArgs:
+    """What ``lint_options`` collected, ready for the engine."""
+
+    config: Any
+    overrides: dict[str, Any]
+    today: date | None
+
+
+def lint_args(
+    config_file: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    fail_on: str | None,
+    today: date | None,
+) -> LintArgs:
+    from kpilint.config import Config, ConfigError
+
+    config = None
+    if config_file is not None:
+        if not Path(config_file).is_file():
+            _die(f"config file '{config_file}' does not exist")
+        try:
+            config = Config.from_file(Path(config_file))
+        except ConfigError as exc:
+            _die(str(exc))
+    overrides = {
+        "select": _split(select) or None,
+        "ignore": _split(ignore),
+        "extend_select": _split(extend_select),
+        "fail_on": fail_on,
+    }
+    return LintArgs(config, overrides, today)
+
+
+def default_format(fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS:
+        return "github"
+    return "text"
+
+
+def emit(report: Report, fmt: str | None, output_file: str | None) -> None:
+    """Render ``report`` to the output file or stdout (colour only on a terminal)."""
+    from kpilint.reporters import RenderOptions, get
+
+    color = output_file is None and _use_color(sys.stdout)
+    text = get(default_format(fmt))(report, RenderOptions(color=color))
+    if output_file:
+        _write(Path(output_file), text)
+    else:
+        click.echo(text, nl=False, color=color)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(CHECK_FORMATS),
-    default=None,
-    help="Report format (default: text).",
-)
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to F.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info", "never"]),
-    default=None,
-    help="Lowest severity that makes the exit code 1 (default: error).",
-)
-@click.option("--select", multiple=True, help="Rule codes, names or prefixes to run (replaces).")
-@click.option("--ignore", multiple=True, help="Rule codes, names or prefixes to skip.")
-@click.option("--extend-select", multiple=True, help="Rules to run in addition.")
-@click.option(
-    "--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file."
-)
-@click.option("--today", callback=_parse_today, help="The date the date rules use (YYYY-MM-DD).")
+@lint_options(tuple(FORMATS))
+@click.option("--fix", is_flag=True, help="Apply safe fixes.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (with --fix/--diff).")
+@click.option("--diff", "show_diff", is_flag=True, help="Print fixes as a diff; write nothing.")
+@click.option("--force-exclude", is_flag=True, help="Apply `exclude` to named files too.")
+@click.option("--known", type=click.Path(dir_okay=False), help="Hide findings listed in F.")
+@click.option("--write-known", type=click.Path(dir_okay=False), help="Record findings in F.")
 def check(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -103,34 +201,104 @@ def check(
     extend_select: tuple[str, ...],
     config_file: str | None,
     today: date | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    show_diff: bool,
+    force_exclude: bool,
+    known: str | None,
+    write_known: str | None,
 ) -> None:
     """Lint KPI files (default: the current folder)."""
-    from kpilint.config import Config, ConfigError
+    from kpilint.config import ConfigError
     from kpilint.engine import UsageError, lint
-    from kpilint.reporters import RenderOptions, get
 
-    config = None
+    args = lint_args(config_file, select, ignore, extend_select, fail_on, today)
+    cwd = Path.cwd()
+
+    def run() -> Report:
+        return lint(
+            paths or (".",),
+            args.config,
+            today=args.today,
+            overrides=args.overrides,
+            force_exclude=force_exclude,
+        )
+
     try:
-        if config_file is not None:
-            if not Path(config_file).is_file():
-                _die(f"config file '{config_file}' does not exist")
-            config = Config.from_file(Path(config_file))
-        overrides = {
-            "select": _split(select) or None,
-            "ignore": _split(ignore),
-            "extend_select": _split(extend_select),
-            "fail_on": fail_on,
-        }
-        report = lint(paths or (".",), config, today=today, overrides=overrides)
+        if show_diff:
+            _show_fix_diff(run(), cwd, unsafe_fixes)
+        if fix:
+            from kpilint.fixes import fix_loop
+
+            report, result = fix_loop(run, cwd, unsafe=unsafe_fixes)
+            _fix_summary(result)
+        else:
+            report = run()
     except (ConfigError, UsageError) as exc:
         _die(str(exc))
-    color = output_file is None and _use_color(sys.stdout)
-    text = get(fmt or "text")(report, RenderOptions(color=color))
-    if output_file:
-        _write(Path(output_file), text)
-    else:
-        click.echo(text, nl=False, color=color)
+    if write_known:
+        from kpilint.known import write
+
+        entries = write(Path(write_known), report.findings)
+        click.echo(
+            f"kpilint: recorded {len(report.findings)} findings ({entries} entries) "
+            f"in {write_known}",
+            err=True,
+        )
+        sys.exit(EXIT_OK)
+    if known:
+        report = _without_known(report, Path(known))
+    emit(report, fmt, output_file)
     sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
+
+
+def _show_fix_diff(report: Report, cwd: Path, unsafe: bool) -> NoReturn:
+    from kpilint.fixes import plan
+
+    plans = plan(report, cwd, unsafe=unsafe)
+    for item in plans:
+        click.echo(item.unified_diff(), nl=False)
+    count = sum(len(p.fixed) for p in plans)
+    if count:
+        click.echo(f"Would fix {count} finding{'s' if count != 1 else ''}.", err=True)
+    sys.exit(EXIT_FINDINGS if count else EXIT_OK)
+
+
+def _fix_summary(result: Any) -> None:
+    if result.fixed:
+        files = len(result.files)
+        click.echo(
+            f"Fixed {result.fixed} finding{'s' if result.fixed != 1 else ''} "
+            f"in {files} file{'s' if files != 1 else ''}.",
+            err=True,
+        )
+    for display in result.refused:
+        click.echo(f"kpilint: not fixed {display}: the result would not parse", err=True)
+
+
+def _without_known(report: Report, path: Path) -> Report:
+    from kpilint.known import KnownFileError, read, subtract
+
+    try:
+        known = read(path)
+    except KnownFileError as exc:
+        _die(str(exc))
+    fresh, stale = subtract(report.findings, known)
+    for item in stale:
+        where = f" {item.entity}" if item.entity else ""
+        click.echo(
+            f"kpilint: known finding no longer occurs: {item.code} {item.path}{where} "
+            f"(x{item.count}); rewrite {path} with --write-known",
+            err=True,
+        )
+    report.findings = fresh
+    report.summary = replace(
+        report.summary,
+        error=sum(f.severity == "error" for f in fresh),
+        warning=sum(f.severity == "warning" for f in fresh),
+        info=sum(f.severity == "info" for f in fresh),
+    )
+    return report
 
 
 def _write(path: Path, text: str) -> None:

@@ -29,7 +29,7 @@ from kpilint.findings import (
     assign_fingerprints,
 )
 from kpilint.loader import SourceFile, read_file
-from kpilint.project import Project, discover, find_root, is_kpi_name
+from kpilint.project import Project, discover, excluded, find_root, is_kpi_name
 from kpilint.registry import Check, Rule, registry
 from kpilint.suppressions import Unused, apply
 from kpilint.validate import entities_of
@@ -55,6 +55,7 @@ def lint(
     today: date | None = None,
     cwd: Path | None = None,
     overrides: dict[str, Any] | None = None,
+    force_exclude: bool = False,
 ) -> Report:
     """Lint ``paths``; each path's project is loaded whole, findings are for ``paths`` only.
 
@@ -68,7 +69,7 @@ def lint(
         project_config = config or (Config.from_file(config_file) if config_file else Config())
         if overrides:
             project_config = project_config.with_overrides(**overrides)
-        loaded = load_project(root, named, project_config, cwd)
+        loaded = load_project(root, named, project_config, cwd, force_exclude=force_exclude)
         day = today or project_config.today or date.today()
         report.today = day
         report.fail_on = project_config.fail_on
@@ -104,8 +105,13 @@ def _group_by_project(
     return [(root, cfg, named) for root, (cfg, named) in groups.items()]
 
 
-def load_project(root: Path, named: list[Path], config: Config, cwd: Path) -> Loaded:
-    """Every KPI file of the project, plus named files whatever their name."""
+def load_project(
+    root: Path, named: list[Path], config: Config, cwd: Path, *, force_exclude: bool = False
+) -> Loaded:
+    """Every KPI file of the project, plus named files whatever their name.
+
+    ``force_exclude`` applies ``exclude`` to named files too (pre-commit names them).
+    """
     include, exclude = tuple(config.include), tuple(config.exclude)
     paths = {p.resolve(): p for p in discover(root, root, include, exclude)}
     reported: set[Path] = set()
@@ -113,6 +119,8 @@ def load_project(root: Path, named: list[Path], config: Config, cwd: Path) -> Lo
     for path in named:
         if path.is_dir():
             named_dirs.append(path.resolve())
+        elif force_exclude and excluded(path, root, exclude):
+            continue
         else:
             paths.setdefault(path.resolve(), path)
             reported.add(path.resolve())

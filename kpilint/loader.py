@@ -304,7 +304,7 @@ class _Converter:
 
 
 _SUPPRESSION = re.compile(
-    r"#\s*kpilint:\s*(?P<kind>ignore-file|ignore)\[(?P<sel>[^\]\n]*)\](?P<reason>[^\n]*)"
+    r"#[ \t]*kpilint:[ \t]*(?P<kind>ignore-file|ignore)\[(?P<sel>[^\]\r\n]*)\](?P<reason>[^\r\n]*)"
 )
 
 

@@ -173,13 +173,13 @@ def discover(
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if d not in _SKIP_DIRS and not _excluded(Path(dirpath, d), root, exclude)
+            if d not in _SKIP_DIRS and not excluded(Path(dirpath, d), root, exclude)
         )
         for name in filenames:
             path = Path(dirpath, name)
             if not is_kpi_name(name, include) and not _matches(path, root, include):
                 continue
-            if _excluded(path, root, exclude) or not path.is_file():
+            if excluded(path, root, exclude) or not path.is_file():
                 continue  # a folder named like a KPI file is not a file
             found.append(path)
     return sorted(found)
@@ -197,7 +197,7 @@ def _matches(path: Path, root: Path, globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in globs)
 
 
-def _excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:
+def excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:
     if not exclude:
         return False
     rel = _rel(path, root)

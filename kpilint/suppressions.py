@@ -19,12 +19,8 @@ class Unused:
 
     file: SourceFile
     suppression: Suppression
-    selectors: tuple[str, ...]  # the ones that silenced nothing
+    selectors: tuple[str, ...]
     unknown: tuple[str, ...]  # those that name no rule at all
-
-    @property
-    def whole(self) -> bool:
-        return len(self.selectors) == len(self.suppression.selectors)
 
     def removal(self) -> Edit:
         """Delete the comment, and its line when the comment stands alone."""
@@ -47,6 +43,10 @@ def matches(selector: str, code: str, name: str) -> bool:
         or sel.lower() == name
         or (len(sel) >= 4 and sel.upper().startswith("KPI") and code.startswith(sel.upper()))
     )
+
+
+def _targets(selector: str, names: dict[str, str]) -> list[str]:
+    return [code for code, name in names.items() if matches(selector, code, name)]
 
 
 def apply(
@@ -82,16 +82,12 @@ def apply(
     unused: list[Unused] = []
     for sf in files.values():
         for s in sf.suppressions:
-            idle, unknown = [], []
-            for selector in s.selectors:
-                if (id(sf), str(s.start), selector) in used:
-                    continue
-                targets = [c for c, n in names.items() if matches(selector, c, n)]
-                if not targets:
-                    unknown.append(selector)
-                    idle.append(selector)
-                elif any(c in enabled for c in targets):
-                    idle.append(selector)  # a disabled rule's suppression is not "unused"
-            if idle or not s.selectors:
-                unused.append(Unused(sf, s, tuple(idle), tuple(unknown)))
+            if any((id(sf), str(s.start), sel) in used for sel in s.selectors):
+                continue  # it silenced something: not unused (FORMAT.md)
+            unknown = [sel for sel in s.selectors if not _targets(sel, names)]
+            enabled_targets = any(
+                code in enabled for sel in s.selectors for code in _targets(sel, names)
+            )
+            if unknown or enabled_targets or not s.selectors:
+                unused.append(Unused(sf, s, s.selectors, tuple(unknown)))
     return kept, unused

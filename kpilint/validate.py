@@ -31,7 +31,7 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             sf.problems.append(_unknown_key(sf, (key,), TOP_LEVEL_KEYS, "top-level"))
-    if "version" in data and (data["version"] != 1 or isinstance(data["version"], bool)):
+    if "version" in data and (type(data["version"]) is not int or data["version"] != 1):
         sf.problems.append(
             _problem(sf, ("version",), f"version is {data['version']!r}; only 1 is supported")
         )

@@ -157,18 +157,8 @@ def suppression_without_reason(file: SourceFile) -> Iterator[Violation]:
 def unused_suppression(unused: Unused) -> Iterator[Violation]:
     s = unused.suppression
     kind = "ignore-file" if s.whole_file else "ignore"
+    detail = ""
     if unused.unknown:
         detail = f"; no rule is called {', '.join(repr(u) for u in unused.unknown)}"
-    else:
-        detail = ""
-    if unused.whole:
-        message = f"suppression '{kind}[{', '.join(s.selectors)}]' silences nothing{detail}"
-        yield Violation(message, s.pos, unused.file, edits=(unused.removal(),))
-    else:
-        idle = ", ".join(unused.selectors)
-        yield Violation(
-            f"suppression '{kind}[...]' silences nothing for {idle}{detail}",
-            s.pos,
-            unused.file,
-            fix=f"Remove {idle} from the suppression",
-        )
+    message = f"suppression '{kind}[{', '.join(s.selectors)}]' silences nothing{detail}"
+    yield Violation(message, s.pos, unused.file, edits=(unused.removal(),))

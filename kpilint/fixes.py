@@ -1,0 +1,136 @@
+"""Apply fixes as text edits on the original file, the way ruff does.
+
+Edits replace exact character ranges, so comments, quoting, key order, line
+endings, a BOM and the file mode all survive. A fixed file is re-parsed before
+it is written (atomically), and the loop re-lints until nothing more is
+fixable, so a second ``--fix`` changes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kpilint.findings import Edit, Finding, Report
+from kpilint.loader import SourceFile, parse_text
+
+MAX_ROUNDS = 10
+
+
+@dataclass(slots=True)
+class FileFix:
+    """The fixed text of one file, and what it fixed."""
+
+    path: Path
+    display: str
+    before: str
+    after: str
+    bom: bool
+    fixed: list[Finding] = field(default_factory=list)
+
+    def unified_diff(self) -> str:
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True),
+                self.after.splitlines(keepends=True),
+                fromfile=f"a/{self.display}",
+                tofile=f"b/{self.display}",
+            )
+        )
+
+
+@dataclass(slots=True)
+class FixResult:
+    fixed: int = 0
+    files: list[Path] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # files whose fix would not parse
+
+
+def fixable(finding: Finding, unsafe: bool) -> bool:
+    allowed = ("safe", "unsafe") if unsafe else ("safe",)
+    return bool(finding.fix.edits) and finding.fix.applicability in allowed
+
+
+def plan(report: Report, cwd: Path, *, unsafe: bool) -> list[FileFix]:
+    """The fixed text of every file with fixable findings (one pass, no overlaps)."""
+    by_file: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        if fixable(finding, unsafe):
+            by_file.setdefault(finding.path, []).append(finding)
+    plans = []
+    for display, findings in by_file.items():
+        path = cwd / display
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        before = raw.decode("utf-8-sig")
+        after, applied = _apply_edits(before, findings)
+        if applied:
+            plans.append(FileFix(path, display, before, after, bom, applied))
+    return plans
+
+
+def _apply_edits(text: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
+    chosen: list[tuple[Edit, Finding]] = []
+    for finding in sorted(findings, key=lambda f: min(e.start for e in f.fix.edits)):
+        edits = sorted(finding.fix.edits, key=lambda e: e.start)
+        last_end = chosen[-1][0].end if chosen else -1
+        if edits[0].start < last_end or any(e.end > len(text) for e in edits):
+            continue  # overlaps an earlier fix: the next round takes it
+        chosen.extend((e, finding) for e in edits)
+    out = text
+    for edit, _ in sorted(chosen, key=lambda c: c[0].start, reverse=True):
+        out = out[: edit.start] + edit.content + out[edit.end :]
+    applied = list(dict.fromkeys(f for _, f in chosen))
+    return out, applied
+
+
+def still_parses(fix: FileFix) -> bool:
+    sf = SourceFile(fix.path, fix.display)
+    parse_text(sf, fix.after)
+    return not any(p.code == "KPI001" for p in sf.problems)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, keeping the file's mode."""
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def fix_loop(relint: Callable[[], Report], cwd: Path, *, unsafe: bool) -> tuple[Report, FixResult]:
+    """Fix, write, re-lint, until nothing more is fixable; return the final report."""
+    result = FixResult()
+    report = relint()
+    refused: set[str] = set()
+    for _ in range(MAX_ROUNDS):
+        plans = [p for p in plan(report, cwd, unsafe=unsafe) if p.display not in refused]
+        if not plans:
+            break
+        for fix in plans:
+            if not still_parses(fix):
+                refused.add(fix.display)
+                continue
+            encoded = fix.after.encode("utf-8")
+            write_atomically(fix.path, (b"\xef\xbb\xbf" if fix.bom else b"") + encoded)
+            result.fixed += len(fix.fixed)
+            if fix.path not in result.files:
+                result.files.append(fix.path)
+        report = relint()
+    result.refused = sorted(refused)
+    return report, result

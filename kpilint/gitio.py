@@ -1,0 +1,122 @@
+"""Read-only access to git revisions for ``kpilint diff``.
+
+Only plumbing that reads the object database is used (``rev-parse``,
+``ls-tree``, ``cat-file``): nothing here checks out, stashes, or touches the
+index or the work tree, so ``kpilint diff`` is safe to run on a dirty checkout.
+Failures become ``UsageError`` (exit 2) with one line that says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpilint.engine import UsageError
+
+_ENV = {
+    "GIT_OPTIONAL_LOCKS": "0",  # never refresh the index as a side effect
+    "GIT_TERMINAL_PROMPT": "0",  # never hang waiting for credentials
+    "LC_ALL": "C",
+}
+MODE_SYMLINK = "120000"
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    """One blob of a revision's tree, as ``git ls-tree -r -l`` lists it."""
+
+    path: str  # relative to the repository top, "/" separators
+    mode: str
+    oid: str
+    size: int
+
+
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            env={**os.environ, **_ENV},
+            check=False,
+        )
+    except FileNotFoundError:
+        raise UsageError("git is not installed or not on PATH; kpilint diff needs it") from None
+    if done.returncode != 0:
+        raise _GitFailed(done.stderr.decode(errors="replace").strip())
+    return done.stdout
+
+
+class _GitFailed(Exception):
+    pass
+
+
+def toplevel(cwd: Path) -> Path:
+    """The work tree top of the repository holding ``cwd``."""
+    try:
+        out = _git(["rev-parse", "--show-toplevel"], cwd)
+    except _GitFailed as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "git rev-parse failed"
+        raise UsageError(
+            f"'{cwd}' is not inside a git work tree ({first}); "
+            "kpilint diff compares git revisions, so run it in a clone"
+        ) from None
+    return Path(os.fsdecode(out.rstrip(b"\n"))).resolve()
+
+
+def resolve(rev: str, top: Path) -> str:
+    """The commit id ``rev`` names; an unknown or missing revision is a usage error."""
+    if not rev or rev.startswith("-"):
+        raise UsageError(f"'{rev}' is not a revision")
+    try:
+        out = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], top)
+    except _GitFailed:
+        shallow = ""
+        try:
+            if _git(["rev-parse", "--is-shallow-repository"], top).strip() == b"true":
+                shallow = "this clone is shallow; "
+        except _GitFailed:
+            pass
+        raise UsageError(
+            f"unknown revision '{rev}': fetch it first ({shallow}"
+            f"in a shallow clone: git fetch --depth=1 origin {rev})"
+        ) from None
+    return out.decode().strip()
+
+
+def ls_tree(commit: str, top: Path) -> list[TreeEntry]:
+    """Every blob of ``commit`` (recursively, whole tree), with mode and size."""
+    out = _git(["ls-tree", "-r", "-z", "-l", "--full-tree", commit], top)
+    entries = []
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode, kind, oid, size = meta.decode().split()
+        if kind != "blob":  # submodules ("commit") have no content here
+            continue
+        entries.append(TreeEntry(os.fsdecode(raw_path), mode, oid, int(size)))
+    return entries
+
+
+def read_blobs(oids: list[str], top: Path) -> dict[str, bytes]:
+    """Contents by object id, all in one ``git cat-file --batch`` process."""
+    unique = list(dict.fromkeys(oids))
+    if not unique:
+        return {}
+    out = _git(["cat-file", "--batch"], top, stdin="".join(f"{o}\n" for o in unique).encode())
+    blobs: dict[str, bytes] = {}
+    at = 0
+    for oid in unique:
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].decode().split()
+        if len(header) < 3 or header[1] == "missing":
+            raise UsageError(f"git object {oid} is missing; fetch the revision again")
+        size = int(header[2])
+        start = header_end + 1
+        blobs[oid] = out[start : start + size]
+        at = start + size + 1  # the content is followed by a newline
+    return blobs

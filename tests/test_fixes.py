@@ -1,0 +1,181 @@
+"""--fix, --unsafe-fixes and --diff: text edits that keep everything else byte for byte."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kpilint.cli import cli
+from kpilint.findings import Edit, Finding, Fix
+from kpilint.fixes import FileFix, still_parses
+from tests.conftest import WriteProject
+
+SOURCE = """\
+# Sales KPIs: comments and 'quoting' must survive.
+goals:
+  - id: g
+    name: "Goal"   # trailing comment
+    kind: revenue
+kpis:
+  - id: k
+    name: K
+    goal: g
+    owner: 'cfo'
+    metric: m
+    target: at least 1,200 signups/month  # free text
+    timline: {start: 2027-01-01, end: 2027-12-31, review: monthly}
+  - id: old  # kpilint: ignore[KPI601] stale comment
+    name: Old
+    goal: g
+    owner: x
+    target: {value: 3, unit: deals, direction: increase, baseline: 2}
+    timeline: {start: 2026-01-01, end: 2026-12-31, review: monthly}
+metrics:
+  - id: m
+    name: Sign-ups
+    unit: signups
+    source: hubspot
+"""
+
+FIXED_SAFE = """\
+# Sales KPIs: comments and 'quoting' must survive.
+goals:
+  - id: g
+    name: "Goal"   # trailing comment
+    kind: revenue
+kpis:
+  - id: k
+    name: K
+    goal: g
+    owner: 'cfo'
+    metric: m
+    target: {value: 1200, unit: signups/month, direction: increase}  # free text
+    timeline: {start: 2027-01-01, end: 2027-12-31, review: monthly}
+  - id: old
+    name: Old
+    goal: g
+    owner: x
+    target: {value: 3, unit: deals, direction: increase, baseline: 2}
+    timeline: {start: 2026-01-01, end: 2026-12-31, review: monthly}
+metrics:
+  - id: m
+    name: Sign-ups
+    unit: signups
+    source: hubspot
+"""
+
+
+def invoke(root: Path, *args: str) -> tuple[int, str]:
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(cli, ["check", "--today", "2027-06-01", *args])
+    finally:
+        os.chdir(cwd)
+    return result.exit_code, result.output
+
+
+def test_safe_fixes_keep_everything_else(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": SOURCE})
+    path = root / "a.kpi.yaml"
+    path.chmod(0o640)
+    code, output = invoke(root, "--fix")
+    assert path.read_text() == FIXED_SAFE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert "Fixed 3 findings in 1 file." in output
+    assert "KPI302" in output  # unsafe: reported, not applied
+    assert code == 0  # the remaining findings are warnings/infos
+
+
+def test_fix_is_idempotent(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": SOURCE})
+    invoke(root, "--fix")
+    once = (root / "a.kpi.yaml").read_bytes()
+    _, output = invoke(root, "--fix")
+    assert (root / "a.kpi.yaml").read_bytes() == once
+    assert "Fixed" not in output
+
+
+def test_unsafe_fix_retires_the_expired_kpi(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": SOURCE})
+    invoke(root, "--fix", "--unsafe-fixes")
+    text = (root / "a.kpi.yaml").read_text()
+    assert (
+        "    timeline: {start: 2026-01-01, end: 2026-12-31, review: monthly}\n    status: retired\n"
+        in text
+    )
+
+
+def test_unsafe_fix_in_a_flow_mapping_and_an_existing_status(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "a.kpi.yaml": "kpis:\n"
+            "  - {id: a, name: A, timeline: {end: 2026-01-01}}\n"
+            "  - id: b\n    status: draft\n    name: B\n    timeline: {end: 2026-01-01}\n"
+        }
+    )
+    invoke(root, "--fix", "--unsafe-fixes", "--select", "KPI302")
+    assert (root / "a.kpi.yaml").read_text() == (
+        "kpis:\n"
+        "  - {id: a, name: A, timeline: {end: 2026-01-01}, status: retired}\n"
+        "  - id: b\n    status: retired\n    name: B\n    timeline: {end: 2026-01-01}\n"
+    )
+
+
+def test_crlf_and_bom_survive(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": ""})
+    path = root / "a.kpi.yaml"
+    raw = "\ufeff" + SOURCE.replace("\n", "\r\n")
+    path.write_bytes(raw.encode("utf-8"))
+    invoke(root, "--fix")
+    assert path.read_bytes() == ("\ufeff" + FIXED_SAFE.replace("\n", "\r\n")).encode("utf-8")
+
+
+def test_diff_prints_and_writes_nothing(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": SOURCE})
+    code, output = invoke(root, "--diff")
+    assert code == 1
+    assert (root / "a.kpi.yaml").read_text() == SOURCE
+    assert "--- a/a.kpi.yaml\n+++ b/a.kpi.yaml\n" in output
+    assert "-    timline: {start" in output and "+    timeline: {start" in output
+    assert "Would fix 3 findings." in output
+
+
+def test_diff_with_nothing_to_fix_exits_0(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": FIXED_SAFE})
+    code, output = invoke(root, "--diff")
+    assert (code, output) == (0, "")
+
+
+def test_no_write_when_the_result_would_not_parse(tmp_path: Path) -> None:
+    path = tmp_path / "a.kpi.yaml"
+    text = "kpis:\n  - id: a\n"
+    broken = FileFix(path, "a.kpi.yaml", text, "kpis: [\n", False)
+    assert not still_parses(broken)
+    assert still_parses(FileFix(path, "a.kpi.yaml", text, text, False))
+
+
+def test_overlapping_edits_wait_for_the_next_round() -> None:
+    from kpilint.fixes import _apply_edits
+
+    def finding(*edits: Edit) -> Finding:
+        return Finding("KPI003", "x", "error", "a", 1, 1, None, "m", Fix("f", "safe", edits))
+
+    out, applied = _apply_edits("abcdef", [finding(Edit(0, 3, "X")), finding(Edit(2, 4, "Y"))])
+    assert (out, len(applied)) == ("Xdef", 1)
+
+
+@pytest.mark.parametrize("args", [["--fix"], ["--diff"]])
+def test_fix_never_touches_unnamed_files(write_project: WriteProject, args: list[str]) -> None:
+    root = write_project({"a.kpi.yaml": SOURCE, "b.kpi.yaml": SOURCE.replace("id: k", "id: k2")})
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        CliRunner().invoke(cli, ["check", "--today", "2027-06-01", *args, "a.kpi.yaml"])
+    finally:
+        os.chdir(cwd)
+    assert (root / "b.kpi.yaml").read_text() == SOURCE.replace("id: k", "id: k2")

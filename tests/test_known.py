@@ -1,0 +1,76 @@
+"""Known findings: recorded without lines, hidden later, stale entries listed."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kpilint.cli import cli
+from tests.conftest import WriteProject
+
+LEGACY = """\
+kpis:
+  - id: a
+    name: A
+  - id: b
+    name: B
+"""
+
+
+def run(root: Path, *args: str) -> tuple[int, str]:
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(cli, ["check", "--today", "2027-06-01", *args])
+    finally:
+        os.chdir(cwd)
+    return result.exit_code, result.output
+
+
+def test_write_then_check_is_clean_and_survives_moved_lines(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": LEGACY})
+    code, out = run(root, "--write-known", "known.json")
+    assert code == 0 and "recorded" in out
+    data = json.loads((root / "known.json").read_text())
+    assert data["version"] == 1
+    assert all("line" not in e for e in data["findings"])
+    assert {
+        "code": "KPI101",
+        "path": "a.kpi.yaml",
+        "entity": {"kind": "kpi", "id": "a"},
+        "key": None,
+        "count": 1,
+    } in data["findings"]
+    (root / "a.kpi.yaml").write_text("# moved\n\n" + LEGACY)
+    assert run(root, "--known", "known.json")[0] == 0
+
+
+def test_new_finding_is_reported(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": LEGACY})
+    run(root, "--write-known", "known.json")
+    (root / "a.kpi.yaml").write_text(LEGACY + "  - id: c\n    name: C\n")
+    code, out = run(root, "--known", "known.json")
+    assert code == 1
+    assert "KPI 'c' has no target" in out and "KPI 'a'" not in out
+
+
+def test_fixed_findings_are_listed_as_stale(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": LEGACY})
+    run(root, "--write-known", "known.json")
+    (root / "a.kpi.yaml").write_text("kpis:\n  - id: a\n    name: A\n")
+    code, out = run(root, "--known", "known.json")
+    assert code == 0
+    assert "known finding no longer occurs: KPI101 a.kpi.yaml kpi 'b' (x1)" in out
+
+
+@pytest.mark.parametrize("content", [None, "not json", '{"version": 9}'])
+def test_bad_known_file_is_exit_2(write_project: WriteProject, content: str | None) -> None:
+    root = write_project({"a.kpi.yaml": LEGACY})
+    if content is not None:
+        (root / "known.json").write_text(content)
+    code, out = run(root, "--known", "known.json")
+    assert code == 2 and "known" in out and len(out.strip().splitlines()) == 1
