@@ -72,7 +72,7 @@ def resolve(rev: str, top: Path) -> str:
     if not rev or rev.startswith("-"):
         raise UsageError(f"'{rev}' is not a revision")
     try:
-        out = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], top)
+        out = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
     except _GitFailed:
         shallow = ""
         try:

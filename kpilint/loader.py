@@ -189,7 +189,7 @@ def parse_text(sf: SourceFile, text: str) -> None:
         sf.problems.append(
             Problem(
                 "KPI001",
-                _span(node).pos,
+                FILE_START,
                 f"the top level is {kind}, not a mapping of goals, metrics, kpis and incentives",
                 "Put entities under top-level `goals:`, `metrics:`, `kpis:` or `incentives:`",
             )
