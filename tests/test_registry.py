@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
 
+import pytest
 import yaml
 
+from kpilint import lint
 from kpilint.registry import DOC_SECTIONS, read_metadata, registry, rules_dir, vocabulary
 from tests.conftest import SHARED
 
@@ -84,3 +89,26 @@ def test_vocabulary_ships_the_spec_terms() -> None:
         "registered users",
     ]
     assert (rules_dir() / "vocabulary.toml").is_file()
+
+
+def test_a_rule_that_raises_becomes_an_internal_error_finding(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    rules = registry()
+    broken = rules["KPI104"]
+
+    def explode(kpi: object) -> object:
+        raise ZeroDivisionError("boom")
+
+    checks = tuple(replace(c, func=explode) for c in broken.checks)
+    monkeypatch.setitem(rules, "KPI104", replace(broken, checks=checks))
+    (tmp_path / "kpilint.toml").write_text("")
+    (tmp_path / "a.kpi.yaml").write_text("kpis:\n  - id: k\n    name: K\n")
+    report = lint([tmp_path], cwd=tmp_path, today=date(2027, 1, 1))
+    errors = [f for f in report.findings if f.code == "KPI000"]
+    assert [(f.line, f.column, f.entity) for f in errors] == [(2, 5, errors[0].entity)]
+    assert (
+        "rule KPI104 (missing-owner) failed on KPI 'k': ZeroDivisionError: boom"
+        in errors[0].message
+    )
+    assert "KPI101" in {f.code for f in report.findings}  # the other rules still ran
