@@ -56,11 +56,14 @@ def lint(
     cwd: Path | None = None,
     overrides: dict[str, Any] | None = None,
     force_exclude: bool = False,
+    source_format: str | None = None,
 ) -> Report:
     """Lint ``paths``; each path's project is loaded whole, findings are for ``paths`` only.
 
     ``config`` replaces the discovered project config; ``overrides`` are applied
-    over whichever config is used (the command line's options).
+    over whichever config is used (the command line's options). ``source_format``
+    reads another format (``gitlab-pi``, ``csv``) through its importer: then only
+    the named files and folders make the project, and findings point into them.
     """
     cwd = (cwd or Path.cwd()).resolve()
     report = Report()
@@ -69,7 +72,10 @@ def lint(
         project_config = config or (Config.from_file(config_file) if config_file else Config())
         if overrides:
             project_config = project_config.with_overrides(**overrides)
-        loaded = load_project(root, named, project_config, cwd, force_exclude=force_exclude)
+        if source_format is not None:
+            loaded = load_foreign(source_format, root, named, project_config, cwd)
+        else:
+            loaded = load_project(root, named, project_config, cwd, force_exclude=force_exclude)
         day = today or project_config.today or date.today()
         report.today = day
         report.fail_on = project_config.fail_on
@@ -134,6 +140,24 @@ def load_project(
         entities = [e for sf in files for e in entities_of(sf)]
     project = Project(root, files, entities)
     return Loaded(project, config, reported)
+
+
+def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: Path) -> Loaded:
+    """Definitions in another format, read by its importer into ``SourceFile``s."""
+    from kpilint.importers import importer
+
+    source = importer(fmt)
+    paths: list[Path] = []
+    for path in named:
+        if path.is_dir():
+            paths.extend(discover(path, root, source.GLOBS, tuple(config.exclude)))
+        else:
+            paths.append(path)
+    unique = sorted(dict.fromkeys(p.resolve() for p in paths), key=lambda p: _rel(p, root))
+    with _paused_gc():
+        files = [source.read(p, _display(p, cwd), config.max_file_size) for p in unique]
+        entities = [e for sf in files for e in entities_of(sf)]
+    return Loaded(Project(root, files, entities), config, set(unique))
 
 
 def run_rules(loaded: Loaded, today: date) -> list[Finding]:

@@ -1,0 +1,37 @@
+"""Importers: read KPI definitions kept in other formats as ``SourceFile``s.
+
+An importer turns a source file (GitLab handbook performance indicators, a CSV
+register) into the KPI file format's data, with every key and value positioned
+in the *source* file. The engine, rules and reporters then work unchanged, and
+findings point at the source's lines.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Protocol
+
+from kpilint.loader import SourceFile
+
+IMPORTERS: dict[str, str] = {
+    "gitlab-pi": "kpilint.importers.gitlab",
+    "csv": "kpilint.importers.csv",
+}
+
+
+class Importer(Protocol):
+    GLOBS: tuple[str, ...]
+
+    def read(self, path: Path, display: str, max_bytes: int) -> SourceFile: ...
+
+
+class UnknownFormat(ValueError):
+    pass
+
+
+def importer(name: str) -> Importer:
+    if name not in IMPORTERS:
+        raise UnknownFormat(f"unknown format '{name}'; choose one of {', '.join(IMPORTERS)}")
+    module: Importer = importlib.import_module(IMPORTERS[name])
+    return module
