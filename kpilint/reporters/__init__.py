@@ -15,6 +15,11 @@ from kpilint.findings import Report
 FORMATS: dict[str, str] = {
     "text": "kpilint.reporters.text",
     "json": "kpilint.reporters.json",
+    "sarif": "kpilint.reporters.sarif",
+    "github": "kpilint.reporters.github",
+    "gitlab": "kpilint.reporters.gitlab",
+    "junit": "kpilint.reporters.junit",
+    "markdown": "kpilint.reporters.markdown",
 }
 
 

@@ -1,0 +1,78 @@
+"""``--format github``: GitHub Actions workflow commands that annotate the changed files.
+
+GitHub shows only about ten annotations of a kind per step (fifty per job), so
+each file's findings are folded into a ``::group::`` with the full list, and a
+plain summary line closes the output so the count is never lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kpilint.findings import Finding, Report
+from kpilint.reporters import RenderOptions
+
+_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+NO_FILE_GROUP = "kpilint (no file)"
+
+
+def escape_data(text: str) -> str:
+    """Escape a command's message, as the Actions runner's ``toCommandValue`` expects."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value: data escaping plus ``:`` and ``,``, which end a property."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(f: Finding) -> str:
+    """One ``::error file=..,line=..::message`` command for a finding."""
+    props: list[tuple[str, object]] = []
+    if f.path:
+        props.append(("file", f.path))
+        if f.line >= 1:
+            props.append(("line", f.line))
+            if f.column >= 1:
+                props.append(("col", f.column))
+            if f.end_line is not None and f.end_line >= f.line:
+                props.append(("endLine", f.end_line))
+                if f.end_column is not None and f.end_column >= 1:
+                    props.append(("endColumn", f.end_column))
+    props.append(("title", f"{f.code} {f.name}"))
+    head = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
+    text = f.message if not f.fix.description else f"{f.message}\nfix: {f.fix.description}"
+    return f"::{_COMMANDS.get(f.severity, 'warning')} {head}::{escape_data(text)}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 or word == 'info' else 's'}"
+
+
+def summary_line(report: Report) -> str:
+    """The closing plain line: counts survive even when annotations are capped."""
+    files = _plural(report.summary.files, "file")
+    n = len(report.findings)
+    if not n:
+        return f"kpilint: no findings in {files}."
+    counts = ", ".join(
+        _plural(c, sev) for sev in ("error", "warning", "info") if (c := report.count(sev))
+    )
+    return f"kpilint: {_plural(n, 'finding')} ({counts}) in {files}."
+
+
+def _groups(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.path, []).append(f)
+    return groups
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    lines: list[str] = []
+    for path, findings in _groups(report.findings).items():
+        lines.append(f"::group::{escape_data(path or NO_FILE_GROUP)}")
+        lines.extend(annotation(f) for f in findings)
+        lines.append("::endgroup::")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,70 @@
+"""``--format markdown``: a summary to post as a pull/merge-request comment.
+
+Comments have size limits and reviewers read the top, so the table lists the
+most severe findings first and stops at ``MAX_ROWS``; cell text is escaped so a
+message can neither break the table nor mention (and notify) a GitHub user.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kpilint.findings import SEVERITY_RANK, Finding, Report
+from kpilint.reporters import RenderOptions
+
+MAX_ROWS = 100
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones
+# that start emphasis, code, links, HTML, strike-through or end a table cell.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def cell(text: str) -> str:
+    """Make ``text`` safe inside a GFM table cell, rendered as the same plain text."""
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = text.replace("@", "@<!-- -->")  # no @mentions from user-written messages
+    return "<br>".join(line.strip() for line in text.replace("\r\n", "\n").split("\n"))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 or word == 'info' else 's'}"
+
+
+def _location(f: Finding) -> str:
+    if not f.path:
+        return "(no file)"
+    return f"{f.path}:{f.line}" if f.line >= 1 else f.path
+
+
+def verdict(report: Report) -> str:
+    """One line: passed or failed, and against which ``--fail-on`` level."""
+    n = len(report.findings)
+    files = _plural(report.summary.files, "file")
+    if not n:
+        return f"✅ **Passed**: no findings in {files}."
+    counts = ", ".join(
+        _plural(c, sev) for sev in ("error", "warning", "info") if (c := report.count(sev))
+    )
+    found = f"{_plural(n, 'finding')} ({counts}) in {files}"
+    if report.fails():
+        return f"❌ **Failed**: {found}; the check fails on `{report.fail_on}` and above."
+    return f"✅ **Passed**: {found}, none at or above the fail level `{report.fail_on}`."
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    lines = ["## kpilint report", "", verdict(report), ""]
+    lines += ["| severity | findings |", "| --- | ---: |"]
+    lines += [f"| {sev} | {report.count(sev)} |" for sev in ("error", "warning", "info")]
+    if report.findings:
+        ordered = sorted(report.findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.sort_key))
+        lines += ["", "### Findings", ""]
+        lines += [
+            "| location | rule | severity | message | fix |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for f in ordered[:MAX_ROWS]:
+            row = (_location(f), f"{f.code} {f.name}", f.severity, f.message, f.fix.description)
+            lines.append("| " + " | ".join(cell(part) for part in row) + " |")
+        if len(ordered) > MAX_ROWS:
+            more = len(ordered) - MAX_ROWS
+            lines += ["", f"_… and {_plural(more, 'more finding')} not shown._"]
+    return "\n".join(lines) + "\n"
