@@ -252,6 +252,48 @@ def check(
     sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
 
 
+@cli.command("diff")
+@click.argument("base")
+@click.argument("head", required=False)
+@lint_options(tuple(dict.fromkeys([*FORMATS, "markdown"])))
+def diff_cmd(
+    base: str,
+    head: str | None,
+    fmt: str | None,
+    output_file: str | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    config_file: str | None,
+    today: date | None,
+) -> None:
+    """Governance check between git revisions: KPI8xx, plus findings new at HEAD.
+
+    HEAD defaults to the work tree. Nothing is checked out: the work tree and
+    the index are left as they are. `--format markdown` adds a table of changed
+    KPIs, for $GITHUB_STEP_SUMMARY or a pull-request comment.
+    """
+    from kpilint.config import ConfigError
+    from kpilint.diff import diff, render_markdown
+    from kpilint.engine import UsageError
+
+    args = lint_args(config_file, select, ignore, extend_select, fail_on, today)
+    try:
+        result = diff(base, head, args.config, today=args.today, overrides=args.overrides)
+    except (ConfigError, UsageError) as exc:
+        _die(str(exc))
+    if fmt == "markdown":
+        text = render_markdown(result.report, result.changes, result.base, result.head)
+        if output_file:
+            _write(Path(output_file), text)
+        else:
+            click.echo(text, nl=False)
+    else:
+        emit(result.report, fmt, output_file)
+    sys.exit(EXIT_FINDINGS if result.report.fails() else EXIT_OK)
+
+
 def _show_fix_diff(report: Report, cwd: Path, unsafe: bool) -> NoReturn:
     from kpilint.fixes import plan
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -45,7 +45,7 @@ class Loaded:
 
     project: Project
     config: Config
-    reported: set[Path]  # files whose findings are reported
+    reported: set[str]  # display paths of the files whose findings are reported
 
 
 def lint(
@@ -120,7 +120,7 @@ def load_project(
     """
     include, exclude = tuple(config.include), tuple(config.exclude)
     paths = {p.resolve(): p for p in discover(root, root, include, exclude)}
-    reported: set[Path] = set()
+    named_files: set[Path] = set()
     named_dirs = []
     for path in named:
         if path.is_dir():
@@ -129,14 +129,15 @@ def load_project(
             continue
         else:
             paths.setdefault(path.resolve(), path)
-            reported.add(path.resolve())
-    for real in paths:
-        if any(d == real or d in real.parents for d in named_dirs):
-            reported.add(real)
+            named_files.add(path.resolve())
     files = []
+    reported: set[str] = set()
     with _paused_gc():
         for real in sorted(paths, key=lambda p: _rel(p, root)):
-            files.append(read_file(paths[real], _display(paths[real], cwd), config.max_file_size))
+            sf = read_file(paths[real], _display(paths[real], cwd), config.max_file_size)
+            files.append(sf)
+            if real in named_files or any(d == real or d in real.parents for d in named_dirs):
+                reported.add(sf.display)
         entities = [e for sf in files for e in entities_of(sf)]
     project = Project(root, files, entities)
     return Loaded(project, config, reported)
@@ -157,7 +158,7 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
     with _paused_gc():
         files = [source.read(p, _display(p, cwd), config.max_file_size) for p in unique]
         entities = [e for sf in files for e in entities_of(sf)]
-    return Loaded(Project(root, files, entities), config, set(unique))
+    return Loaded(Project(root, files, entities), config, {sf.display for sf in files})
 
 
 def run_rules(loaded: Loaded, today: date) -> list[Finding]:
@@ -166,7 +167,7 @@ def run_rules(loaded: Loaded, today: date) -> list[Finding]:
     rules = registry()
     project = loaded.project
     ctx = Context(project, today)
-    reported = {sf.display: sf for sf in project.files if sf.path.resolve() in loaded.reported}
+    reported = {sf.display: sf for sf in project.files if sf.display in loaded.reported}
     subjects: dict[type, list[Any]] = {
         KpiEntity: [k for k in project.kpis if k.live],
         GoalEntity: project.goals,
@@ -179,8 +180,9 @@ def run_rules(loaded: Loaded, today: date) -> list[Finding]:
     for code in resolved.severities:
         rule = rules[code]
         for check in rule.checks:
+            run = _runner(rule, check, ctx, resolved)
             for subject in subjects.get(check.scope, ()):
-                found.extend(_run(rule, check, subject, ctx, resolved))
+                found.extend(run(subject))
     found = [f for f in found if f.path in reported]
     found = _per_file_ignored(found, reported, resolved, project.root)
     names = {code: rule.name for code, rule in rules.items()}
@@ -189,26 +191,34 @@ def run_rules(loaded: Loaded, today: date) -> list[Finding]:
         rule = rules[code]
         for check in rule.checks:
             if check.scope is Unused:
+                run = _runner(rule, check, ctx, resolved)
                 for item in unused:
-                    kept.extend(_run(rule, check, item, ctx, resolved))
+                    kept.extend(run(item))
     return kept
 
 
-def _run(
-    rule: Rule, check: Check, subject: Any, ctx: Context, resolved: Resolved
-) -> Iterator[Finding]:
+def _runner(
+    rule: Rule, check: Check, ctx: Context, resolved: Resolved
+) -> Callable[[Any], list[Finding]]:
+    """A function running ``check`` on one subject; options and severity bound once."""
     options = resolved.options.get(rule.code, {})
     kwargs = {name: options[name] for name in check.options if name in options}
     if check.wants_ctx:
         kwargs["ctx"] = ctx
     severity = resolved.severities[rule.code]
-    try:
-        violations = list(check.func(subject, **kwargs))
-    except Exception as exc:  # one broken rule must not take the run down
-        yield _internal_error(rule, subject, exc)
-        return
-    for v in violations:
-        yield _finding(rule, severity, v)
+    func = check.func
+
+    def run(subject: Any) -> list[Finding]:
+        try:
+            return [_finding(rule, severity, v) for v in func(subject, **kwargs)]
+        except Exception as exc:  # one broken rule must not take the run down
+            return [_internal_error(rule, subject, exc)]
+
+    return run
+
+
+def _run(rule: Rule, check: Check, subject: Any, ctx: Context, resolved: Resolved) -> list[Finding]:
+    return _runner(rule, check, ctx, resolved)(subject)
 
 
 def _finding(rule: Rule, severity: str, v: Violation) -> Finding:
@@ -267,10 +277,10 @@ def _per_file_ignored(
 
 def _count(summary: Summary, loaded: Loaded) -> None:
     for sf in loaded.project.files:
-        if sf.path.resolve() in loaded.reported:
+        if sf.display in loaded.reported:
             summary.files += 1
     for entity in loaded.project.all_entities():
-        if entity.file.path.resolve() in loaded.reported:
+        if entity.file.display in loaded.reported:
             field = entity.kind + "s"
             setattr(summary, field, getattr(summary, field) + 1)
 

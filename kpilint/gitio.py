@@ -58,10 +58,9 @@ def toplevel(cwd: Path) -> Path:
     """The work tree top of the repository holding ``cwd``."""
     try:
         out = _git(["rev-parse", "--show-toplevel"], cwd)
-    except _GitFailed as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "git rev-parse failed"
+    except _GitFailed:
         raise UsageError(
-            f"'{cwd}' is not inside a git work tree ({first}); "
+            f"'{cwd}' is not inside a git work tree; "
             "kpilint diff compares git revisions, so run it in a clone"
         ) from None
     return Path(os.fsdecode(out.rstrip(b"\n"))).resolve()
@@ -74,17 +73,22 @@ def resolve(rev: str, top: Path) -> str:
     try:
         out = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
     except _GitFailed:
-        shallow = ""
-        try:
-            if _git(["rev-parse", "--is-shallow-repository"], top).strip() == b"true":
-                shallow = "this clone is shallow; "
-        except _GitFailed:
-            pass
+        fetch = f"git fetch --depth=1 origin {rev.removeprefix('origin/')}"
+        if _is_shallow(top):
+            raise UsageError(
+                f"unknown revision '{rev}': this clone is shallow, fetch it first ({fetch})"
+            ) from None
         raise UsageError(
-            f"unknown revision '{rev}': fetch it first ({shallow}"
-            f"in a shallow clone: git fetch --depth=1 origin {rev})"
+            f"unknown revision '{rev}': fetch it first (in a shallow clone: {fetch})"
         ) from None
     return out.decode().strip()
+
+
+def _is_shallow(top: Path) -> bool:
+    try:
+        return _git(["rev-parse", "--is-shallow-repository"], top).strip() == b"true"
+    except _GitFailed:
+        return False
 
 
 def ls_tree(commit: str, top: Path) -> list[TreeEntry]:

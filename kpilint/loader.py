@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -19,9 +19,37 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from kpilint.findings import FILE_START, Edit, Pos
 
 try:  # the libyaml C parser is 5-10x faster; fall back to pure Python when absent
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):
+    """The safe loader with its Python-level tag resolution memoised.
+
+    libyaml parses in C but asks Python to resolve every scalar's tag by regex;
+    KPI files repeat the same keys and values, so a cache removes most of that.
+    """
+
+    _resolved: ClassVar[dict[tuple[Any, str, Any], str]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > 40:
+            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+        key = (kind, value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = self._resolved[key] = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+            if len(self._resolved) > 50_000:
+                self._resolved.clear()
+        return tag
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None  # no path resolvers are registered: skip the bookkeeping
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 200
@@ -35,9 +63,12 @@ _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "times
 _constructor = SafeConstructor()
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where a node sits: 1-based line/column of its start, and character offsets."""
+class Span(NamedTuple):
+    """Where a node sits: 1-based line/column of its start, and character offsets.
+
+    A NamedTuple, not a dataclass: a file has one per key and value, and tuples
+    are several times cheaper to build and smaller to keep.
+    """
 
     line: int
     column: int

@@ -102,6 +102,8 @@ def test_every_implemented_rule_has_triggering_and_passing_cases() -> None:
     missing = [
         code
         for code, r in registry().items()
-        if r.implemented and covered.get(code) != (True, True)
+        if r.implemented
+        and not code.startswith("KPI8")  # governance: run by `kpilint diff`, see test_diff.py
+        and covered.get(code) != (True, True)
     ]
     assert not missing, f"rules without a triggering and a passing case: {missing}"

@@ -1,0 +1,441 @@
+"""``kpilint diff BASE [HEAD]``: governance on change, and findings new at head.
+
+Both revisions are read from git's object database (``ls-tree`` + ``cat-file``),
+never by checking anything out, so the user's work tree and index stay as they
+were; HEAD absent means the work tree. Each side is loaded as a whole project
+and linted with the same config. A head finding is *new* when no base finding
+has its identity: code, path, entity and key, never the line, so inserting
+lines above an old finding does not make it new. Then the KPI8xx checks run on
+every KPI id of either side (``KpiChange``).
+
+Limits, on purpose: paths are compared as they are, so a renamed file's old
+findings show up as new (an id-based identity would hide real regressions when
+two files share ids); ``BASE`` is taken as given, so pass the merge base in a
+pull request (``git merge-base``), not the tip of a moving branch; symlinked
+folders inside a revision are not followed (symlinked files are).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from kpilint import gitio
+from kpilint.checks.governance import KpiChange, number
+from kpilint.config import Config, ConfigError
+from kpilint.context import Context
+from kpilint.engine import (
+    Loaded,
+    UsageError,
+    _count,
+    _display,
+    _paused_gc,
+    _per_file_ignored,
+    _rel,
+    _rule_infos,
+    _runner,
+    run_rules,
+)
+from kpilint.entities import KpiEntity, TargetView
+from kpilint.findings import FILE_START, Finding, Report, assign_fingerprints, fingerprint_base
+from kpilint.loader import Problem, SourceFile, parse_bytes, read_file
+from kpilint.project import (
+    _SKIP_DIRS,
+    CONFIG_FILES,
+    Project,
+    _matches,
+    discover,
+    excluded,
+    find_root,
+    is_kpi_name,
+)
+from kpilint.registry import registry
+from kpilint.validate import entities_of
+
+WORK_TREE = "work tree"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedKpi:
+    """One row of the "Changed KPIs" table: what a reviewer should look at."""
+
+    kpi: str
+    path: str  # head location, or base location when removed
+    line: int
+    changes: tuple[str, ...]  # "added", "target 120 → 100", ...
+    codes: tuple[str, ...] = ()  # KPI8xx findings on this KPI
+
+
+@dataclass(slots=True)
+class DiffResult:
+    report: Report
+    changes: list[ChangedKpi] = field(default_factory=list)
+    base: str = ""
+    head: str = WORK_TREE
+
+
+def diff(
+    base: str,
+    head: str | None = None,
+    config: Config | None = None,
+    *,
+    today: date | None = None,
+    cwd: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> DiffResult:
+    """Compare the project holding ``cwd`` at ``base`` with ``head`` (default: work tree).
+
+    ``config`` replaces the project's config (the head's: the work tree's, or the
+    one committed at ``head``); ``overrides`` apply over it, as in ``lint``.
+    """
+    cwd = (cwd or Path.cwd()).resolve()
+    top = gitio.toplevel(cwd)
+    base_commit = gitio.resolve(base, top)
+    head_commit = gitio.resolve(head, top) if head is not None else None
+    head_tree = gitio.ls_tree(head_commit, top) if head_commit else None
+    root, found = _project_config(cwd, top, head, head_tree, parse=config is None)
+    config = config or found
+    if overrides:
+        config = config.with_overrides(**overrides)
+    scope = root if root == top or top in root.parents else top
+
+    base_loaded = _tree_side(gitio.ls_tree(base_commit, top), top, scope, root, config, cwd)
+    if head_tree is not None:
+        head_loaded = _tree_side(head_tree, top, scope, root, config, cwd)
+    else:
+        head_loaded = _work_tree_side(scope, root, config, cwd)
+
+    day = today or config.today or date.today()
+    new = _new_findings(run_rules(base_loaded, day), run_rules(head_loaded, day))
+    pairs = _pairs(base_loaded.project, head_loaded.project)
+    governance = _governance(pairs, base_loaded, head_loaded, day)
+
+    report = Report(today=day, fail_on=config.fail_on, rules=_rule_infos(config))
+    report.findings = assign_fingerprints(sorted([*new, *governance], key=lambda f: f.sort_key))
+    _count(report.summary, head_loaded)
+    for f in report.findings:
+        setattr(report.summary, f.severity, getattr(report.summary, f.severity) + 1)
+    return DiffResult(report, _changed(pairs, governance), base, head or WORK_TREE)
+
+
+# --- the two sides -------------------------------------------------------------
+
+
+def _project_config(
+    cwd: Path,
+    top: Path,
+    head: str | None,
+    head_tree: list[gitio.TreeEntry] | None,
+    *,
+    parse: bool = True,
+) -> tuple[Path, Config]:
+    """Root and config as FORMAT.md finds them, in the work tree or in ``head``'s tree.
+
+    ``parse=False`` (``--config`` given) only finds the root.
+    """
+    work_root, work_file = find_root(cwd)
+    if head_tree is None or head is None:
+        return work_root, Config.from_file(work_file) if work_file and parse else Config()
+    blobs = {e.path: e for e in head_tree}
+    folder = PurePosixPath(_rel(cwd, top))
+    for candidate in (folder, *folder.parents):
+        for name in (*CONFIG_FILES, "pyproject.toml"):
+            rel = (candidate / name).as_posix()
+            if rel not in blobs:
+                continue
+            if not parse and name != "pyproject.toml":
+                return top.joinpath(*candidate.parts), Config()
+            raw = gitio.read_blobs([blobs[rel].oid], top)[blobs[rel].oid]
+            try:
+                data = _toml(raw, f"{head}:{rel}")
+            except ConfigError:
+                if name == "pyproject.toml":  # not ours to judge, as in the work tree
+                    continue
+                raise
+            if name == "pyproject.toml":
+                tool = data.get("tool")
+                table = tool.get("kpilint") if isinstance(tool, dict) else None
+                if not isinstance(table, dict):
+                    continue
+                data = table
+            root = top.joinpath(*candidate.parts)
+            return root, Config.from_mapping(data, Path(f"{head}:{rel}")) if parse else Config()
+    if work_root in top.parents:  # a config above the repository
+        return work_root, Config.from_file(work_file) if work_file and parse else Config()
+    return top, Config()
+
+
+def _toml(raw: bytes, where: str) -> dict[str, Any]:
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    return data
+
+
+def _tree_side(
+    entries: list[gitio.TreeEntry], top: Path, scope: Path, root: Path, config: Config, cwd: Path
+) -> Loaded:
+    """The project as one revision has it, parsed from blobs."""
+    by_path = {e.path: e for e in entries if e.mode != gitio.MODE_SYMLINK}
+    prefix = _rel(scope, top)
+    prefix = "" if prefix == "." else prefix + "/"
+    picked: dict[str, gitio.TreeEntry] = {}
+    links: list[gitio.TreeEntry] = []
+    include, exclude = tuple(config.include), tuple(config.exclude)
+    for e in entries:
+        if not e.path.startswith(prefix):
+            continue
+        path = top.joinpath(*e.path.split("/"))
+        if not (is_kpi_name(path.name, include) or _matches(path, root, include)):
+            continue
+        if excluded(path, root, exclude) or _skipped_dir(e.path, prefix, top, root, exclude):
+            continue
+        if e.mode == gitio.MODE_SYMLINK:
+            links.append(e)
+        else:
+            picked[e.path] = e
+    if links:  # a symlinked KPI file is the file it points to, as in the work tree
+        targets = gitio.read_blobs([e.oid for e in links], top)
+        seen = set(picked)
+        for e in links:
+            target = posixpath.normpath(
+                posixpath.join(posixpath.dirname(e.path), os.fsdecode(targets[e.oid]))
+            )
+            if target in by_path and target not in seen:  # read once, as on disk
+                picked[e.path] = by_path[target]
+                seen.add(target)
+    small = [e.oid for e in picked.values() if e.size <= config.max_file_size]
+    blobs = gitio.read_blobs(small, top)
+    files = []
+    with _paused_gc():
+        for rel in sorted(picked, key=lambda p: _rel(top.joinpath(*p.split("/")), root)):
+            entry = picked[rel]
+            path = top.joinpath(*rel.split("/"))
+            sf = SourceFile(path=path, display=_display(path, cwd))
+            if entry.size > config.max_file_size:
+                sf.problems.append(_too_big(entry.size, config.max_file_size))
+            else:
+                parse_bytes(sf, blobs[entry.oid])
+            files.append(sf)
+        return _loaded(root, files, config)
+
+
+def _skipped_dir(rel: str, prefix: str, top: Path, root: Path, exclude: tuple[str, ...]) -> bool:
+    """Folders the work-tree walk would not enter (``node_modules``, excluded ones)."""
+    parts = rel.split("/")
+    first = len(prefix.rstrip("/").split("/")) if prefix else 0
+    for i in range(first, len(parts) - 1):
+        folder = top.joinpath(*parts[: i + 1])
+        if parts[i] in _SKIP_DIRS or excluded(folder, root, exclude):
+            return True
+    return False
+
+
+def _too_big(size: int, limit: int) -> Problem:
+    return Problem(
+        "KPI001",
+        FILE_START,
+        f"file is {size:,} bytes, over the {limit:,}-byte limit; not parsed",
+        "Split the file, or raise `max-file-size` in the config",
+    )
+
+
+def _work_tree_side(scope: Path, root: Path, config: Config, cwd: Path) -> Loaded:
+    """The project as it is on disk, found and read as ``check`` does."""
+    found = discover(scope, root, tuple(config.include), tuple(config.exclude))
+    paths = {p.resolve(): p for p in found}
+    with _paused_gc():
+        files = [
+            read_file(paths[real], _display(paths[real], cwd), config.max_file_size)
+            for real in sorted(paths, key=lambda p: _rel(p, root))
+        ]
+        return _loaded(root, files, config)
+
+
+def _loaded(root: Path, files: list[SourceFile], config: Config) -> Loaded:
+    entities = [e for sf in files for e in entities_of(sf)]
+    return Loaded(Project(root, files, entities), config, {sf.display for sf in files})
+
+
+# --- comparing ----------------------------------------------------------------------
+
+
+def _identity(f: Finding) -> str:
+    return fingerprint_base(f.code, f.path, f.entity, f.key)
+
+
+def _new_findings(base: Iterable[Finding], head: Iterable[Finding]) -> list[Finding]:
+    """Head findings no base finding accounts for; repeats are matched one for one."""
+    known = Counter(_identity(f) for f in base)
+    new = []
+    for f in sorted(head, key=lambda f: f.sort_key):
+        identity = _identity(f)
+        if known[identity] > 0:
+            known[identity] -= 1
+        else:
+            new.append(f)
+    return new
+
+
+def _pairs(base: Project, head: Project) -> list[KpiChange]:
+    """Every KPI id of either side, base and head matched by id across all files.
+
+    A KPI whose head file no longer parses is not paired as deleted: KPI001
+    already reports that file, and a wall of KPI802 would bury it.
+    """
+    base_ids, head_ids = base.ids("kpi"), head.ids("kpi")
+    unreadable = {sf.display for sf in head.files if not sf.ok}
+    out = []
+    for ident in dict.fromkeys([*head_ids, *base_ids]):
+        old = base_ids[ident][0] if ident in base_ids else None
+        new = head_ids[ident][0] if ident in head_ids else None
+        if new is None and old is not None and old.file.display in unreadable:
+            continue
+        out.append(KpiChange(old, new))
+    return out
+
+
+def _governance(pairs: list[KpiChange], base: Loaded, head: Loaded, day: date) -> list[Finding]:
+    resolved = head.config.resolve()
+    rules = registry()
+    ctx = Context(head.project, day)
+    found: list[Finding] = []
+    for code in resolved.severities:
+        rule = rules[code]
+        for check in rule.checks:
+            if check.scope is KpiChange:
+                run = _runner(rule, check, ctx, resolved)
+                for change in pairs:
+                    found.extend(run(change))
+    files = {sf.display: sf for sf in (*base.project.files, *head.project.files)}
+    return _per_file_ignored(found, files, resolved, head.project.root)
+
+
+def _changed(pairs: list[KpiChange], governance: list[Finding]) -> list[ChangedKpi]:
+    flagged: dict[str, list[str]] = {}
+    for f in governance:
+        if f.entity and f.entity.id:
+            flagged.setdefault(f.entity.id, []).append(f.code)
+    rows = []
+    for change in pairs:
+        what = describe(change)
+        if not what:
+            continue
+        entity = change.head or change.base
+        assert entity is not None and entity.id is not None
+        codes = tuple(sorted(set(flagged.get(entity.id, ()))))
+        rows.append(ChangedKpi(entity.id, entity.file.display, entity.pos.line, what, codes))
+    rows.sort(key=lambda r: (r.path, r.line, r.kpi))
+    return rows
+
+
+def describe(change: KpiChange) -> tuple[str, ...]:
+    """What changed in one KPI, in a reviewer's words."""
+    base, head = change.base, change.head
+    if base is None:
+        return ("added",)
+    if head is None:
+        return ("removed",)
+    out = []
+    old_status, new_status = base.model.status, head.model.status
+    if new_status == "retired" and old_status != "retired":
+        out.append("retired")
+    elif new_status != old_status:
+        out.append(f"status {old_status} → {new_status}")
+    old_t, new_t = base.target, head.target
+    if _target_key(old_t) != _target_key(new_t):
+        units_differ = _target_key(old_t)[1] != _target_key(new_t)[1]
+        out.append(f"target {_target(old_t, units_differ)} → {_target(new_t, units_differ)}")
+        if old_t and new_t and old_t.direction != new_t.direction:
+            out.append(f"direction {old_t.direction or 'none'} → {new_t.direction or 'none'}")
+    old_end, new_end = _end(base), _end(head)
+    if old_end != new_end:
+        out.append(f"deadline {old_end} → {new_end}")
+    if (base.model.owner or None) != (head.model.owner or None):
+        out.append(f"owner {base.model.owner or 'none'} → {head.model.owner or 'none'}")
+    return tuple(out)
+
+
+def _target_key(view: TargetView | None) -> tuple[Any, ...]:
+    if view is None:
+        return (None, None, None, None)
+    unit = (view.unit or "").strip().lower() or None
+    return (view.value, unit, view.direction, None if view.value is not None else view.text)
+
+
+def _target(view: TargetView | None, with_unit: bool) -> str:
+    if view is None:
+        return "none"
+    if view.value is None:
+        return f'"{view.text}"' if view.text else "none"
+    unit = f" {view.unit}" if with_unit and view.unit else ""
+    return number(view.value) + unit
+
+
+def _end(kpi: KpiEntity) -> str:
+    end = kpi.model.timeline.end if kpi.model.timeline else None
+    return end.isoformat() if end else "none"
+
+
+# --- markdown -----------------------------------------------------------------
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;")
+
+
+def render_markdown(
+    report: Report, changes: Sequence[ChangedKpi], base: str = "", head: str = ""
+) -> str:
+    """A "Changed KPIs" table, then the new findings: for ``$GITHUB_STEP_SUMMARY``."""
+    title = "## kpilint diff"
+    if base:
+        title += f": `{_cell(base)}` → {f'`{_cell(head)}`' if head != WORK_TREE else WORK_TREE}"
+    lines = [title, "", "### Changed KPIs", ""]
+    if changes:
+        lines += ["| KPI | Change | Flagged | Where |", "| --- | --- | --- | --- |"]
+        for row in changes:
+            lines.append(
+                f"| `{_cell(row.kpi)}` | {_cell('; '.join(row.changes))} "
+                f"| {', '.join(row.codes)} | `{_cell(row.path)}:{row.line}` |"
+            )
+    else:
+        lines.append("No KPI changed.")
+    s = report.summary
+    counts = ", ".join(
+        f"{n} {word}{'s' if n != 1 and word != 'info' else ''}"
+        for n, word in ((s.error, "error"), (s.warning, "warning"), (s.info, "info"))
+        if n
+    )
+    lines += ["", "### New findings", ""]
+    if report.findings:
+        lines += [
+            f"{len(report.findings)} new at head: {counts}.",
+            "",
+            "| Severity | Rule | Where | Message |",
+            "| --- | --- | --- | --- |",
+        ]
+        for f in report.findings:
+            lines.append(
+                f"| {f.severity} | {f.code} {f.name} | `{_cell(f.path)}:{f.line}:{f.column}` "
+                f"| {_cell(f.message)} |"
+            )
+    else:
+        lines.append("No new findings.")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["ChangedKpi", "DiffResult", "UsageError", "diff", "render_markdown"]

@@ -1,0 +1,491 @@
+"""``kpilint diff``: governance on change and new findings, on real git repositories.
+
+Each test builds a repository in a temporary folder, commits a base, edits, and
+either commits a head or leaves the edit in the work tree. Findings are
+compared as exact (code, path, line, column) rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kpilint.cli import cli
+from kpilint.diff import DiffResult, diff, render_markdown
+from kpilint.engine import UsageError
+from tests.conftest import REPO
+
+TODAY = date(2027, 6, 1)
+
+# mrr: entity 22:5, target 27:5, timeline 28:5; churn: entity 29:5, target 34:5, timeline 35:5
+BASE = """\
+goals:
+  - id: g
+    name: Grow revenue
+    kind: revenue
+    period: {start: 2027-01-01, end: 2027-12-31}
+metrics:
+  - id: m
+    name: Revenue
+    category: output
+    unit: USD
+    source: stripe
+    source_type: automated
+    aggregation: sum
+  - id: c
+    name: Churned revenue
+    category: output
+    unit: USD
+    source: stripe
+    source_type: automated
+    aggregation: sum
+kpis:
+  - id: mrr
+    name: Monthly recurring revenue
+    goal: g
+    metric: m
+    owner: cfo
+    target: {value: 120, unit: USD, direction: increase, baseline: 100}
+    timeline: {start: 2027-01-01, end: 2027-09-30, review: monthly}
+  - id: churn
+    name: Churned revenue
+    goal: g
+    metric: c
+    owner: cfo
+    target: {value: 5, unit: USD, direction: decrease, baseline: 8}
+    timeline: {start: 2027-01-01, end: 2027-09-30, review: monthly}
+"""
+MRR_TARGET = "    target: {value: 120, unit: USD, direction: increase, baseline: 100}\n"
+CHURN_TARGET = "    target: {value: 5, unit: USD, direction: decrease, baseline: 8}\n"
+CHURN = BASE[BASE.index("  - id: churn") :]
+F = "team.kpi.yaml"
+
+
+class Repo:
+    """A git repository in a temporary folder, driven with plain git commands."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, cwd: Path | None = None) -> str:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd or self.root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    def write(self, files: dict[str, str | None]) -> None:
+        for name, text in files.items():
+            path = self.root / name
+            if text is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    def commit(self, files: dict[str, str | None], message: str = "change") -> str:
+        self.write(files)
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No user or system git config, a fixed identity: the same result on every machine."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)  # it changes the default format
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "kpilint tests")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "tests@example.com")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repo]:
+    r = Repo(tmp_path / "repo")
+    r.commit({"kpilint.toml": "", F: BASE}, "base")
+    monkeypatch.chdir(r.root)
+    yield r
+
+
+def rows(result: DiffResult) -> list[tuple[str, str, int, int]]:
+    return [(f.code, f.path, f.line, f.column) for f in result.report.findings]
+
+
+def run_diff(*revs: str, cwd: Path | None = None) -> DiffResult:
+    base, *head = revs
+    return diff(base, head[0] if head else None, today=TODAY, cwd=cwd)
+
+
+# --- KPI801 target-lowered ------------------------------------------------------
+
+
+def test_lowered_mapping_target_in_the_work_tree(repo: Repo) -> None:
+    repo.write({F: BASE.replace("value: 120,", "value: 110,")})
+    result = run_diff("main")
+    assert rows(result) == [("KPI801", F, 27, 5)]
+    finding = result.report.findings[0]
+    assert finding.message == (
+        "KPI 'mrr' target lowered from 120 to 110 USD, the easy way for `direction: increase`"
+    )
+    assert finding.severity == "warning"
+    assert finding.entity is not None and finding.entity.id == "mrr"
+
+
+def test_raised_decrease_target_between_two_commits(repo: Repo) -> None:
+    head = repo.commit({F: BASE.replace("value: 5,", "value: 6,")})
+    result = run_diff("main~1", head)
+    assert rows(result) == [("KPI801", F, 34, 5)]
+    assert "raised from 5 to 6 USD" in result.report.findings[0].message
+
+
+def test_lowered_text_target(repo: Repo) -> None:
+    text_base = BASE.replace(MRR_TARGET, '    target: "at least 120 USD"\n')
+    base = repo.commit({F: text_base}, "text target")
+    repo.write({F: text_base.replace("at least 120 USD", "at least 100 USD")})
+    result = run_diff(base)
+    # KPI208 (free-text target) fires at both revisions, so it is not new.
+    assert rows(result) == [("KPI801", F, 27, 5)]
+    assert "lowered from 120 to 100 USD" in result.report.findings[0].message
+
+
+def test_raised_target_is_no_finding(repo: Repo) -> None:
+    repo.write({F: BASE.replace("value: 120,", "value: 150,").replace("value: 5,", "value: 4,")})
+    result = run_diff("main")
+    assert rows(result) == []
+    assert [(c.kpi, c.changes, c.codes) for c in result.changes] == [
+        ("mrr", ("target 120 → 150",), ()),
+        ("churn", ("target 5 → 4",), ()),
+    ]
+
+
+def test_direction_flip_is_judged_by_the_head_direction(repo: Repo) -> None:
+    flipped = CHURN_TARGET.replace("value: 5, unit: USD, direction: decrease", "{}")
+    easy = flipped.replace("{}", "value: 4, unit: USD, direction: increase")
+    repo.write({F: BASE.replace(CHURN_TARGET, easy)})
+    result = run_diff("main")
+    assert [r for r in rows(result) if r[0] == "KPI801"] == [("KPI801", F, 34, 5)]
+    assert result.report.findings[-1].message.endswith(
+        "(the direction also changed, from decrease)"
+    )
+    hard = flipped.replace("{}", "value: 9, unit: USD, direction: increase")
+    repo.write({F: BASE.replace(CHURN_TARGET, hard)})
+    assert [r for r in rows(run_diff("main")) if r[0] == "KPI801"] == []
+
+
+def test_targets_in_different_units_are_not_compared(repo: Repo) -> None:
+    repo.write({F: BASE.replace("value: 120, unit: USD", "value: 0.1, unit: MUSD")})
+    result = run_diff("main")
+    assert [r for r in rows(result) if r[0] == "KPI801"] == []
+    assert result.changes[0].changes == ("target 120 USD → 0.1 MUSD",)
+
+
+# --- KPI802 kpi-deleted ---------------------------------------------------------
+
+
+def test_deleted_kpi_is_located_at_its_base_path_and_line(repo: Repo) -> None:
+    repo.write({F: BASE.replace(CHURN, "")})
+    result = run_diff("main")
+    # the metric `c` is now orphaned at head: KPI404 is new too.
+    assert rows(result) == [("KPI404", F, 14, 5), ("KPI802", F, 29, 5)]
+    deleted = result.report.findings[1]
+    assert deleted.message.startswith("KPI 'churn' was deleted")
+
+
+def test_deleted_file_is_located_in_the_base_file(repo: Repo) -> None:
+    other = "kpis:\n  - id: nps\n    name: Net promoter score\n    status: draft\n"
+    base = repo.commit({"old/extra.kpi.yaml": other})
+    repo.write({"old/extra.kpi.yaml": None})
+    (repo.root / "old").rmdir()
+    result = run_diff(base)
+    assert rows(result) == [("KPI802", "old/extra.kpi.yaml", 2, 5)]
+
+
+def test_kpi_moved_to_another_file_is_not_deleted(repo: Repo) -> None:
+    repo.write({F: BASE.replace(CHURN, ""), "more.kpi.yaml": "kpis:\n" + CHURN})
+    result = run_diff("main")
+    assert [r for r in rows(result) if r[0] == "KPI802"] == []
+
+
+def test_retired_kpi_is_not_deleted(repo: Repo) -> None:
+    repo.write(
+        {
+            F: BASE.replace(
+                "    name: Churned revenue\n    goal",
+                "    status: retired\n    name: Churned revenue\n    goal",
+            )
+        }
+    )
+    result = run_diff("main")
+    assert rows(result) == [("KPI404", F, 14, 5)]  # its metric is tracked by no live KPI
+    assert [(c.kpi, c.changes) for c in result.changes] == [("churn", ("retired",))]
+
+
+def test_unparseable_head_file_is_kpi001_not_a_wall_of_kpi802(repo: Repo) -> None:
+    repo.write({F: BASE + "  - [unclosed\n"})
+    result = run_diff("main")
+    assert [r[0] for r in rows(result)] == ["KPI001"]
+    assert rows(result)[0][1] == F
+
+
+def test_excluded_files_are_not_read_at_base_either(repo: Repo) -> None:
+    draft = "kpis:\n  - id: nps\n    name: Net promoter score\n    status: draft\n"
+    base = repo.commit({"kpilint.toml": 'exclude = ["drafts/"]\n', "drafts/a.kpi.yaml": draft})
+    repo.write({"drafts/a.kpi.yaml": None})
+    assert rows(run_diff(base)) == []
+
+
+# --- KPI803 deadline-extended -----------------------------------------------------
+
+
+def test_deadline_extended(repo: Repo) -> None:
+    head = BASE.replace(
+        "    timeline: {start: 2027-01-01, end: 2027-09-30, review: monthly}\n  - id: churn",
+        "    timeline: {start: 2027-01-01, end: 2027-12-31, review: monthly}\n  - id: churn",
+    )
+    repo.write({F: head})
+    result = run_diff("main")
+    assert rows(result) == [("KPI803", F, 28, 5)]
+    assert result.report.findings[0].message == (
+        "KPI 'mrr' deadline moved from 2027-09-30 to 2027-12-31 (92 days later)"
+    )
+
+
+def test_deadline_brought_forward_is_no_finding(repo: Repo) -> None:
+    repo.write({F: BASE.replace("end: 2027-09-30", "end: 2027-08-31")})
+    assert rows(run_diff("main")) == []
+
+
+# --- new findings, matched by fingerprint ----------------------------------------
+
+
+def test_old_finding_stays_old_when_lines_are_inserted_above(repo: Repo) -> None:
+    no_owner = BASE.replace("    owner: cfo\n    target: {value: 120", "    target: {value: 120")
+    base = repo.commit({F: no_owner}, "mrr has no owner")
+    shifted = "# one\n# two\n# three\n# four\n# five\n" + no_owner
+    repo.write({F: shifted})
+    assert rows(run_diff(base)) == []
+    # ... and a new finding in the same file is reported at its head line.
+    repo.write(
+        {F: shifted.replace("    owner: cfo\n    target: {value: 5", "    target: {value: 5")}
+    )
+    result = run_diff(base)
+    assert rows(result) == [("KPI104", F, 33, 5)]
+    assert result.report.findings[0].message == "KPI 'churn' has no owner"
+
+
+def test_a_repeated_finding_is_new_only_once_more(repo: Repo) -> None:
+    x = "  - id: x\n    name: X\n    status: draft\n"
+    base = repo.commit({"d.kpi.yaml": "kpis:\n" + x + x})  # KPI005 at line 5
+    repo.write({"d.kpi.yaml": "# moved\nkpis:\n" + x + x + x})
+    # two KPI005 at head (lines 6 and 9), one at base: exactly one is new
+    new = [r for r in rows(run_diff(base)) if r[0] == "KPI005"]
+    assert new == [("KPI005", "d.kpi.yaml", 9, 5)]
+
+
+# --- git handling -------------------------------------------------------------------
+
+
+def test_unknown_base_is_a_usage_error(repo: Repo) -> None:
+    with pytest.raises(UsageError, match=r"unknown revision 'nope': fetch it first"):
+        run_diff("nope")
+
+
+def test_not_a_git_repository(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    with pytest.raises(UsageError, match="not inside a git work tree"):
+        run_diff("main", cwd=folder)
+
+
+def test_work_tree_and_index_are_untouched(repo: Repo) -> None:
+    repo.write({F: BASE.replace("value: 120,", "value: 110,")})
+    repo.git("add", F)  # staged ...
+    repo.write({F: BASE.replace("value: 120,", "value: 105,"), "new.kpi.yaml": "kpis: []\n"})
+
+    def state() -> tuple[str, dict[str, int], bytes]:
+        status = repo.git("--no-optional-locks", "status", "--porcelain")
+        files = {
+            str(p.relative_to(repo.root)): p.stat().st_mtime_ns
+            for p in repo.root.rglob("*")
+            if p.is_file() and "objects" not in p.parts and "logs" not in p.parts
+        }
+        return status, files, (repo.root / ".git" / "index").read_bytes()
+
+    before = state()
+    result = run_diff("main")
+    assert before == state()
+    assert " 105 " in result.report.findings[0].message  # ... but the work tree is what counts
+
+
+def test_head_revision_ignores_the_work_tree(repo: Repo) -> None:
+    head = repo.commit({F: BASE.replace("end: 2027-09-30", "end: 2027-10-31")})
+    repo.write({F: BASE.replace("value: 120,", "value: 1,")})  # not committed
+    result = run_diff("main~1", head)
+    assert rows(result) == [("KPI803", F, 28, 5), ("KPI803", F, 35, 5)]
+
+
+def test_head_revision_config_is_used(repo: Repo) -> None:
+    repo.commit({"kpilint.toml": 'ignore = ["KPI803"]\n'}, "config")
+    head = repo.commit({F: BASE.replace("end: 2027-09-30", "end: 2027-10-31")})
+    repo.write({"kpilint.toml": ""})  # the work tree's config must not count
+    assert rows(run_diff("main~2", head)) == []
+
+
+def test_run_from_a_subfolder_of_the_repository(repo: Repo) -> None:
+    repo.commit({F: None, "kpis/kpilint.toml": "", f"kpis/{F}": BASE}, "move to kpis/")
+    repo.write({f"kpis/{F}": BASE.replace("value: 120,", "value: 110,")})
+    assert rows(run_diff("main", cwd=repo.root)) == [("KPI801", f"kpis/{F}", 27, 5)]
+    assert rows(run_diff("main", cwd=repo.root / "kpis")) == [("KPI801", F, 27, 5)]
+
+
+def test_shallow_clone_after_fetching_the_base(repo: Repo, tmp_path: Path) -> None:
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.commit({F: BASE.replace("value: 120,", "value: 110,")})
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+    with pytest.raises(UsageError, match=r"this clone is shallow, fetch it first"):
+        run_diff(base, cwd=clone)
+    repo.git("fetch", "-q", "--depth=1", "origin", base, cwd=clone)
+    assert rows(run_diff(base, cwd=clone)) == [("KPI801", F, 27, 5)]
+    assert rows(run_diff(base, "HEAD", cwd=clone)) == [("KPI801", F, 27, 5)]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_symlinked_file_is_read_once(repo: Repo) -> None:
+    (repo.root / "link.kpi.yaml").symlink_to(F)
+    head = repo.commit({F: BASE.replace("value: 120,", "value: 110,")})
+    assert repo.git("ls-files", "-s", "link.kpi.yaml").startswith("120000")
+    # read twice, every KPI would be a new KPI005 duplicate-id
+    assert rows(run_diff("main~1", head)) == [("KPI801", F, 27, 5)]
+    assert rows(run_diff("main~1")) == [("KPI801", F, 27, 5)]
+
+
+def test_severity_comes_from_the_config(repo: Repo) -> None:
+    base = repo.commit({"kpilint.toml": '[severity]\nkpi-deleted = "error"\n'})
+    repo.write({F: BASE.replace(CHURN, "")})
+    result = run_diff(base, cwd=repo.root)
+    assert [(f.code, f.severity) for f in result.report.findings] == [
+        ("KPI404", "info"),
+        ("KPI802", "error"),
+    ]
+    assert result.report.fails()
+
+
+# --- markdown -------------------------------------------------------------------------
+
+
+def test_markdown_table_of_changed_kpis(repo: Repo) -> None:
+    head = (
+        BASE.replace(CHURN, CHURN.replace("owner: cfo", "owner: coo"))
+        .replace(MRR_TARGET, MRR_TARGET.replace("120", "100"))
+        .replace("end: 2027-09-30", "end: 2027-12-31")
+        + "  - id: nrr\n    name: Net revenue retention\n    status: draft\n"
+    )
+    repo.write({F: head})
+    result = run_diff("main")
+    text = render_markdown(result.report, result.changes, result.base, result.head)
+    lines = text.splitlines()
+    assert lines[0] == "## kpilint diff: `main` → work tree"
+    table = lines[lines.index("### Changed KPIs") + 2 : lines.index("### New findings") - 1]
+    assert table == [
+        "| KPI | Change | Flagged | Where |",
+        "| --- | --- | --- | --- |",
+        "| `mrr` | target 120 → 100; deadline 2027-09-30 → 2027-12-31 | KPI801, KPI803 "
+        f"| `{F}:22` |",
+        f"| `churn` | deadline 2027-09-30 → 2027-12-31; owner cfo → coo | KPI803 | `{F}:29` |",
+        f"| `nrr` | added |  | `{F}:36` |",
+    ]
+    assert "9 new at head: 3 errors, 6 warnings." in lines  # nrr is a bare draft
+    assert (
+        f"| warning | KPI801 target-lowered | `{F}:27:5` | KPI 'mrr' target lowered from 120"
+        " to 100 USD, the easy way for `direction: increase` |"
+    ) in lines
+
+
+def test_markdown_without_changes(repo: Repo) -> None:
+    result = run_diff("main")
+    text = render_markdown(result.report, result.changes, result.base, result.head)
+    assert "No KPI changed." in text and "No new findings." in text
+
+
+# --- command line -----------------------------------------------------------------------
+
+
+def test_cli_json_and_exit_codes(repo: Repo) -> None:
+    repo.write({F: BASE.replace("value: 120,", "value: 110,")})
+    runner = CliRunner()
+    result = runner.invoke(cli, ["diff", "main", "--today", "2027-06-01", "--format", "json"])
+    assert result.exit_code == 0, result.output  # a warning does not fail by default
+    findings = json.loads(result.output)["findings"]
+    assert [(f["code"], f["path"], f["line"], f["column"]) for f in findings] == [
+        ("KPI801", F, 27, 5)
+    ]
+    failing = runner.invoke(cli, ["diff", "main", "--today", "2027-06-01", "--fail-on", "warning"])
+    assert failing.exit_code == 1
+    assert failing.output.startswith(f"{F}:27:5: KPI801 [warning] KPI 'mrr' target lowered")
+    ignored = runner.invoke(cli, ["diff", "main", "--ignore", "KPI8", "--fail-on", "warning"])
+    assert ignored.exit_code == 0, ignored.output
+    Path("other.toml").write_text('ignore = ["target-lowered"]\n', encoding="utf-8")
+    configured = runner.invoke(cli, ["diff", "main", "--config", "other.toml", "--fail-on", "info"])
+    assert configured.exit_code == 0, configured.output
+    assert configured.output.startswith("All checks passed")
+
+
+def test_cli_markdown_to_a_file(repo: Repo, tmp_path: Path) -> None:
+    repo.write({F: BASE.replace(CHURN, "")})
+    out = tmp_path / "summary.md"
+    result = CliRunner().invoke(
+        cli, ["diff", "main", "--format", "markdown", "--output-file", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"| `churn` | removed | KPI802 | `{F}:29` |" in out.read_text(encoding="utf-8")
+
+
+def test_cli_unknown_revision_exits_2(repo: Repo) -> None:
+    result = CliRunner().invoke(cli, ["diff", "no-such-branch"])
+    assert result.exit_code == 2
+    assert "unknown revision 'no-such-branch'" in result.output
+
+
+def test_real_process(repo: Repo) -> None:
+    repo.write({F: BASE.replace("end: 2027-09-30", "end: 2027-10-31")})
+    done = subprocess.run(
+        [sys.executable, "-m", "kpilint", "diff", "main", "--today", "2027-06-01"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == (
+        f"{F}:28:5: KPI803 [warning] KPI 'mrr' deadline moved from 2027-09-30 to 2027-10-31"
+        " (31 days later)"
+    )
+    assert f"{F}:35:5: KPI803 [warning]" in done.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "kpilint", "diff", "nope"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("kpilint: error: unknown revision 'nope'")
+    assert "Traceback" not in bad.stderr
