@@ -8,7 +8,9 @@ construction: only core-schema tags are converted, anything else is KPI001.
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
@@ -104,6 +106,72 @@ class Suppression:
     whole_file: bool
 
 
+_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+class PositionMap:
+    """Logical path -> ``Span``, kept as one packed int per node.
+
+    A file has a position for every key and value; packing the character
+    offsets (``start << 32 | end``) and deriving line and column only when a
+    finding asks keeps memory at a fraction of one tuple per node.
+    """
+
+    __slots__ = ("_items", "_lines")
+
+    def __init__(self, lines: LineIndex) -> None:
+        self._items: dict[Path_, int | Span] = {}
+        self._lines = lines
+
+    def put(self, path: Path_, start: int, end: int) -> None:
+        self._items[path] = start << 32 | end
+
+    def __setitem__(self, path: Path_, span: Span) -> None:
+        self._items[path] = span
+
+    def get(self, path: Path_, default: Span | None = None) -> Span | None:
+        item = self._items.get(path)
+        if item is None:
+            return default
+        return self._span(item)
+
+    def __getitem__(self, path: Path_) -> Span:
+        return self._span(self._items[path])
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _span(self, item: int | Span) -> Span:
+        if isinstance(item, Span):
+            return item
+        start, end = item >> 32, item & 0xFFFFFFFF
+        line, column = self._lines.position(start)
+        return Span(line, column, start, end)
+
+
+class LineIndex:
+    """Character offset -> 1-based line and column, with YAML's line breaks."""
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self) -> None:
+        self._text = ""
+        self._starts: list[int] | None = None
+
+    def reset(self, text: str) -> None:
+        self._text = text
+        self._starts = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in _BREAKS.finditer(self._text))]
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
 @dataclass(slots=True)
 class SourceFile:
     """One KPI file after loading: data, positions, comments, and load problems."""
@@ -113,10 +181,19 @@ class SourceFile:
     text: str = ""
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
-    keys: dict[Path_, Span] = field(default_factory=dict)
-    values: dict[Path_, Span] = field(default_factory=dict)
+    lines: LineIndex = field(default_factory=LineIndex)
+    keys: PositionMap = field(init=False)
+    values: PositionMap = field(init=False)
     suppressions: list[Suppression] = field(default_factory=list)
     newline: str = "\n"
+
+    def __post_init__(self) -> None:
+        self.keys = PositionMap(self.lines)
+        self.values = PositionMap(self.lines)
+
+    def position(self, offset: int) -> Pos:
+        """The line and column of a character offset in ``text``."""
+        return Pos(*self.lines.position(offset))
 
     @property
     def ok(self) -> bool:
@@ -175,8 +252,10 @@ def parse_bytes(sf: SourceFile, raw: bytes) -> None:
     parse_text(sf, text)
 
 
-def parse_text(sf: SourceFile, text: str) -> None:
+def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> None:
+    """Parse ``text`` into ``sf``; ``require_mapping=False`` keeps any top level (importers)."""
     sf.text = text
+    sf.lines.reset(text)
     if "\r\n" in text:
         sf.newline = "\r\n"
     loader = _Loader(text)
@@ -192,7 +271,7 @@ def parse_text(sf: SourceFile, text: str) -> None:
         pos = FILE_START
         offset = getattr(exc, "position", None)
         if isinstance(offset, int):
-            pos = _pos_of_offset(text, offset)
+            pos = sf.position(offset)
         sf.problems.append(Problem("KPI001", pos, f"invalid YAML: {_one_line(exc)}"))
         return
     except RecursionError:
@@ -215,7 +294,7 @@ def parse_text(sf: SourceFile, text: str) -> None:
         return
     if converter.failed:
         return
-    if not isinstance(data, dict):
+    if require_mapping and not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         sf.problems.append(
             Problem(
@@ -243,7 +322,7 @@ class _Converter:
             raise _TooBig("the document expands far beyond its size (an alias bomb?); not read")
         if depth > MAX_DEPTH:
             raise _TooBig(f"the YAML nests more than {MAX_DEPTH} levels deep; not read")
-        self.sf.values[path] = _span(node)
+        self.sf.values.put(path, node.start_mark.index, node.end_mark.index)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -262,7 +341,7 @@ class _Converter:
             for key_node, value_node in pairs:
                 if key_node.tag == _MERGE:
                     out.update(self._merged(value_node, path, depth))
-            self.sf.values[path] = _span(node)
+            self.sf.values.put(path, node.start_mark.index, node.end_mark.index)
             pairs = [(k, v) for k, v in pairs if k.tag != _MERGE]
         explicit: set[str] = set()
         for key_node, value_node in pairs:
@@ -279,7 +358,7 @@ class _Converter:
                     )
                 )
             explicit.add(key)
-            self.sf.keys[key_path] = _span(key_node)
+            self.sf.keys.put(key_path, key_node.start_mark.index, key_node.end_mark.index)
             out[key] = self.convert(value_node, key_path, depth + 1)
         return out
 
@@ -299,7 +378,7 @@ class _Converter:
 
     def _key(self, node: yaml.Node) -> str:
         if isinstance(node, yaml.ScalarNode):
-            return str(node.value)
+            return sys.intern(str(node.value))  # the same few keys, 10,000 times over
         self.sf.problems.append(
             Problem(
                 "KPI002",
@@ -355,7 +434,7 @@ def _find_suppressions(sf: SourceFile, root: yaml.Node | None) -> None:
         end = match.end()
         sf.suppressions.append(
             Suppression(
-                _pos_of_offset(text, start),
+                sf.position(start),
                 start,
                 end,
                 selectors,
@@ -389,11 +468,6 @@ def _quoted_spans(root: yaml.Node) -> list[tuple[int, int]]:
 def _span(node: yaml.Node) -> Span:
     m = node.start_mark
     return Span(m.line + 1, m.column + 1, m.index, node.end_mark.index)
-
-
-def _pos_of_offset(text: str, offset: int) -> Pos:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return Pos(text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
 def _short_tag(tag: str) -> str:
