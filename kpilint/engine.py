@@ -65,6 +65,19 @@ def lint(
     reads another format (``gitlab-pi``, ``csv``) through its importer: then only
     the named files and folders make the project, and findings point into them.
     """
+    with _paused_gc():  # millions of small objects, no cycles worth collecting
+        return _lint(paths, config, today, cwd, overrides, force_exclude, source_format)
+
+
+def _lint(
+    paths: Sequence[str | os.PathLike[str]],
+    config: Config | None,
+    today: date | None,
+    cwd: Path | None,
+    overrides: dict[str, Any] | None,
+    force_exclude: bool,
+    source_format: str | None,
+) -> Report:
     cwd = (cwd or Path.cwd()).resolve()
     report = Report()
     findings: list[Finding] = []
@@ -131,14 +144,15 @@ def load_project(
             paths.setdefault(path.resolve(), path)
             named_files.add(path.resolve())
     files = []
+    entities: list[Entity[Any]] = []
     reported: set[str] = set()
     with _paused_gc():
         for real in sorted(paths, key=lambda p: _rel(p, root)):
             sf = read_file(paths[real], _display(paths[real], cwd), config.max_file_size)
             files.append(sf)
+            entities.extend(entities_of(sf))  # now, so its nested positions go at once
             if real in named_files or any(d == real or d in real.parents for d in named_dirs):
                 reported.add(sf.display)
-        entities = [e for sf in files for e in entities_of(sf)]
     project = Project(root, files, entities)
     return Loaded(project, config, reported)
 

