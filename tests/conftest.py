@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -32,3 +35,32 @@ def write_project(tmp_path: Path) -> WriteProject:
         return root
 
     return write
+
+
+def run_kpilint(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m kpilint ARGS`` as a real process, on this checkout's code."""
+    return subprocess.run(
+        [sys.executable, "-m", "kpilint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        timeout=60,
+    )
+
+
+def invoke_in(root: Path, *args: str) -> tuple[int, str]:
+    """Run the click CLI in ``root`` (click's runner); exit code and combined output."""
+    from click.testing import CliRunner
+
+    from kpilint.cli import cli
+
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(cli, list(args))
+    finally:
+        os.chdir(cwd)
+    return result.exit_code, result.output

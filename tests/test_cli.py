@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from kpilint import __version__
 from kpilint.cli import cli
 from kpilint.registry import registry
 from tests.conftest import REPO, WriteProject
+from tests.conftest import run_kpilint as run
 
 CLEAN = """
 goals:
@@ -42,19 +40,6 @@ kpis:
 NO_TARGET = CLEAN.replace(
     "    target: {value: 120, unit: USD, direction: increase, baseline: 100}\n", ""
 )
-
-
-def run(
-    args: list[str], cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kpilint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
-        timeout=60,
-    )
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from kpilint.cli import cli
 from kpilint.diff import DiffResult, diff, render_markdown
 from kpilint.engine import UsageError
-from tests.conftest import REPO
+from tests.conftest import run_kpilint
 
 TODAY = date(2027, 6, 1)
 
@@ -464,28 +464,14 @@ def test_cli_unknown_revision_exits_2(repo: Repo) -> None:
 
 def test_real_process(repo: Repo) -> None:
     repo.write({F: BASE.replace("end: 2027-09-30", "end: 2027-10-31")})
-    done = subprocess.run(
-        [sys.executable, "-m", "kpilint", "diff", "main", "--today", "2027-06-01"],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        timeout=60,
-    )
+    done = run_kpilint(["diff", "main", "--today", "2027-06-01"], repo.root)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == (
         f"{F}:28:5: KPI803 [warning] KPI 'mrr' deadline moved from 2027-09-30 to 2027-10-31"
         " (31 days later)"
     )
     assert f"{F}:35:5: KPI803 [warning]" in done.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "kpilint", "diff", "nope"],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        timeout=60,
-    )
+    bad = run_kpilint(["diff", "nope"], repo.root)
     assert bad.returncode == 2
     assert bad.stderr.startswith("kpilint: error: unknown revision 'nope'")
     assert "Traceback" not in bad.stderr

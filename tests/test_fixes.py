@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from kpilint.cli import cli
 from kpilint.findings import Edit, Finding, Fix
 from kpilint.fixes import FileFix, still_parses
-from tests.conftest import WriteProject
+from tests.conftest import WriteProject, invoke_in
 
 SOURCE = """\
 # Sales KPIs: comments and 'quoting' must survive.
@@ -70,13 +70,7 @@ metrics:
 
 
 def invoke(root: Path, *args: str) -> tuple[int, str]:
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(cli, ["check", "--today", "2027-06-01", *args])
-    finally:
-        os.chdir(cwd)
-    return result.exit_code, result.output
+    return invoke_in(root, "check", "--today", "2027-06-01", *args)
 
 
 def test_safe_fixes_keep_everything_else(write_project: WriteProject) -> None:

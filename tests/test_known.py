@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kpilint.cli import cli
-from tests.conftest import WriteProject
+from tests.conftest import WriteProject, invoke_in
 
 LEGACY = """\
 kpis:
@@ -22,13 +19,7 @@ kpis:
 
 
 def run(root: Path, *args: str) -> tuple[int, str]:
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(cli, ["check", "--today", "2027-06-01", *args])
-    finally:
-        os.chdir(cwd)
-    return result.exit_code, result.output
+    return invoke_in(root, "check", "--today", "2027-06-01", *args)
 
 
 def test_write_then_check_is_clean_and_survives_moved_lines(write_project: WriteProject) -> None:
