@@ -39,7 +39,7 @@ from kpilint.engine import (
     _per_file_ignored,
     _rel,
     _rule_infos,
-    _runner,
+    run_checks,
     run_rules,
 )
 from kpilint.entities import KpiEntity, TargetView
@@ -55,7 +55,6 @@ from kpilint.project import (
     find_root,
     is_kpi_name,
 )
-from kpilint.registry import registry
 from kpilint.validate import entities_of
 
 WORK_TREE = "work tree"
@@ -310,16 +309,7 @@ def _pairs(base: Project, head: Project) -> list[KpiChange]:
 
 def _governance(pairs: list[KpiChange], base: Loaded, head: Loaded, day: date) -> list[Finding]:
     resolved = head.config.resolve()
-    rules = registry()
-    ctx = Context(head.project, day)
-    found: list[Finding] = []
-    for code in resolved.severities:
-        rule = rules[code]
-        for check in rule.checks:
-            if check.scope is KpiChange:
-                run = _runner(rule, check, ctx, resolved)
-                for change in pairs:
-                    found.extend(run(change))
+    found = run_checks({KpiChange: pairs}, Context(head.project, day), resolved)
     files = {sf.display: sf for sf in (*base.project.files, *head.project.files)}
     return _per_file_ignored(found, files, resolved, head.project.root)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -190,25 +190,28 @@ def run_rules(loaded: Loaded, today: date) -> list[Finding]:
         SourceFile: list(reported.values()),
         Project: [project],
     }
+    found = [f for f in run_checks(subjects, ctx, resolved) if f.path in reported]
+    found = _per_file_ignored(found, reported, resolved, project.root)
+    names = {code: rule.name for code, rule in rules.items()}
+    kept, unused = apply(found, reported, resolved.severities, names)
+    return kept + run_checks({Unused: unused}, ctx, resolved)
+
+
+def run_checks(
+    subjects: Mapping[type, Sequence[Any]], ctx: Context, resolved: Resolved
+) -> list[Finding]:
+    """Every enabled check whose scope is in ``subjects``, over those subjects."""
+    rules = registry()
     found: list[Finding] = []
     for code in resolved.severities:
         rule = rules[code]
         for check in rule.checks:
-            run = _runner(rule, check, ctx, resolved)
-            for subject in subjects.get(check.scope, ()):
-                found.extend(run(subject))
-    found = [f for f in found if f.path in reported]
-    found = _per_file_ignored(found, reported, resolved, project.root)
-    names = {code: rule.name for code, rule in rules.items()}
-    kept, unused = apply(found, reported, resolved.severities, names)
-    for code in resolved.severities:
-        rule = rules[code]
-        for check in rule.checks:
-            if check.scope is Unused:
+            targets = subjects.get(check.scope)
+            if targets:
                 run = _runner(rule, check, ctx, resolved)
-                for item in unused:
-                    kept.extend(run(item))
-    return kept
+                for subject in targets:
+                    found.extend(run(subject))
+    return found
 
 
 def _runner(
@@ -229,10 +232,6 @@ def _runner(
             return [_internal_error(rule, subject, exc)]
 
     return run
-
-
-def _run(rule: Rule, check: Check, subject: Any, ctx: Context, resolved: Resolved) -> list[Finding]:
-    return _runner(rule, check, ctx, resolved)(subject)
 
 
 def _finding(rule: Rule, severity: str, v: Violation) -> Finding:
