@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from kpilint import __version__
+from kpilint.importers import IMPORTERS
 from kpilint.reporters import FORMATS
 
 if TYPE_CHECKING:
@@ -191,6 +192,12 @@ def emit(report: Report, fmt: str | None, output_file: str | None) -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to named files too.")
 @click.option("--known", type=click.Path(dir_okay=False), help="Hide findings listed in F.")
 @click.option("--write-known", type=click.Path(dir_okay=False), help="Record findings in F.")
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(tuple(IMPORTERS)),
+    help="Read definitions in another format; findings point into its files.",
+)
 def check(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -207,11 +214,14 @@ def check(
     force_exclude: bool,
     known: str | None,
     write_known: str | None,
+    source_format: str | None,
 ) -> None:
     """Lint KPI files (default: the current folder)."""
     from kpilint.config import ConfigError
     from kpilint.engine import UsageError, lint
 
+    if source_format and (fix or show_diff):
+        _die(f"--fix and --diff edit KPI files; run `kpilint import --from {source_format}` first")
     args = lint_args(config_file, select, ignore, extend_select, fail_on, today)
     cwd = Path.cwd()
 
@@ -222,6 +232,7 @@ def check(
             today=args.today,
             overrides=args.overrides,
             force_exclude=force_exclude,
+            source_format=source_format,
         )
 
     try:
@@ -294,6 +305,80 @@ def diff_cmd(
     sys.exit(EXIT_FINDINGS if result.report.fails() else EXIT_OK)
 
 
+@cli.command("audit")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@lint_options(("text", "markdown", "json", "html"))  # kpilint.audit.FORMATS
+@click.option(
+    "--explain-score", is_flag=True, help="Print how the health score is computed, and exit."
+)
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(tuple(IMPORTERS)),
+    help="Read definitions in another format; findings point into its files.",
+)
+def audit_cmd(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    output_file: str | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    config_file: str | None,
+    today: date | None,
+    explain_score: bool,
+    source_format: str | None,
+) -> None:
+    """Portfolio report: totals, completeness, health scores, goal tree, attention.
+
+    The findings are those of `check`, and so is the exit code (1 when one is at
+    or above --fail-on; `--fail-on never` only reports). `--format html` writes
+    one self-contained page; `json` is the check report plus an `audit` object.
+    """
+    from kpilint.audit import audit, render
+    from kpilint.audit.progress import Progress, wanted
+    from kpilint.config import ConfigError
+    from kpilint.engine import UsageError
+
+    if explain_score:
+        from kpilint.audit.score import explain
+
+        click.echo(explain(), nl=False)
+        sys.exit(EXIT_OK)
+    args = lint_args(config_file, select, ignore, extend_select, fail_on, today)
+    fmt = fmt or "text"
+    color = fmt == "text" and output_file is None and _use_color(sys.stdout)
+    with Progress(sys.stderr, enabled=wanted(sys.stderr)) as progress:
+        try:
+            result = audit(
+                paths or (".",),
+                args.config,
+                today=args.today,
+                overrides=args.overrides,
+                source_format=source_format,
+                progress=progress,
+            )
+        except (ConfigError, UsageError) as exc:
+            error = str(exc)
+        else:
+            error = ""
+            progress(f"rendering {fmt}")
+            text = render(result, fmt, color=color)
+    if error:
+        _die(error)
+    if output_file:
+        _write(Path(output_file), text)
+    else:
+        click.echo(text, nl=False, color=color)
+    sys.exit(EXIT_FINDINGS if result.report.fails() else EXIT_OK)
+
+
+for _param in audit_cmd.params:  # the shared help mentions `github`, which audit does not have
+    if isinstance(_param, click.Option) and _param.name == "fmt":
+        _param.help = "Report format (default: text)."
+
+
 def _show_fix_diff(report: Report, cwd: Path, unsafe: bool) -> NoReturn:
     from kpilint.fixes import plan
 
@@ -349,6 +434,46 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         _die(f"cannot write '{path}': {exc.strerror}")
+
+
+@cli.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--from", "source_format", type=click.Choice(tuple(IMPORTERS)), required=True, help="Format."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the KPI files (default: print the one file).",
+)
+@click.option("--per-team", is_flag=True, help="One KPI file per team instead of per source.")
+@click.option("--force", is_flag=True, help="Overwrite existing KPI files.")
+def import_cmd(
+    sources: tuple[str, ...], source_format: str, output: Path | None, per_team: bool, force: bool
+) -> None:
+    """Convert existing definitions (SOURCES: files or folders) into KPI files.
+
+    One <source stem>.kpi.yaml per source file. `kpilint check` on them gives the
+    findings `kpilint check --from FORMAT` gives on the sources.
+    """
+    from kpilint.importers.common import ImportRefused, run_import, write_outputs
+
+    try:
+        result = run_import(source_format, sources, output, per_team=per_team)
+        write_outputs(result, force=force)
+    except ImportRefused as exc:
+        _die(str(exc))
+    for message in result.messages:
+        click.echo(message, err=True)
+    for out in result.outputs:
+        if out.path is None:
+            click.echo(out.text, nl=False)
+            continue
+        click.echo(f"Wrote {out.path} ({out.summary}) from {', '.join(out.sources)}")
+    for display in result.failed:
+        click.echo(f"kpilint: not imported {display}: it does not parse", err=True)
+    sys.exit(EXIT_FINDINGS if result.failed else EXIT_OK)
 
 
 @cli.command("rules")

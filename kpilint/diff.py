@@ -33,12 +33,12 @@ from kpilint.context import Context
 from kpilint.engine import (
     Loaded,
     UsageError,
-    _count,
-    _display,
-    _paused_gc,
-    _per_file_ignored,
     _rel,
-    _rule_infos,
+    count_entities,
+    display_path,
+    drop_per_file_ignored,
+    paused_gc,
+    rule_infos,
     run_checks,
     run_rules,
 )
@@ -115,9 +115,9 @@ def diff(
     pairs = _pairs(base_loaded.project, head_loaded.project)
     governance = _governance(pairs, base_loaded, head_loaded, day)
 
-    report = Report(today=day, fail_on=config.fail_on, rules=_rule_infos(config))
+    report = Report(today=day, fail_on=config.fail_on, rules=rule_infos(config))
     report.findings = assign_fingerprints(sorted([*new, *governance], key=lambda f: f.sort_key))
-    _count(report.summary, head_loaded)
+    count_entities(report.summary, head_loaded)
     for f in report.findings:
         setattr(report.summary, f.severity, getattr(report.summary, f.severity) + 1)
     return DiffResult(report, _changed(pairs, governance), base, head or WORK_TREE)
@@ -219,11 +219,11 @@ def _tree_side(
     small = [e.oid for e in picked.values() if e.size <= config.max_file_size]
     blobs = gitio.read_blobs(small, top)
     files = []
-    with _paused_gc():
+    with paused_gc():
         for rel in sorted(picked, key=lambda p: _rel(top.joinpath(*p.split("/")), root)):
             entry = picked[rel]
             path = top.joinpath(*rel.split("/"))
-            sf = SourceFile(path=path, display=_display(path, cwd))
+            sf = SourceFile(path=path, display=display_path(path, cwd))
             if entry.size > config.max_file_size:
                 sf.problems.append(_too_big(entry.size, config.max_file_size))
             else:
@@ -256,9 +256,9 @@ def _work_tree_side(scope: Path, root: Path, config: Config, cwd: Path) -> Loade
     """The project as it is on disk, found and read as ``check`` does."""
     found = discover(scope, root, tuple(config.include), tuple(config.exclude))
     paths = {p.resolve(): p for p in found}
-    with _paused_gc():
+    with paused_gc():
         files = [
-            read_file(paths[real], _display(paths[real], cwd), config.max_file_size)
+            read_file(paths[real], display_path(paths[real], cwd), config.max_file_size)
             for real in sorted(paths, key=lambda p: _rel(p, root))
         ]
         return _loaded(root, files, config)
@@ -311,7 +311,7 @@ def _governance(pairs: list[KpiChange], base: Loaded, head: Loaded, day: date) -
     resolved = head.config.resolve()
     found = run_checks({KpiChange: pairs}, Context(head.project, day), resolved)
     files = {sf.display: sf for sf in (*base.project.files, *head.project.files)}
-    return _per_file_ignored(found, files, resolved, head.project.root)
+    return drop_per_file_ignored(found, files, resolved, head.project.root)
 
 
 def _changed(pairs: list[KpiChange], governance: list[Finding]) -> list[ChangedKpi]:

@@ -57,6 +57,8 @@ def lint(
     overrides: dict[str, Any] | None = None,
     force_exclude: bool = False,
     source_format: str | None = None,
+    on_project: Callable[[Loaded, date], None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Lint ``paths``; each path's project is loaded whole, findings are for ``paths`` only.
 
@@ -64,9 +66,13 @@ def lint(
     over whichever config is used (the command line's options). ``source_format``
     reads another format (``gitlab-pi``, ``csv``) through its importer: then only
     the named files and folders make the project, and findings point into them.
+    ``on_project`` receives each loaded project (the audit keeps them);
+    ``progress`` is told what is happening.
     """
-    with _paused_gc():  # millions of small objects, no cycles worth collecting
-        return _lint(paths, config, today, cwd, overrides, force_exclude, source_format)
+    with paused_gc():  # millions of small objects, no cycles worth collecting
+        return _lint(
+            paths, config, today, cwd, overrides, force_exclude, source_format, on_project, progress
+        )
 
 
 def _lint(
@@ -77,11 +83,15 @@ def _lint(
     overrides: dict[str, Any] | None,
     force_exclude: bool,
     source_format: str | None,
+    on_project: Callable[[Loaded, date], None] | None,
+    progress: Callable[[str], None] | None,
 ) -> Report:
     cwd = (cwd or Path.cwd()).resolve()
     report = Report()
     findings: list[Finding] = []
+    say = progress or (lambda _message: None)
     for root, config_file, named in _group_by_project(paths, cwd):
+        say(f"loading {display_path(root, cwd)}")
         project_config = config or (Config.from_file(config_file) if config_file else Config())
         if overrides:
             project_config = project_config.with_overrides(**overrides)
@@ -92,9 +102,12 @@ def _lint(
         day = today or project_config.today or date.today()
         report.today = day
         report.fail_on = project_config.fail_on
-        report.rules.update(_rule_infos(project_config))
+        report.rules.update(rule_infos(project_config))
+        say(f"running rules on {len(loaded.project.files)} files")
         findings.extend(run_rules(loaded, day))
-        _count(report.summary, loaded)
+        if on_project is not None:
+            on_project(loaded, day)
+        count_entities(report.summary, loaded)
     findings.sort(key=lambda f: f.sort_key)
     report.findings = assign_fingerprints(findings)
     for f in report.findings:
@@ -102,7 +115,7 @@ def _lint(
     return report
 
 
-def _rule_infos(config: Config) -> dict[str, RuleInfo]:
+def rule_infos(config: Config) -> dict[str, RuleInfo]:
     rules = registry()
     return {
         code: RuleInfo(code, rules[code].name, level, m.summary, m.why, m.fix)
@@ -146,9 +159,9 @@ def load_project(
     files = []
     entities: list[Entity[Any]] = []
     reported: set[str] = set()
-    with _paused_gc():
+    with paused_gc():
         for real in sorted(paths, key=lambda p: _rel(p, root)):
-            sf = read_file(paths[real], _display(paths[real], cwd), config.max_file_size)
+            sf = read_file(paths[real], display_path(paths[real], cwd), config.max_file_size)
             files.append(sf)
             entities.extend(entities_of(sf))  # now, so its nested positions go at once
             if real in named_files or any(d == real or d in real.parents for d in named_dirs):
@@ -169,8 +182,8 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
         else:
             paths.append(path)
     unique = sorted(dict.fromkeys(p.resolve() for p in paths), key=lambda p: _rel(p, root))
-    with _paused_gc():
-        files = [source.read(p, _display(p, cwd), config.max_file_size) for p in unique]
+    with paused_gc():
+        files = [source.read(p, display_path(p, cwd), config.max_file_size) for p in unique]
         entities = [e for sf in files for e in entities_of(sf)]
     return Loaded(Project(root, files, entities), config, {sf.display for sf in files})
 
@@ -191,7 +204,7 @@ def run_rules(loaded: Loaded, today: date) -> list[Finding]:
         Project: [project],
     }
     found = [f for f in run_checks(subjects, ctx, resolved) if f.path in reported]
-    found = _per_file_ignored(found, reported, resolved, project.root)
+    found = drop_per_file_ignored(found, reported, resolved, project.root)
     names = {code: rule.name for code, rule in rules.items()}
     kept, unused = apply(found, reported, resolved.severities, names)
     return kept + run_checks({Unused: unused}, ctx, resolved)
@@ -271,7 +284,7 @@ def _internal_error(rule: Rule, subject: Any, exc: Exception) -> Finding:
     )
 
 
-def _per_file_ignored(
+def drop_per_file_ignored(
     found: list[Finding], files: dict[str, SourceFile], resolved: Resolved, root: Path
 ) -> list[Finding]:
     if not resolved.per_file_ignores:
@@ -288,7 +301,7 @@ def _per_file_ignored(
     return [f for f in found if not ignored(f)]
 
 
-def _count(summary: Summary, loaded: Loaded) -> None:
+def count_entities(summary: Summary, loaded: Loaded) -> None:
     for sf in loaded.project.files:
         if sf.display in loaded.reported:
             summary.files += 1
@@ -298,7 +311,7 @@ def _count(summary: Summary, loaded: Loaded) -> None:
             setattr(summary, field, getattr(summary, field) + 1)
 
 
-def _display(path: Path, cwd: Path) -> str:
+def display_path(path: Path, cwd: Path) -> str:
     try:
         return Path(os.path.relpath(path.absolute(), cwd)).as_posix()
     except ValueError:  # another drive on Windows
@@ -313,7 +326,7 @@ def _rel(path: Path, root: Path) -> str:
 
 
 @contextmanager
-def _paused_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """Building many small objects triggers GC passes that grow with the heap."""
     was_enabled = gc.isenabled()
     gc.disable()

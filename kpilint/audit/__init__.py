@@ -1,0 +1,565 @@
+"""``kpilint audit``: a portfolio report of a project, beside the check's findings.
+
+The audit loads and checks each project exactly as ``lint`` does (same config,
+same rules, same findings), then keeps the loaded project to count, score and
+draw the goal tree, which a ``Report`` alone cannot. ``audit(paths)`` is the
+library entry point: it never prints or exits; the renderers only read the
+``Audit`` it returns.
+
+What an audit covers: the entities of the files it reports on (the whole
+project, unless only some files or folders are named); references resolve
+across the whole project, as for ``check``. Retired KPIs are counted but not
+scored, completed, placed in the tree or listed as orphans.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from kpilint.audit.score import kpi_score, mean_score
+from kpilint.findings import SEVERITIES, SEVERITY_RANK, Finding, Report
+
+if TYPE_CHECKING:
+    from kpilint.config import Config
+    from kpilint.engine import Loaded
+    from kpilint.entities import GoalEntity, KpiEntity
+    from kpilint.project import Project
+
+#: What makes a KPI complete, in report order (keys of ``KpiRow.checks``).
+COMPLETENESS: tuple[str, ...] = (
+    "target",
+    "measurable_target",
+    "timeline",
+    "goal",
+    "owner",
+    "review",
+)
+#: Column titles for the completeness checks.
+COMPLETENESS_TITLES: dict[str, str] = {
+    "target": "target",
+    "measurable_target": "measurable",
+    "timeline": "timeline",
+    "goal": "goal",
+    "owner": "owner",
+    "review": "review",
+}
+#: A deadline this many days ahead (or less) needs attention.
+ATTENTION_DAYS = 30
+
+Progress = Callable[[str], None]
+AttentionKind = Literal["deadline-soon", "deadline-passed", "review-overdue"]
+
+
+@dataclass(frozen=True, slots=True)
+class KpiRow:
+    """One KPI as the audit sees it: completeness checks, findings, score."""
+
+    id: str | None
+    name: str
+    path: str
+    line: int
+    scope: str
+    status: str
+    goals: tuple[str, ...]
+    metric: str | None
+    metric_name: str | None  # None when the KPI has no metric or it does not resolve
+    owner: str | None
+    checks: dict[str, bool]  # COMPLETENESS -> passed
+    findings: dict[str, int]  # severity -> count, on the KPI and its metric
+    codes: tuple[str, ...]  # those findings' codes, in report order
+    score: int | None  # None for a retired KPI
+
+    @property
+    def live(self) -> bool:
+        return self.status != "retired"
+
+    @property
+    def label(self) -> str:
+        return self.id if self.id is not None else f"(line {self.line})"
+
+    @property
+    def completeness(self) -> float:
+        return round(100 * sum(self.checks.values()) / len(COMPLETENESS), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeRow:
+    """A scope (``org``, ``team:sales``): its live KPIs' completeness and score."""
+
+    scope: str
+    kpis: int  # live KPIs
+    active: int
+    draft: int
+    completeness: dict[str, float] | None  # COMPLETENESS and "overall" -> percent
+    score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRow:
+    """A goal: the live KPIs that track it directly, their completeness and score."""
+
+    id: str | None
+    name: str
+    path: str
+    line: int
+    level: str
+    kind: str | None
+    parent: str | None
+    kpis: int
+    completeness: dict[str, float] | None
+    score: float | None
+
+    @property
+    def label(self) -> str:
+        return self.id if self.id is not None else f"(line {self.line})"
+
+
+@dataclass(frozen=True, slots=True)
+class TreeGoal:
+    """A goal in the goal -> KPI -> metric tree, with its sub-goals beneath it.
+
+    ``outside`` marks a goal from a file the audit does not cover, drawn because
+    a covered KPI tracks it.
+    """
+
+    goal: GoalRow
+    kpis: tuple[KpiRow, ...]
+    children: tuple[TreeGoal, ...]
+    outside: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An entity named in a list (orphans)."""
+
+    kind: str
+    id: str | None
+    name: str
+    path: str
+    line: int
+
+    @property
+    def label(self) -> str:
+        return self.id if self.id is not None else f"(line {self.line})"
+
+
+@dataclass(slots=True)
+class Orphans:
+    """Entities the tree cannot place: goals and metrics no live KPI uses, KPIs with no goal."""
+
+    goals: list[Ref] = field(default_factory=list)
+    metrics: list[Ref] = field(default_factory=list)
+    kpis: list[Ref] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.goals) + len(self.metrics) + len(self.kpis)
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """A date that needs someone soon: a deadline close or passed, a review overdue."""
+
+    kind: AttentionKind
+    kpi: KpiRow
+    date: date  # the deadline, or the day the review was due
+    days: int  # days from today to ``date``: negative when it has passed
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCount:
+    code: str
+    name: str
+    severity: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    files: int
+    goals: int
+    metrics: int
+    kpis: int
+    incentives: int
+    kpis_by_status: dict[str, int]  # active, draft, retired
+    findings: dict[str, int]  # severity -> count
+    score: float | None  # the overall health score
+
+
+@dataclass(slots=True)
+class Audit:
+    """Everything ``kpilint audit`` reports; renderers read nothing else."""
+
+    report: Report
+    today: date
+    totals: Totals
+    by_rule: list[RuleCount]
+    scopes: list[ScopeRow]
+    goals: list[GoalRow]
+    kpis: list[KpiRow]
+    tree: list[TreeGoal]
+    orphans: Orphans
+    attention: list[Attention]
+    attention_days: int = ATTENTION_DAYS
+
+    @property
+    def score(self) -> float | None:
+        return self.totals.score
+
+
+def audit(
+    paths: Sequence[str | os.PathLike[str]] = (".",),
+    config: Config | None = None,
+    *,
+    today: date | None = None,
+    cwd: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    force_exclude: bool = False,
+    source_format: str | None = None,
+    progress: Progress | None = None,
+) -> Audit:
+    """Audit ``paths``: ``lint``'s report (same arguments, same findings) plus the portfolio.
+
+    ``progress`` is told what is happening (``"loading ..."``, ``"running rules"``);
+    the CLI shows it on a terminal when the audit takes a while.
+    """
+    from kpilint.engine import lint, paused_gc
+
+    parts: list[tuple[Loaded, date]] = []
+    with paused_gc():  # as in `lint`: many small objects, no cycles worth collecting
+        report = lint(
+            paths,
+            config,
+            today=today,
+            cwd=cwd,
+            overrides=overrides,
+            force_exclude=force_exclude,
+            source_format=source_format,
+            on_project=lambda loaded, day: parts.append((loaded, day)),
+            progress=progress,
+        )
+        (progress or _quiet)("scoring")
+        return build(report, parts)
+
+
+def _quiet(_message: str) -> None:
+    """The default progress: say nothing."""
+
+
+def _show_path(path: Path, cwd: Path) -> str:
+    try:
+        rel = Path(os.path.relpath(path, cwd)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    return rel if rel != "." else "."
+
+
+def build(report: Report, parts: Iterable[tuple[Loaded, date]]) -> Audit:
+    """The portfolio of loaded projects whose findings are in ``report``."""
+    by_entity: dict[tuple[str, str, str | None], list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        if f.entity is not None:
+            by_entity[(f.path, f.entity.kind, f.entity.id)].append(f)
+    kpis: list[KpiRow] = []
+    goals: list[GoalRow] = []
+    tree: list[TreeGoal] = []
+    orphans = Orphans()
+    attention: list[Attention] = []
+    statuses: Counter[str] = Counter()
+    for loaded, day in parts:
+        part = _Part(loaded, by_entity, day)
+        kpis.extend(part.kpi_rows.values())
+        goals.extend(part.goal_rows())
+        tree.extend(part.tree())
+        part.add_orphans(orphans)
+        attention.extend(part.attention())
+        statuses.update(k.model.status for k in part.kpis)
+    attention.sort(key=lambda a: (a.date, a.kind, a.kpi.path, a.kpi.line))
+    live = [k for k in kpis if k.score is not None]
+    s = report.summary
+    totals = Totals(
+        files=s.files,
+        goals=s.goals,
+        metrics=s.metrics,
+        kpis=s.kpis,
+        incentives=s.incentives,
+        kpis_by_status={status: statuses[status] for status in ("active", "draft", "retired")},
+        findings={sev: report.count(sev) for sev in SEVERITIES},
+        score=mean_score(k.score for k in live if k.score is not None),
+    )
+    return Audit(
+        report=report,
+        today=report.today or date.today(),
+        totals=totals,
+        by_rule=_by_rule(report.findings),
+        scopes=_scope_rows(kpis),
+        goals=goals,
+        kpis=kpis,
+        tree=tree,
+        orphans=orphans,
+        attention=attention,
+    )
+
+
+def _by_rule(findings: list[Finding]) -> list[RuleCount]:
+    counts = Counter((f.code, f.name, f.severity) for f in findings)
+    rows = [RuleCount(code, name, sev, n) for (code, name, sev), n in counts.items()]
+    return sorted(rows, key=lambda r: (-SEVERITY_RANK[r.severity], r.code))
+
+
+def completeness(rows: Sequence[KpiRow]) -> dict[str, float] | None:
+    """Percent of ``rows`` passing each check, and ``overall`` (all checks of all rows)."""
+    if not rows:
+        return None
+    n = len(rows)
+    out = {check: round(100 * sum(r.checks[check] for r in rows) / n, 1) for check in COMPLETENESS}
+    passed = sum(sum(r.checks.values()) for r in rows)
+    out["overall"] = round(100 * passed / (n * len(COMPLETENESS)), 1)
+    return out
+
+
+def _scope_rows(kpis: list[KpiRow]) -> list[ScopeRow]:
+    by_scope: dict[str, list[KpiRow]] = defaultdict(list)
+    for row in kpis:
+        if row.live:
+            by_scope[row.scope].append(row)
+    return [
+        ScopeRow(
+            scope=scope,
+            kpis=len(rows),
+            active=sum(r.status == "active" for r in rows),
+            draft=sum(r.status == "draft" for r in rows),
+            completeness=completeness(rows),
+            score=mean_score(r.score for r in rows if r.score is not None),
+        )
+        for scope, rows in sorted(by_scope.items(), key=lambda item: (item[0] != "org", item[0]))
+    ]
+
+
+class _Part:
+    """The audit of one loaded project: rows for the entities of its reported files."""
+
+    def __init__(
+        self,
+        loaded: Loaded,
+        by_entity: dict[tuple[str, str, str | None], list[Finding]],
+        today: date,
+    ) -> None:
+        self.project: Project = loaded.project
+        self.today = today
+        reported = loaded.reported
+        self.goals = [g for g in self.project.goals if g.file.display in reported]
+        self.metrics = [m for m in self.project.metrics if m.file.display in reported]
+        self.kpis = [k for k in self.project.kpis if k.file.display in reported]
+        self.by_entity = by_entity
+        self.kpi_rows: dict[KpiEntity, KpiRow] = {k: self._kpi_row(k) for k in self.kpis}
+        self._goal_rows: dict[GoalEntity, GoalRow] = {}
+
+    def _findings_of(self, kind: str, entity: Any) -> list[Finding]:
+        return self.by_entity.get((entity.file.display, kind, entity.id), [])
+
+    def _kpi_row(self, kpi: KpiEntity) -> KpiRow:
+        metric = self.project.metric_of(kpi)
+        found = self._findings_of("kpi", kpi)
+        if metric is not None:
+            found = found + self._findings_of("metric", metric)
+        target = kpi.target
+        checks = {
+            "target": kpi.has("target"),
+            "measurable_target": target is not None and target.measurable,
+            "timeline": kpi.has("timeline.end"),
+            "goal": kpi.has("goal"),
+            "owner": kpi.has("owner"),
+            "review": kpi.has("timeline.review"),
+        }
+        return KpiRow(
+            id=kpi.id,
+            name=kpi.model.name,
+            path=kpi.file.display,
+            line=kpi.pos.line,
+            scope=kpi.model.scope,
+            status=kpi.model.status,
+            goals=tuple(dict.fromkeys(kpi.model.goal or ())),
+            metric=kpi.model.metric,
+            metric_name=metric.model.name if metric is not None else None,
+            owner=kpi.model.owner,
+            checks=checks,
+            findings={sev: sum(f.severity == sev for f in found) for sev in SEVERITIES},
+            codes=tuple(f.code for f in found),
+            score=kpi_score(f.severity for f in found) if kpi.live else None,
+        )
+
+    def _live_rows_of(self, goal: GoalEntity) -> list[KpiRow]:
+        """Covered live KPIs that track ``goal`` directly."""
+        rows = (self.kpi_rows.get(k) for k in self.project.kpis_by_goal.get(goal.id or "", ()))
+        return [r for r in rows if r is not None and r.live]
+
+    def goal_row(self, goal: GoalEntity) -> GoalRow:
+        if goal not in self._goal_rows:
+            rows = self._live_rows_of(goal)
+            self._goal_rows[goal] = GoalRow(
+                id=goal.id,
+                name=goal.model.name,
+                path=goal.file.display,
+                line=goal.pos.line,
+                level=goal.model.level,
+                kind=goal.model.kind,
+                parent=goal.model.parent,
+                kpis=len(rows),
+                completeness=completeness(rows),
+                score=mean_score(r.score for r in rows if r.score is not None),
+            )
+        return self._goal_rows[goal]
+
+    def goal_rows(self) -> list[GoalRow]:
+        return [self.goal_row(g) for g in self.goals]
+
+    def tree(self) -> list[TreeGoal]:
+        """Goals by parent, each with its live KPIs; cycles (KPI007) are cut where met."""
+        covered = set(self.goals)
+        nodes: dict[GoalEntity, None] = dict.fromkeys(self.goals)
+        for kpi in self.kpis:
+            if kpi.live:
+                nodes.update(dict.fromkeys(self.project.goals_of(kpi)))
+        ordered = sorted(nodes, key=lambda g: g.order)
+        visited: set[GoalEntity] = set()
+
+        def walk(goal: GoalEntity) -> TreeGoal:
+            visited.add(goal)
+            children = [
+                walk(child)
+                for child in self.project.child_goals.get(goal.id or "", ())
+                if child in nodes and child not in visited
+            ]
+            return TreeGoal(
+                self.goal_row(goal),
+                tuple(self._live_rows_of(goal)),
+                tuple(children),
+                outside=goal not in covered,
+            )
+
+        roots = []
+        for goal in ordered:
+            parent = self.project.goal(goal.model.parent) if goal.model.parent else None
+            if parent is None or parent not in nodes or parent is goal:
+                roots.append(walk(goal))
+        for goal in ordered:  # goals on a parent cycle have no root above them
+            if goal not in visited:
+                roots.append(walk(goal))
+        return roots
+
+    def add_orphans(self, orphans: Orphans) -> None:
+        tracked = self.project.kpis_by_goal
+        used = self.project.kpis_by_metric
+        for goal in self.goals:
+            has_kpi = any(k.live for k in tracked.get(goal.id or "", ()))
+            if not has_kpi and not self.project.child_goals.get(goal.id or ""):
+                orphans.goals.append(_ref(goal))
+        for metric in self.metrics:
+            if not any(k.live for k in used.get(metric.id or "", ())):
+                orphans.metrics.append(_ref(metric))
+        for kpi in self.kpis:
+            if kpi.live and not self.project.goals_of(kpi):
+                orphans.kpis.append(_ref(kpi))
+
+    def attention(self) -> list[Attention]:
+        from kpilint.checks.timeline import CADENCE_DAYS
+
+        out: list[Attention] = []
+        for kpi, row in self.kpi_rows.items():
+            t = kpi.model.timeline
+            if not row.live or t is None:
+                continue
+            if t.end is not None:
+                days = (t.end - self.today).days
+                if 0 <= days <= ATTENTION_DAYS:
+                    when = "today" if days == 0 else f"in {days} day{_s(days)}"
+                    out.append(
+                        Attention("deadline-soon", row, t.end, days, f"deadline {t.end}, {when}")
+                    )
+                elif days < 0:
+                    out.append(
+                        Attention(
+                            "deadline-passed",
+                            row,
+                            t.end,
+                            days,
+                            f"deadline {t.end} passed {-days} day{_s(-days)} ago",
+                        )
+                    )
+            if t.review is not None and t.last_reviewed is not None:
+                due = t.last_reviewed + timedelta(days=CADENCE_DAYS[t.review])
+                if due < self.today:
+                    late = (self.today - due).days
+                    out.append(
+                        Attention(
+                            "review-overdue",
+                            row,
+                            due,
+                            -late,
+                            f"{t.review} review due {due} (last {t.last_reviewed}), "
+                            f"{late} day{_s(late)} overdue",
+                        )
+                    )
+        return out
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _ref(entity: Any) -> Ref:
+    return Ref(entity.kind, entity.id, entity.model.name, entity.file.display, entity.pos.line)
+
+
+def explain_score() -> str:
+    """The score formula with its weights, as ``kpilint audit --explain-score`` prints it."""
+    from kpilint.audit.score import explain
+
+    return explain()
+
+
+#: ``--format`` of ``kpilint audit`` -> renderer module.
+FORMATS: dict[str, str] = {
+    "text": "kpilint.audit.render_text",
+    "markdown": "kpilint.audit.render_markdown",
+    "json": "kpilint.audit.render_json",
+    "html": "kpilint.audit.render_html",
+}
+
+
+def render(result: Audit, fmt: str, *, color: bool = False) -> str:
+    """``result`` in ``fmt`` (a key of ``FORMATS``); renderers are imported when used."""
+    import importlib
+
+    module = importlib.import_module(FORMATS[fmt])
+    text: str = module.render(result, color=color)
+    return text
+
+
+__all__ = [
+    "ATTENTION_DAYS",
+    "COMPLETENESS",
+    "FORMATS",
+    "Attention",
+    "Audit",
+    "GoalRow",
+    "KpiRow",
+    "Orphans",
+    "Ref",
+    "RuleCount",
+    "ScopeRow",
+    "Totals",
+    "TreeGoal",
+    "audit",
+    "build",
+    "completeness",
+    "explain_score",
+    "render",
+]

@@ -1,0 +1,578 @@
+"""``kpilint audit --format html``: one self-contained page to archive or attach.
+
+Everything is inline (CSS, SVG charts, a small script) and a Content Security
+Policy forbids any fetch, so the file opens the same offline, from a CI
+artefact or an e-mail. Without JavaScript everything still shows and the
+severity filter still works (it is pure CSS); only sorting and the text filter
+need the script. Every text from the KPI files goes through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from kpilint import __version__
+from kpilint.audit import COMPLETENESS, COMPLETENESS_TITLES, Audit, KpiRow, Ref, TreeGoal
+from kpilint.audit.render_text import fmt_pct, fmt_score
+from kpilint.audit.score import explain
+from kpilint.findings import SEVERITIES
+
+#: Histogram bins of KPI scores: (label, low, high) inclusive.
+BINS: tuple[tuple[str, int, int], ...] = (
+    *((f"{lo}–{lo + 9}", lo, lo + 9) for lo in range(0, 100, 10)),
+    ("100", 100, 100),
+)
+
+_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "img-src data:; base-uri 'none'; form-action 'none'"
+)
+
+_CSS = """
+:root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa; --card: #fff;
+  --good: #1a7f37; --fair: #9a6700; --poor: #cf222e; --info: #0969da; --track: #e6eaef; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--fg); background: var(--bg); }
+main { max-width: 1200px; margin: 0 auto; padding: 24px; }
+h1 { margin: 0 0 4px; font-size: 26px; }
+h2 { margin: 32px 0 12px; font-size: 19px; border-bottom: 1px solid var(--line);
+  padding-bottom: 4px; }
+.sub { color: var(--muted); margin: 0 0 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: 12px; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px;
+  padding: 12px 14px; }
+.card .v { font-size: 26px; font-weight: 600; }
+.card .k { color: var(--muted); font-size: 12px; text-transform: uppercase;
+  letter-spacing: .04em; }
+.card .d { color: var(--muted); font-size: 12px; }
+.card.score { grid-column: span 2; }
+.card.score .v { font-size: 40px; }
+.good { color: var(--good); } .fair { color: var(--fair); } .poor { color: var(--poor); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 16px;
+  align-items: start; }
+figure { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 8px;
+  padding: 12px; }
+figcaption { font-weight: 600; margin-bottom: 8px; }
+svg text { font: 12px system-ui, sans-serif; fill: var(--fg); }
+svg .muted { fill: var(--muted); }
+table { border-collapse: collapse; width: 100%; background: var(--card);
+  border: 1px solid var(--line); }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line);
+  vertical-align: top; }
+td { overflow-wrap: anywhere; }
+th { background: #eef1f4; font-weight: 600; white-space: nowrap; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+th button { all: unset; cursor: pointer; }
+th button::after { content: " ↕"; color: var(--muted); }
+th[aria-sort=ascending] button::after { content: " ↑"; }
+th[aria-sort=descending] button::after { content: " ↓"; }
+.sev { font-weight: 600; }
+.sev-error .sev { color: var(--poor); } .sev-warning .sev { color: var(--fair); }
+.sev-info .sev { color: var(--info); }
+code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
+td > code:first-child { white-space: nowrap; }
+.filters { margin: 0 0 8px; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.filters input[type=radio] { position: absolute; opacity: 0; pointer-events: none; }
+.filters label { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px;
+  cursor: pointer; background: var(--card); }
+.filters input[type=radio]:checked + label { background: var(--fg); color: #fff;
+  border-color: var(--fg); }
+.filters input[type=radio]:focus-visible + label { outline: 2px solid var(--info); }
+.filters input[type=search] { margin-left: auto; padding: 4px 8px; min-width: 240px;
+  border: 1px solid var(--line); border-radius: 6px; }
+.filters table { flex-basis: 100%; }
+#sev-error:checked ~ table tbody tr:not(.sev-error),
+#sev-warning:checked ~ table tbody tr:not(.sev-warning),
+#sev-info:checked ~ table tbody tr:not(.sev-info) { display: none; }
+.tree ul { list-style: none; margin: 0; padding-left: 22px; border-left: 1px dotted var(--line); }
+.tree > details, .tree > ul { margin-bottom: 6px; }
+.tree summary { cursor: pointer; padding: 2px 0; }
+.tree li { padding: 2px 0; }
+.tag { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 999px;
+  background: var(--track); color: var(--muted); margin-left: 4px; }
+.pill { display: inline-block; min-width: 38px; text-align: center; font-weight: 600;
+  border-radius: 4px; padding: 0 4px; color: #fff; font-size: 12px; }
+.pill.good { background: var(--good); color: #fff; } .pill.fair { background: var(--fair);
+  color: #fff; } .pill.poor { background: var(--poor); color: #fff; }
+.pill.none { background: var(--track); color: var(--muted); }
+.metric { color: var(--muted); }
+.none-note { color: var(--muted); }
+pre { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px;
+  overflow: auto; }
+footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
+"""
+
+# Sorting and the text filter; the page is complete without it. A failure is
+# recorded on <body data-error>, success as data-ready="1" (the browser test reads both).
+_SCRIPT = """
+(function () {
+  "use strict";
+  var body = document.body;
+  try {
+    var cellValue = function (row, index) {
+      var cell = row.cells[index];
+      if (!cell) { return ""; }
+      var v = cell.getAttribute("data-v");
+      return v !== null ? v : cell.textContent.trim().toLowerCase();
+    };
+    var tables = document.querySelectorAll("table.sortable");
+    Array.prototype.forEach.call(tables, function (table) {
+      var heads = table.tHead.rows[0].cells;
+      Array.prototype.forEach.call(heads, function (th, index) {
+        var button = th.querySelector("button");
+        if (!button) { return; }
+        button.addEventListener("click", function () {
+          var numeric = th.classList.contains("n");
+          var ascending = th.getAttribute("aria-sort") !== "ascending";
+          Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+          th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+          var tbody = table.tBodies[0];
+          var rows = Array.prototype.slice.call(tbody.rows);
+          rows.sort(function (a, b) {
+            var x = cellValue(a, index), y = cellValue(b, index);
+            var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0)
+                                : x.localeCompare(y, undefined, {numeric: true});
+            return ascending ? order : -order;
+          });
+          rows.forEach(function (row) { tbody.appendChild(row); });
+        });
+      });
+    });
+    var search = document.getElementById("finding-filter");
+    if (search) {
+      var rows = document.querySelectorAll("#findings-table tbody tr");
+      var count = document.getElementById("finding-count");
+      search.hidden = false;
+      search.addEventListener("input", function () {
+        var q = search.value.trim().toLowerCase();
+        var shown = 0;
+        Array.prototype.forEach.call(rows, function (row) {
+          var hit = !q || row.textContent.toLowerCase().indexOf(q) !== -1;
+          row.hidden = !hit;
+          if (hit) { shown += 1; }
+        });
+        if (count) { count.textContent = q ? shown + " match" + (shown === 1 ? "" : "es") : ""; }
+      });
+    }
+    body.setAttribute("data-ready", "1");
+  } catch (err) {
+    body.setAttribute("data-error", String(err && err.message || err));
+  }
+})();
+"""
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _band(score: float | None) -> str:
+    """The CSS class of a score: good from 90, fair from 70, poor below."""
+    if score is None:
+        return "none"
+    return "good" if score >= 90 else "fair" if score >= 70 else "poor"
+
+
+def _color(score: float | None) -> str:
+    return {"good": "#1a7f37", "fair": "#9a6700", "poor": "#cf222e", "none": "#8c959f"}[
+        _band(score)
+    ]
+
+
+def _pill(score: float | None) -> str:
+    return f'<span class="pill {_band(score)}">{_e(fmt_score(score))}</span>'
+
+
+def _score_cell(score: float | None) -> str:
+    v = -1 if score is None else score
+    return f'<td class="n" data-v="{v}">{_pill(score)}</td>'
+
+
+def _num(value: float | int | None, text: str | None = None) -> str:
+    """A right-aligned numeric cell that sorts by value (no value sorts first)."""
+    v = "-1" if value is None else str(value)
+    return f'<td class="n" data-v="{v}">{_e(text if text is not None else fmt_score(value))}</td>'
+
+
+def _th(titles: Iterable[tuple[str, bool]], sortable: bool = True) -> str:
+    cells = []
+    for title, numeric in titles:
+        cls = ' class="n"' if numeric else ""
+        inner = f'<button type="button">{_e(title)}</button>' if sortable else _e(title)
+        cells.append(f'<th scope="col"{cls}>{inner}</th>')
+    return "<thead><tr>" + "".join(cells) + "</tr></thead>"
+
+
+def render(result: Audit, *, color: bool = False) -> str:
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="kpilint ' + _e(__version__) + '">',
+        f"<title>kpilint audit: score {_e(fmt_score(result.score))}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        "<h1>kpilint audit</h1>",
+        f'<p class="sub">Portfolio of {result.totals.kpis} KPIs on '
+        f"{_e(result.today.isoformat())}, by kpilint {_e(__version__)}.</p>",
+        _cards(result),
+        '<div class="charts">',
+        _completeness_chart(result),
+        _histogram(result),
+        "</div>",
+        _scopes(result),
+        _goals(result),
+        _attention(result),
+        _findings(result),
+        _tree(result),
+        _orphans(result),
+        _kpis(result),
+        '<h2 id="score-formula">Score formula</h2>',
+        f"<pre>{_e(explain())}</pre>",
+        f"<footer>Generated by kpilint {_e(__version__)}; this file loads nothing from the "
+        "network.</footer>",
+        "</main>",
+        f"<script>{_SCRIPT}</script>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _cards(result: Audit) -> str:
+    t = result.totals
+    status = ", ".join(f"{n} {s}" for s, n in t.kpis_by_status.items())
+    cards = [
+        (
+            "score",
+            "health score",
+            f'<span class="{_band(t.score)}">{_e(fmt_score(t.score))}</span>',
+            "of 100, mean of live KPIs",
+        ),
+        ("", "files", _e(t.files), ""),
+        ("", "goals", _e(t.goals), ""),
+        ("", "metrics", _e(t.metrics), ""),
+        ("", "KPIs", _e(t.kpis), _e(status)),
+        ("", "incentives", _e(t.incentives), ""),
+        ("", "errors", f'<span class="poor">{t.findings["error"]}</span>', ""),
+        ("", "warnings", f'<span class="fair">{t.findings["warning"]}</span>', ""),
+        ("", "info", f"{t.findings['info']}", ""),
+        ("", "attention", _e(len(result.attention)), "deadlines and reviews"),
+    ]
+    out = ['<section class="cards" id="summary" aria-label="Summary">']
+    for cls, key, value, detail in cards:
+        out.append(
+            f'<div class="card {cls}"><div class="k">{_e(key)}</div><div class="v">{value}</div>'
+            + (f'<div class="d">{detail}</div>' if detail else "")
+            + "</div>"
+        )
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _completeness_chart(result: Audit) -> str:
+    """Horizontal bars: the share of completeness checks each scope's KPIs pass."""
+    rows = [(s.scope, s.completeness["overall"] if s.completeness else 0.0) for s in result.scopes]
+    label_w, bar_w, row_h, top = 250, 300, 26, 8
+    height = top * 2 + row_h * max(len(rows), 1)
+    width = label_w + bar_w + 60
+    out = [
+        '<figure id="completeness-chart"><figcaption>Completeness by scope</figcaption>',
+        f'<svg class="chart" role="img" width="100%" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="Completeness in percent per scope">',
+    ]
+    if not rows:
+        out.append(f'<text x="0" y="{top + 16}" class="muted">No live KPIs.</text>')
+    for i, (scope, pct) in enumerate(rows):
+        y = top + i * row_h
+        w = round(bar_w * pct / 100, 1)
+        out += [
+            f'<g class="bar"><title>{_e(scope)}: {_e(fmt_pct(pct))} complete</title>',
+            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{_e(_clip(scope, 34))}</text>',
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="16" rx="3" fill="#e6eaef"/>',
+            f'<rect x="{label_w}" y="{y + 4}" width="{w}" height="16" rx="3" '
+            f'fill="{_color(pct)}"/>',
+            f'<text x="{label_w + bar_w + 6}" y="{y + 16}">{_e(fmt_pct(pct))}</text></g>',
+        ]
+    out += ["</svg>", "</figure>"]
+    return "\n".join(out)
+
+
+def _histogram(result: Audit) -> str:
+    """Columns: how many live KPIs score in each band of ten."""
+    scores = [k.score for k in result.kpis if k.score is not None]
+    counts = [sum(lo <= s <= hi for s in scores) for _, lo, hi in BINS]
+    peak = max(counts, default=0) or 1
+    col_w, gap, plot_h, top, left = 34, 8, 150, 16, 8
+    width = left * 2 + len(BINS) * (col_w + gap)
+    height = top + plot_h + 36
+    out = [
+        '<figure id="score-chart"><figcaption>Score distribution (live KPIs)</figcaption>',
+        f'<svg class="chart" role="img" width="100%" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="Number of KPIs per score band">',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - left}" y2="{top + plot_h}" '
+        'stroke="#d1d9e0"/>',
+    ]
+    for i, ((label, lo, _hi), n) in enumerate(zip(BINS, counts, strict=True)):
+        x = left + i * (col_w + gap) + gap / 2
+        h = round(plot_h * n / peak, 1)
+        y = top + plot_h - h
+        cx = x + col_w / 2
+        out += [
+            f'<g class="col"><title>{_e(label)}: {n} KPI{"" if n == 1 else "s"}</title>',
+            f'<rect x="{x}" y="{y}" width="{col_w}" height="{h}" rx="2" fill="{_color(lo)}"/>',
+            f'<text x="{cx}" y="{y - 4}" text-anchor="middle">{n if n else ""}</text>',
+            f'<text x="{cx}" y="{top + plot_h + 16}" text-anchor="middle" class="muted">'
+            f"{_e(label)}</text></g>",
+        ]
+    if not scores:
+        out.append(f'<text x="{left}" y="{top + 16}" class="muted">No live KPIs.</text>')
+    out += ["</svg>", "</figure>"]
+    return "\n".join(out)
+
+
+def _completeness_cells(values: dict[str, float] | None) -> list[str]:
+    keys = [*COMPLETENESS, "overall"]
+    return [
+        _num(values[k] if values else None, fmt_pct(values[k] if values else None)) for k in keys
+    ]
+
+
+def _check_titles() -> list[tuple[str, bool]]:
+    return [*((COMPLETENESS_TITLES[c], True) for c in COMPLETENESS), ("complete", True)]
+
+
+def _scopes(result: Audit) -> str:
+    out = ['<h2 id="scopes">Scopes</h2>']
+    if not result.scopes:
+        return out[0] + '<p class="none-note">No live KPIs.</p>'
+    out.append('<table class="sortable" id="scopes-table">')
+    out.append(_th([("scope", False), ("KPIs", True), *_check_titles(), ("score", True)]))
+    out.append("<tbody>")
+    for s in result.scopes:
+        cells = [
+            f"<td>{_e(s.scope)}</td>",
+            _num(s.kpis, str(s.kpis)),
+            *_completeness_cells(s.completeness),
+            _score_cell(s.score),
+        ]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _goals(result: Audit) -> str:
+    out = ['<h2 id="goals">Goals</h2>']
+    if not result.goals:
+        return out[0] + '<p class="none-note">No goals.</p>'
+    out.append('<table class="sortable" id="goals-table">')
+    out.append(
+        _th(
+            [
+                ("goal", False),
+                ("name", False),
+                ("level", False),
+                ("KPIs", True),
+                *_check_titles(),
+                ("score", True),
+            ]
+        )
+    )
+    out.append("<tbody>")
+    for g in result.goals:
+        cells = [
+            f"<td><code>{_e(g.label)}</code></td>",
+            f"<td>{_e(g.name)}</td>",
+            f"<td>{_e(g.level)}</td>",
+            _num(g.kpis, str(g.kpis)),
+            *_completeness_cells(g.completeness),
+            _score_cell(g.score),
+        ]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _attention(result: Audit) -> str:
+    out = [
+        '<h2 id="attention">Needs attention</h2>',
+        f'<p class="sub">Deadlines within {result.attention_days} days or already passed, and '
+        "overdue reviews, of live KPIs.</p>",
+    ]
+    if not result.attention:
+        out.append('<p class="none-note">Nothing needs attention.</p>')
+        return "\n".join(out)
+    out.append('<table class="sortable" id="attention-table">')
+    out.append(
+        _th([("KPI", False), ("what", False), ("date", False), ("detail", False), ("at", False)])
+    )
+    out.append("<tbody>")
+    for a in result.attention:
+        cls = "sev-warning" if a.kind == "deadline-soon" else "sev-error"
+        out.append(
+            f'<tr class="{cls}"><td><code>{_e(a.kpi.label)}</code></td>'
+            f'<td class="sev">{_e(a.kind)}</td><td>{_e(a.date.isoformat())}</td>'
+            f"<td>{_e(a.message)}</td><td>{_e(a.kpi.path)}:{a.kpi.line}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _findings(result: Audit) -> str:
+    findings = result.report.findings
+    out = ['<h2 id="findings">Findings</h2>']
+    if result.by_rule:
+        rules = ", ".join(
+            f"<code>{_e(r.code)}</code> {_e(r.name)} ×{r.count}" for r in result.by_rule
+        )
+        out.append(f'<p class="sub">By rule: {rules}.</p>')
+    if not findings:
+        out.append('<p class="none-note">No findings.</p>')
+        return "\n".join(out)
+    counts = {s: result.totals.findings[s] for s in SEVERITIES}
+    out.append('<div class="filters" id="finding-filters">')
+    out.append(
+        '<input type="radio" name="sev" id="sev-all" checked>'
+        f'<label for="sev-all">all ({len(findings)})</label>'
+    )
+    for sev in SEVERITIES:
+        out.append(
+            f'<input type="radio" name="sev" id="sev-{sev}">'
+            f'<label for="sev-{sev}">{sev} ({counts[sev]})</label>'
+        )
+    out.append(
+        '<span id="finding-count" aria-live="polite"></span>'
+        '<input type="search" id="finding-filter" placeholder="Filter findings…" '
+        'aria-label="Filter findings" hidden>'
+    )
+    out.append('<table class="sortable" id="findings-table">')
+    out.append(
+        _th(
+            [
+                ("severity", False),
+                ("rule", False),
+                ("location", False),
+                ("entity", False),
+                ("message", False),
+                ("fix", False),
+            ]
+        )
+    )
+    out.append("<tbody>")
+    rank = {"error": 0, "warning": 1, "info": 2}
+    for f in findings:
+        entity = f"{f.entity.kind} {f.entity.id or ''}".strip() if f.entity else ""
+        where = f"{f.path}:{f.line}:{f.column}" if f.path else "(no file)"
+        out.append(
+            f'<tr class="sev-{f.severity}">'
+            f'<td class="sev" data-v="{rank[f.severity]}">{f.severity}</td>'
+            f"<td><code>{_e(f.code)}</code> {_e(f.name)}</td>"
+            f'<td data-v="{_e(f.path)}:{f.line:08d}:{f.column:08d}">{_e(where)}</td>'
+            f"<td>{_e(entity)}</td><td>{_e(f.message)}</td><td>{_e(f.fix.description)}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def _tree(result: Audit) -> str:
+    out = ['<h2 id="tree">Goal → KPI → metric</h2>', '<div class="tree">']
+    if not result.tree:
+        out.append('<p class="none-note">No goals.</p>')
+    for node in result.tree:
+        out.append(_tree_node(node, 0))
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def _tree_node(node: TreeGoal, depth: int) -> str:
+    g = node.goal
+    note = '<span class="tag">outside the audited files</span>' if node.outside else ""
+    summary = (
+        f"<summary>{_pill(g.score)} goal <code>{_e(g.label)}</code> {_e(g.name)}"
+        f'<span class="tag">{_e(g.level)}</span>'
+        f'<span class="tag">{g.kpis} KPI{"" if g.kpis == 1 else "s"}</span>{note}</summary>'
+    )
+    items = [f"<li>{_kpi_item(k)}</li>" for k in node.kpis]
+    items += [f"<li>{_tree_node(child, depth + 1)}</li>" for child in node.children]
+    inner = f"<ul>{''.join(items)}</ul>" if items else ""
+    open_attr = " open" if depth < 3 else ""
+    return f"<details{open_attr}>{summary}{inner}</details>"
+
+
+def _kpi_item(k: KpiRow) -> str:
+    status = f'<span class="tag">{_e(k.status)}</span>' if k.status != "active" else ""
+    if k.metric:
+        name = f" {_e(k.metric_name)}" if k.metric_name else " (unknown metric)"
+        metric = f' <span class="metric">→ metric <code>{_e(k.metric)}</code>{name}</span>'
+    else:
+        metric = ' <span class="metric">(no metric)</span>'
+    return f"{_pill(k.score)} KPI <code>{_e(k.label)}</code> {_e(k.name)}{status}{metric}"
+
+
+def _orphans(result: Audit) -> str:
+    o = result.orphans
+    out = ['<h2 id="orphans">Orphans</h2>']
+    groups: Sequence[tuple[str, list[Ref]]] = (
+        ("Goals without KPIs", o.goals),
+        ("Metrics without KPIs", o.metrics),
+        ("KPIs without goals", o.kpis),
+    )
+    for title, refs in groups:
+        if not refs:
+            out.append(f"<p><strong>{_e(title)}</strong>: none.</p>")
+            continue
+        items = "".join(
+            f"<li><code>{_e(r.label)}</code> {_e(r.name)} "
+            f'<span class="metric">{_e(r.path)}:{r.line}</span></li>'
+            for r in refs
+        )
+        out.append(f"<p><strong>{_e(title)}</strong> ({len(refs)}):</p><ul>{items}</ul>")
+    return "\n".join(out)
+
+
+def _kpis(result: Audit) -> str:
+    out = ['<h2 id="kpis">KPIs</h2>']
+    if not result.kpis:
+        return out[0] + '<p class="none-note">No KPIs.</p>'
+    out.append('<table class="sortable" id="kpis-table">')
+    out.append(
+        _th(
+            [
+                ("KPI", False),
+                ("scope", False),
+                ("status", False),
+                ("complete", True),
+                ("errors", True),
+                ("warnings", True),
+                ("info", True),
+                ("score", True),
+                ("location", False),
+            ]
+        )
+    )
+    out.append("<tbody>")
+    for k in result.kpis:
+        missing = [COMPLETENESS_TITLES[c] for c in COMPLETENESS if not k.checks[c]]
+        title = f' title="missing: {_e(", ".join(missing))}"' if missing else ""
+        out.append(
+            f"<tr><td><code>{_e(k.label)}</code> {_e(k.name)}</td><td>{_e(k.scope)}</td>"
+            f"<td>{_e(k.status)}</td>"
+            f'<td class="n" data-v="{k.completeness}"{title}>{_e(fmt_pct(k.completeness))}</td>'
+            + "".join(_num(k.findings[s], str(k.findings[s])) for s in SEVERITIES)
+            + _score_cell(k.score)
+            + f'<td data-v="{_e(k.path)}:{k.line:08d}">{_e(k.path)}:{k.line}</td></tr>'
+        )
+    out.append("</tbody></table>")
+    return "\n".join(out)
