@@ -1,0 +1,294 @@
+"""What every importer shares: the result type, slugs, reading bytes, writing KPI files.
+
+An importer's ``convert`` returns an ``Imported``: the ``SourceFile`` the engine
+lints (positions in the *source*), plus notes on how something was read and the
+team of each entity (for ``import --per-team``). ``read`` is ``convert(...).source``.
+``run_import`` turns converted sources into KPI files whose data is exactly what
+``check --from`` lints, so both give the same findings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kpilint.findings import FILE_START, Pos
+from kpilint.loader import Path_, Problem, SourceFile
+from kpilint.model import SECTIONS
+
+MAX_SLUG = 64
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """How the importer read something that is not a finding (``is_key: yes``)."""
+
+    pos: Pos | None
+    message: str
+
+
+@dataclass(slots=True)
+class Imported:
+    """One converted source file."""
+
+    source: SourceFile
+    notes: list[Note] = field(default_factory=list)
+    teams: dict[Path_, str] = field(default_factory=dict)  # ("kpis", 3) -> "sales"
+
+
+def convert(fmt: str, path: Path, display: str, max_bytes: int) -> Imported:
+    """Convert ``path`` with the importer of ``fmt`` (``UnknownFormat`` when there is none)."""
+    from kpilint.importers import IMPORTERS, importer
+
+    importer(fmt)  # raises UnknownFormat with the list of formats
+    module = importlib.import_module(IMPORTERS[fmt])
+    result: Imported = module.convert(path, display, max_bytes)
+    return result
+
+
+def slug(text: str) -> str:
+    """A FORMAT.md slug of ``text`` ("" when nothing is left): ASCII, lower-case, '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")[:MAX_SLUG].rstrip("-")
+
+
+class Slugs:
+    """Hands out slugs unique within one file: ``x``, ``x-2``, ``x-3``."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def unique(self, base: str) -> str:
+        candidate, n = base, 1
+        while candidate in self.used:
+            n += 1
+            suffix = f"-{n}"
+            candidate = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
+        self.used.add(candidate)
+        return candidate
+
+
+def read_bytes(sf: SourceFile, max_bytes: int) -> bytes | None:
+    """The file's bytes, or None with a KPI001 problem (too big, unreadable, not a file)."""
+    try:
+        st = sf.path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            sf.problems.append(
+                Problem("KPI001", FILE_START, "not a regular file; not read", "Name a regular file")
+            )
+            return None
+        size = st.st_size
+        if size > max_bytes:
+            sf.problems.append(
+                Problem(
+                    "KPI001",
+                    FILE_START,
+                    f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; not parsed",
+                    "Split the file, or raise `max-file-size` in the config",
+                )
+            )
+            return None
+        return sf.path.read_bytes()
+    except OSError as exc:
+        sf.problems.append(
+            Problem(
+                "KPI001",
+                FILE_START,
+                f"cannot read file: {exc.strerror}",
+                "Check that the file exists and is readable",
+            )
+        )
+        return None
+
+
+def undecodable(raw: bytes, exc: UnicodeDecodeError) -> Pos:
+    """Line and column of the byte that failed to decode."""
+    before = raw[: exc.start]
+    return Pos(before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
+
+
+# --- writing KPI files -----------------------------------------------------------------
+
+
+class ImportRefused(Exception):
+    """The import cannot run as asked (missing source, would overwrite): exit 2."""
+
+
+@dataclass(slots=True)
+class Output:
+    """One KPI file to write (``path`` None: standard output)."""
+
+    path: Path | None
+    text: str
+    sources: list[str]
+    counts: dict[str, int]
+
+    @property
+    def summary(self) -> str:
+        """``3 metrics, 1 KPI``: what the file holds."""
+        nouns = {"goals": "goal", "metrics": "metric", "kpis": "KPI", "incentives": "incentive"}
+        parts = [f"{n} {nouns[s]}{'s' if n != 1 else ''}" for s, n in self.counts.items()]
+        return ", ".join(parts) or "nothing"
+
+
+@dataclass(slots=True)
+class ImportRun:
+    outputs: list[Output] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # source problems and notes
+    failed: list[str] = field(default_factory=list)  # sources that did not parse
+
+
+def run_import(
+    fmt: str,
+    sources: Sequence[str],
+    out: Path | None,
+    *,
+    per_team: bool = False,
+    cwd: Path | None = None,
+    max_bytes: int = 10 * 1024 * 1024,
+) -> ImportRun:
+    """Convert ``sources`` (files or folders) into KPI files under ``out``; write nothing.
+
+    One ``<stem>.kpi.yaml`` per source, or with ``per_team`` one ``<team>.kpi.yaml``
+    per team (entities with no team stay in their source's file). ``out`` None
+    renders the single result for standard output.
+    """
+    from kpilint.importers import importer
+    from kpilint.project import discover
+
+    cwd = cwd or Path.cwd()
+    globs = importer(fmt).GLOBS
+    files: list[Path] = []
+    for raw in sources:
+        path = cwd / raw
+        if path.is_dir():
+            found = discover(path, path, globs)
+            if not found:
+                raise ImportRefused(f"no {' or '.join(globs)} files in '{raw}'")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ImportRefused(f"source '{raw}' does not exist")
+    run = ImportRun()
+    converted: list[tuple[Path, Imported]] = []
+    for file in dict.fromkeys(Path(os.path.normpath(p)) for p in files):
+        result = convert(fmt, file, _display(file, cwd), max_bytes)
+        sf = result.source
+        for p in sf.problems:
+            run.messages.append(f"{sf.display}:{_where(p.pos)} {p.code} {p.message}")
+        run.messages.extend(f"{sf.display}:{_where(n.pos)} note: {n.message}" for n in result.notes)
+        if not isinstance(sf.data, dict):
+            run.failed.append(sf.display)
+            continue
+        converted.append((file, result))
+    groups = _group(converted, per_team)
+    if out is None and len(groups) > 1:
+        raise ImportRefused(
+            f"{len(groups)} KPI files would be written; name an output folder with -o"
+        )
+    for name, (sections, imports) in groups.items():
+        header = _header(fmt, [i.source.display for i in imports], imports)
+        run.outputs.append(
+            Output(
+                None if out is None else out / name,
+                header + dump(sections),
+                [i.source.display for i in imports],
+                {s: len(items) for s, items in sections.items() if items},
+            )
+        )
+    return run
+
+
+def write_outputs(run: ImportRun, *, force: bool = False) -> None:
+    """Write every output; refuse (before writing any) to overwrite unless ``force``."""
+    paths = [o.path for o in run.outputs if o.path is not None]
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        shown = ", ".join(str(p) for p in existing[:3]) + (" ..." if len(existing) > 3 else "")
+        raise ImportRefused(f"would overwrite {shown}; use --force to replace")
+    for output in run.outputs:
+        if output.path is None:
+            continue
+        try:
+            output.path.parent.mkdir(parents=True, exist_ok=True)
+            output.path.write_text(output.text, encoding="utf-8")
+        except OSError as exc:
+            raise ImportRefused(f"cannot write '{output.path}': {exc.strerror}") from None
+
+
+def dump(sections: dict[str, list[Any]]) -> str:
+    """KPI-file YAML for ``sections``: block style, keys in the importer's order."""
+    data: dict[str, Any] = {"version": 1}
+    data.update((s, items) for s, items in sections.items() if items)
+    text: str = yaml.safe_dump(
+        data, sort_keys=False, default_flow_style=False, allow_unicode=True, width=100
+    )
+    return text
+
+
+def _group(
+    converted: Iterable[tuple[Path, Imported]], per_team: bool
+) -> dict[str, tuple[dict[str, list[Any]], list[Imported]]]:
+    """Output file name -> (sections, the imports that fed it), in source order."""
+    groups: dict[str, tuple[dict[str, list[Any]], list[Imported]]] = {}
+    for file, result in converted:
+        data = result.source.data
+        stem = _stem(file)
+        for section in SECTIONS:
+            items = data.get(section)
+            if not isinstance(items, list):
+                continue
+            for index, item in enumerate(items):
+                team = result.teams.get((section, index)) if per_team else None
+                name = f"{team or stem}.kpi.yaml"
+                sections, imports = groups.setdefault(name, ({s: [] for s in SECTIONS}, []))
+                sections[section].append(item)
+                if not imports or imports[-1] is not result:
+                    imports.append(result)
+        if not per_team:
+            groups.setdefault(f"{stem}.kpi.yaml", ({s: [] for s in SECTIONS}, [result]))
+    return groups
+
+
+def _stem(file: Path) -> str:
+    name = file.name
+    for suffix in (".kpi.yaml", ".kpi.yml"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return file.stem
+
+
+def _header(fmt: str, displays: list[str], imports: list[Imported]) -> str:
+    lines = [
+        f"# Imported by `kpilint import --from {fmt}` from {', '.join(displays)}.",
+        "# Edit freely: this file is now the definition; `kpilint check` lists what is missing.",
+    ]
+    notes = [(i.source.display, n) for i in imports for n in i.notes]
+    if notes:
+        lines.append("# Notes from the import:")
+        for display, note in notes:
+            where = f"{display}:{note.pos.line}: " if note.pos else f"{display}: "
+            lines.append(f"# - {where}{note.message}")
+    return "\n".join(lines) + "\n"
+
+
+def _where(pos: Pos | None) -> str:
+    return f"{pos.line}:{pos.column}:" if pos is not None else ""
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return Path(os.path.relpath(path.absolute(), cwd)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.absolute().as_posix()
