@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,7 +214,11 @@ def read_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> S
     """Read and parse ``path``; never raises for bad content, only records KPI001."""
     sf = SourceFile(path=path, display=display)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            sf.problems.append(Problem("KPI001", FILE_START, "not a regular file; not read"))
+            return sf
+        size = st.st_size
         if size > max_bytes:
             sf.problems.append(
                 Problem(
@@ -224,7 +229,8 @@ def read_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> S
                 )
             )
             return sf
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)  # the file may grow after stat()
     except OSError as exc:
         sf.problems.append(Problem("KPI001", FILE_START, f"cannot read file: {exc.strerror}"))
         return sf
@@ -262,6 +268,10 @@ def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> No
     sf.lines.reset(text)
     if "\r\n" in text:
         sf.newline = "\r\n"
+    deep = _too_deep(text)
+    if deep is not None:
+        sf.problems.append(deep)
+        return
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -310,6 +320,42 @@ def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> No
         )
         return
     sf.data = data
+
+
+_FLOW = re.compile(r"[\[\]{}]")
+_BLOCK_PREFIX = re.compile(r"^[ \t-]*", re.M)
+
+
+def _too_deep(text: str) -> Problem | None:
+    """KPI001 when the YAML nests deeper than MAX_DEPTH, checked before composing.
+
+    libyaml composes recursively in C and crashes the process on very deep
+    nesting. A cheap bound (flow brackets plus block indentation) clears
+    normal files at once; only a file that could be deep is walked by events.
+    """
+    flow = peak = 0
+    for match in _FLOW.finditer(text):
+        flow = flow + 1 if match.group() in "[{" else max(flow - 1, 0)
+        peak = max(peak, flow)
+    block = max((len(m) for m in _BLOCK_PREFIX.findall(text)), default=0)
+    if peak + block <= MAX_DEPTH:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Problem(
+                        "KPI001",
+                        FILE_START,
+                        f"the YAML nests more than {MAX_DEPTH} levels deep; not read",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error with its position
+    return None
 
 
 class _Converter:

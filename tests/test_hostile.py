@@ -1,0 +1,554 @@
+"""Hostile and odd input, through the real command line.
+
+Each case runs ``python -m kpilint`` as a process with a time limit and a 1 GiB
+address-space limit, and must end in findings (exit 0 or 1) or a one-line usage
+error (exit 2): never a traceback, a signal, a hang or unbounded memory. Where a
+finding is expected, its code, line and column are checked exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+
+TIMEOUT = 20.0  # seconds: every case must finish well within this
+MEMORY = 1 << 30  # bytes of address space for the child
+TODAY = "2027-03-15"
+
+GOAL = """\
+goals:
+  - id: g
+    name: Goal
+    kind: revenue
+    owner: ceo
+    period: {start: 2027-01-01, end: 2027-12-31}
+"""
+METRIC = """\
+metrics:
+  - id: m
+    name: Revenue
+    category: output
+    unit: USD
+    source: stripe
+    source_type: automated
+    aggregation: sum
+"""
+KPI = """\
+  - id: {id}
+    name: {name}
+    goal: g
+    metric: m
+    owner: cfo
+    target: {{value: 120, unit: USD, direction: increase, baseline: 100}}
+    timeline: {{start: 2027-01-01, end: 2027-12-31, review: monthly, last_reviewed: 2027-03-01}}
+"""
+CLEAN = GOAL + METRIC + "kpis:\n" + KPI.format(id="k", name="MRR")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    def findings(self) -> list[dict[str, Any]]:
+        findings: list[dict[str, Any]] = json.loads(self.stdout)["findings"]
+        return findings
+
+    def where(self, code: str | None = None) -> list[tuple[str, int, int]]:
+        return [
+            (f["code"], f["line"], f["column"])
+            for f in self.findings()
+            if code is None or f["code"] == code
+        ]
+
+
+def _limit_memory() -> None:  # runs in the child, before exec
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def kpilint(*args: str, cwd: Path, timeout: float = TIMEOUT) -> Run:
+    """Run kpilint as a process; assert the outcome is sane whatever the input."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "kpilint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env={**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"},
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+    )
+    run = Run(proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - start)
+    assert run.code in (0, 1, 2), f"exit {run.code} (a signal?); stderr: {run.stderr[-2000:]}"
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    if run.code == 2:
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("kpilint: error: "), run.stderr
+    return run
+
+
+def check(root: Path, *paths: str, extra: tuple[str, ...] = ()) -> Run:
+    run = kpilint(
+        "check", "--format", "json", "--today", TODAY, *extra, *(paths or ["."]), cwd=root
+    )
+    assert run.code in (0, 1), run.stderr
+    return run
+
+
+def check_many(
+    base: Path, contents: dict[str, str | bytes], *options: str
+) -> dict[str, list[tuple[str, int, int]]]:
+    """One project per entry (``NAME/a.kpi.yaml``), all linted by one process."""
+    for name, content in contents.items():
+        write(base / name, "kpilint.toml", "")
+        write(base / name, "a.kpi.yaml", content)
+    run = check(base, *contents, extra=options)
+    found: dict[str, list[tuple[str, int, int]]] = {name: [] for name in contents}
+    for f in run.findings():
+        found[f["path"].split("/")[0]].append((f["code"], f["line"], f["column"]))
+    return found
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "kpilint.toml").write_text("")
+    return project
+
+
+def locate(text: str, line: str, word: str) -> tuple[int, int]:
+    """1-based line and column of ``word`` in the (first) line equal to ``line``."""
+    number = text.splitlines().index(line)
+    return number + 1, line.index(word) + 1
+
+
+def write(root: Path, name: str, content: str | bytes) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8", newline="")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+# --- expansion and nesting ------------------------------------------------------------
+
+
+def test_billion_laughs_is_one_finding(root: Path) -> None:
+    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        refs = ", ".join([f"*lol{i - 1}"] * 9)
+        lines.append(f"lol{i}: &lol{i} [{refs}]")
+    write(root, "bomb.kpi.yaml", "\n".join(lines) + "\n")
+    write(root, "ok.kpi.yaml", CLEAN)
+    run = check(root)
+    assert run.where() == [("KPI001", 1, 1)]
+    assert "alias bomb" in run.findings()[0]["message"]
+    assert run.findings()[0]["path"] == "bomb.kpi.yaml"
+
+
+def test_alias_bomb_inside_a_kpi(root: Path) -> None:
+    lines = ["x: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    for i in range(1, 8):
+        lines.append(f"y{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]")
+    text = "\n".join(lines) + "\nkpis:\n  - id: k\n    name: K\n    target: *a7\n"
+    write(root, "bomb.kpi.yaml", text)
+    run = check(root)
+    assert run.where() == [("KPI001", 1, 1)]
+
+
+def test_merge_key_bomb(root: Path) -> None:
+    lines = ["m0: &m0 {" + ", ".join(f"k{j}: {j}" for j in range(10)) + "}"]
+    for i in range(1, 12):
+        lines.append(f"m{i}: &m{i}\n  <<: [{', '.join([f'*m{i - 1}'] * 10)}]\n  own{i}: 1")
+    write(root, "merge.kpi.yaml", "\n".join(lines) + "\n")
+    run = check(root)
+    assert run.where("KPI001") == [("KPI001", 1, 1)]
+    assert run.seconds < 10
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("kpis: " + "[" * 20_000 + "]" * 20_000 + "\n", id="flow-sequences"),
+        pytest.param("kpis: " + "{a: " * 20_000 + "1" + "}" * 20_000 + "\n", id="flow-mappings"),
+        pytest.param("- " * 20_000 + "1\n", id="block-sequences"),
+        pytest.param(
+            "kpis:\n" + "".join(" " * i + "-\n" for i in range(1, 1500)), id="indented-block"
+        ),
+    ],
+)
+def test_nesting_20000_deep(root: Path, text: str) -> None:
+    write(root, "deep.kpi.yaml", text)
+    run = check(root)
+    assert run.where() == [("KPI001", 1, 1)]
+    assert "nests more than" in run.findings()[0]["message"]
+
+
+def test_nesting_100000_deep(root: Path) -> None:
+    write(root, "deep.kpi.yaml", "kpis: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    run = check(root)
+    assert run.where() == [("KPI001", 1, 1)]
+
+
+# --- files that are not KPI files -----------------------------------------------------
+
+
+def test_binary_files(root: Path) -> None:
+    write(root, "nul.kpi.yaml", bytes(range(256)) * 40)
+    write(root, "png.kpi.yaml", b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)) * 4)
+    write(root, "latin1.kpi.yaml", "kpis:\n  - id: k\n    name: Caf\xe9\n".encode("latin-1"))
+    write(root, "utf16.kpi.yaml", "kpis: []\n".encode("utf-16"))
+    write(root, "ok.kpi.yaml", CLEAN)
+    run = check(root)
+    by_file = {(f["path"], f["code"], f["line"], f["column"]) for f in run.findings()}
+    assert by_file == {
+        ("latin1.kpi.yaml", "KPI001", 3, 14),
+        ("nul.kpi.yaml", "KPI001", 1, 1),
+        ("png.kpi.yaml", "KPI001", 1, 1),
+        ("utf16.kpi.yaml", "KPI001", 1, 1),
+    }
+
+
+def test_file_over_the_default_size_limit(root: Path) -> None:
+    with (root / "huge.kpi.yaml").open("wb") as handle:
+        handle.truncate(11 * 1024 * 1024)  # sparse: the limit is checked before reading
+    write(root, "ok.kpi.yaml", CLEAN)
+    run = check(root)
+    assert run.where() == [("KPI001", 1, 1)]
+    assert "over the 10,485,760-byte limit" in run.findings()[0]["message"]
+    named = check(root, "huge.kpi.yaml")
+    assert named.where() == [("KPI001", 1, 1)]
+
+
+def test_size_limit_is_configurable(root: Path) -> None:
+    write(root, "kpilint.toml", "max-file-size = 2000\n")
+    write(root, "big.kpi.yaml", CLEAN + "# padding\n" * 300)
+    write(root, "ok.kpi.yaml", CLEAN.replace("id: k", "id: k2"))
+    run = check(root)
+    assert [(f["path"], f["code"]) for f in run.findings()] == [("big.kpi.yaml", "KPI001")]
+    assert "over the 2,000-byte limit" in run.findings()[0]["message"]
+
+
+def test_named_endless_device(root: Path) -> None:
+    run = kpilint("check", "--format", "json", "/dev/zero", cwd=root)
+    assert run.code in (1, 2)
+
+
+def test_named_fifo(root: Path) -> None:
+    os.mkfifo(root / "pipe.kpi.yaml")
+    run = kpilint("check", "--format", "json", "pipe.kpi.yaml", cwd=root, timeout=3)
+    assert run.code in (1, 2)
+
+
+def test_fifo_in_a_folder_is_skipped(root: Path) -> None:
+    os.mkfifo(root / "pipe.kpi.yaml")
+    write(root, "ok.kpi.yaml", CLEAN)
+    run = check(root)
+    assert run.where() == []
+
+
+# --- the file system ------------------------------------------------------------------
+
+
+def test_symlink_loops(root: Path) -> None:
+    write(root, "sub/a.kpi.yaml", CLEAN)
+    os.symlink(root, root / "sub" / "back-to-root")
+    os.symlink("self", root / "self")  # a link to itself
+    os.symlink(".", root / "here.kpi.yaml")  # a link named like a KPI file, to its folder
+    os.symlink("missing.kpi.yaml", root / "dangling.kpi.yaml")
+    run = check(root)
+    assert run.where() == []
+    assert json.loads(run.stdout)["summary"]["files"] == 1
+    assert run.seconds < 10
+
+
+def test_named_symlink_loop_is_a_usage_error(root: Path) -> None:
+    os.symlink("self.kpi.yaml", root / "self.kpi.yaml")
+    run = kpilint("check", "self.kpi.yaml", cwd=root)
+    assert run.code == 2
+    assert "self.kpi.yaml" in run.stderr
+
+
+def test_folder_named_like_a_kpi_file(root: Path) -> None:
+    write(root, "team.kpi.yaml/inner.kpi.yaml", CLEAN)
+    write(root, "empty.kpi.yml/.keep", "")
+    run = check(root)
+    assert run.where() == []
+    assert json.loads(run.stdout)["summary"]["files"] == 1
+    named = check(root, "team.kpi.yaml")
+    assert named.where() == []
+    assert json.loads(named.stdout)["summary"]["files"] == 1
+
+
+# --- odd YAML -------------------------------------------------------------------------
+
+
+def test_non_string_keys(root: Path) -> None:
+    text = (
+        CLEAN.replace(
+            "    owner: cfo\n",
+            "    owner: cfo\n"
+            "    1: one\n"
+            "    [a, b]: list\n"
+            "    {c: d}: mapping\n"
+            "    null: nothing\n"
+            "    true: yes\n"
+            "    2027-01-01: day\n",
+        )
+        + "3.5: top\n"
+    )
+    write(root, "keys.kpi.yaml", text)
+    run = check(root)
+    base = CLEAN.splitlines().index("    owner: cfo") + 2  # 1-based line of the first odd key
+    assert run.where() == [
+        ("KPI003", base, 5),
+        ("KPI002", base + 1, 5),
+        ("KPI003", base + 1, 5),
+        ("KPI002", base + 2, 5),
+        ("KPI003", base + 2, 5),
+        ("KPI003", base + 3, 5),
+        ("KPI003", base + 4, 5),
+        ("KPI003", base + 5, 5),
+        ("KPI003", text.splitlines().index("3.5: top") + 1, 1),
+    ]
+
+
+def test_id_that_is_not_a_string(root: Path) -> None:
+    text = CLEAN.replace("id: k", "id: 123")
+    write(root, "a.kpi.yaml", text)
+    run = check(root)
+    assert run.where() == [("KPI002", *locate(text, "  - id: 123", "id"))]
+
+
+TARGET_VALUES = {
+    "nan": ".nan",
+    "NaN": ".NaN",
+    "inf": ".inf",
+    "minus-inf": "-.inf",
+    "plus-Inf": "+.Inf",
+    "overflowing-float": "1.0e+400",
+    "huge-int": "9" * 400,
+    "int-over-digit-limit": "9" * 5000,  # beyond Python's int digits limit: kept as text
+    "huge-negative-int": "-" + "9" * 400,
+    "huge-hex": "0x" + "f" * 400,
+}
+
+
+def test_nan_infinity_and_huge_target_values(tmp_path: Path) -> None:
+    texts = {name: CLEAN.replace("value: 120", f"value: {v}") for name, v in TARGET_VALUES.items()}
+    found = check_many(tmp_path, texts)
+    line = next(t for t in CLEAN.splitlines() if t.startswith("    target:"))
+    at = locate(CLEAN, line, "value")
+    assert found == {name: [("KPI002", *at)] for name in texts}
+
+
+def test_nan_infinity_and_huge_baselines(tmp_path: Path) -> None:
+    values = {"nan": ".nan", "inf": ".inf", "minus-inf": "-.inf", "huge-int": "9" * 400}
+    texts = {n: CLEAN.replace("baseline: 100", f"baseline: {v}") for n, v in values.items()}
+    found = check_many(tmp_path, texts)
+    line = next(t for t in CLEAN.splitlines() if t.startswith("    target:"))
+    at = locate(CLEAN, line, "baseline")
+    assert found == {name: [("KPI002", *at)] for name in texts}
+
+
+def test_nan_infinity_and_huge_bare_targets(tmp_path: Path) -> None:
+    mapping = "{value: 120, unit: USD, direction: increase, baseline: 100}"
+    values = {"overflowing-float": "1.0e+400", "nan": ".nan", "huge-int": "9" * 400}
+    texts = {n: CLEAN.replace(mapping, v) for n, v in values.items()}
+    found = check_many(tmp_path, texts)
+    line = next(t for t in CLEAN.splitlines() if t.startswith("    target:"))
+    at = locate(CLEAN, line, "target")
+    # a bare number is read as text; whatever the verdict, it is located at the target
+    assert all(found[name] and {w[1:] for w in found[name]} == {at} for name in texts), found
+
+
+IMPOSSIBLE_DATES = {
+    "feb-30": ("{start: 2027-01-01, end: 2027-02-30, review: monthly}", "end"),
+    "month-13": ("{start: 2027-01-01, end: 2027-13-01, review: monthly}", "end"),
+    "month-0": ("{start: 2027-00-10, end: 2027-12-31, review: monthly}", "start"),
+    "year-0": ("{start: 0000-01-01, end: 2027-12-31, review: monthly}", "start"),
+    "not-leap": (
+        "{start: 2027-01-01, end: 2027-12-31, review: monthly, last_reviewed: 2027-02-29}",
+        "last_reviewed",
+    ),
+    "quoted": ("{start: 2027-01-01, end: '2027-04-31', review: monthly}", "end"),
+    "date-time": ("{start: 2027-01-01, end: 2027-12-31T10:00:00, review: monthly}", "end"),
+    "hour-25": ("{start: 2027-01-01, end: 2027-12-31 25:00:00, review: monthly}", "end"),
+}
+
+
+def test_impossible_dates(tmp_path: Path) -> None:
+    """An impossible date is KPI002 at its key, and nothing else breaks."""
+    original = "{start: 2027-01-01, end: 2027-12-31, review: monthly, last_reviewed: 2027-03-01}"
+    texts = {n: CLEAN.replace(original, t) for n, (t, _) in IMPOSSIBLE_DATES.items()}
+    found = check_many(tmp_path, texts)
+    expected = {}
+    for name, (_, key) in IMPOSSIBLE_DATES.items():
+        line = next(t for t in texts[name].splitlines() if t.startswith("    timeline:"))
+        expected[name] = [("KPI002", *locate(texts[name], line, key + ":"))]
+    assert found == expected
+
+
+def test_impossible_date_in_block_style_and_goal_period(root: Path) -> None:
+    text = CLEAN.replace(
+        "    period: {start: 2027-01-01, end: 2027-12-31}\n",
+        "    period:\n      start: 2027-02-30\n      end: 2027-12-31\n",
+    )
+    write(root, "a.kpi.yaml", text)
+    run = check(root)
+    assert run.where("KPI002") == [("KPI002", 7, 7)]
+
+
+def test_bom_and_line_endings_keep_positions(tmp_path: Path) -> None:
+    text = (
+        CLEAN.replace("    owner: cfo\n", "    ownr: cfo\n")
+        + "  - id: second\n"
+        + "    name: Second\n"
+        + "    goal: g\n"
+    )
+    lines = text.splitlines()
+    variants = {
+        "bom-crlf": (True, "\r\n"),
+        "crlf": (False, "\r\n"),
+        "bom-lf": (True, "\n"),
+        "cr": (False, "\r"),
+        "bom-cr": (True, "\r"),
+    }
+    raws = {
+        name: (b"\xef\xbb\xbf" if bom else b"") + (newline.join(lines) + newline).encode()
+        for name, (bom, newline) in variants.items()
+    }
+    found = check_many(tmp_path, raws, "--select", "KPI003,KPI101")
+    ownr = (lines.index("    ownr: cfo") + 1, 5)
+    second = (lines.index("  - id: second") + 1, 5)
+    assert found == {name: [("KPI003", *ownr), ("KPI101", *second)] for name in variants}
+
+
+def test_bom_and_crlf_survive_fix(root: Path) -> None:
+    text = CLEAN.replace("    owner: cfo\n", "    ownr: cfo\n")
+    raw = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()
+    path = write(root, "a.kpi.yaml", raw)
+    run = kpilint("check", "--fix", "--today", TODAY, ".", cwd=root)
+    assert run.code == 0, run.stdout + run.stderr
+    fixed = path.read_bytes()
+    assert fixed == raw.replace(b"ownr:", b"owner:")
+
+
+def test_merge_keys(root: Path) -> None:
+    text = (
+        GOAL
+        + METRIC
+        + "kpis:\n"
+        + "  - &base\n"
+        + "    id: base\n"
+        + "    name: Base\n"
+        + "    goal: g\n"
+        + "    metric: m\n"
+        + "    owner: cfo\n"
+        + "    target: &target {value: 120, unit: USD, direction: increase, baseline: 100}\n"
+        + "    timeline: &tl {start: 2027-01-01, end: 2027-12-31, review: monthly,"
+        + " last_reviewed: 2027-03-01}\n"
+        + "  - <<: *base\n"
+        + "    id: derived\n"
+        + "    name: Derived\n"
+        + "    ownr: x\n"
+        + "    target:\n"
+        + "      <<: *target\n"
+        + "      direction: sideways\n"
+        + "    timeline:\n"
+        + "      <<: [{review: fortnightly}, *tl]\n"
+        + "    scope: team:x\n"
+    )
+    write(root, "a.kpi.yaml", text)
+    run = check(root)
+    assert run.where() == [
+        ("KPI003", *locate(text, "    ownr: x", "ownr")),  # an explicit key
+        ("KPI002", *locate(text, "      direction: sideways", "direction")),  # explicit
+        # a merged value is reported where it is written; the first source wins (YAML)
+        ("KPI002", *locate(text, "      <<: [{review: fortnightly}, *tl]", "review")),
+    ]
+
+
+def test_merge_key_of_a_non_mapping(root: Path) -> None:
+    text = CLEAN + "  - <<: [1, 2]\n    id: broken\n"
+    write(root, "a.kpi.yaml", text)
+    run = check(root)
+    line = "  - <<: [1, 2]"
+    assert run.where() == [
+        ("KPI001", *locate(text, line, "1")),
+        ("KPI001", *locate(text, line, "2")),
+    ]
+
+
+# --- configuration --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        pytest.param(b"select:\n  - KPI1\n", id="yaml"),
+        pytest.param(b'{"select": ["KPI1"]}\n', id="json"),
+        pytest.param(b"[tool.kpilint\nselect = 1\n", id="broken-table"),
+        pytest.param(b"select = [\n", id="unterminated"),
+        pytest.param(b"today = 2027-02-30\n", id="impossible-date"),
+        pytest.param(b"\x00\x01\x02 = 1\n", id="control-characters"),
+    ],
+)
+def test_config_that_is_not_toml(root: Path, config: bytes) -> None:
+    write(root, "kpilint.toml", config)
+    write(root, "a.kpi.yaml", CLEAN)
+    run = kpilint("check", ".", cwd=root)
+    assert run.code == 2
+    assert "kpilint.toml" in run.stderr
+
+
+def test_config_that_is_not_utf8_names_the_file(root: Path) -> None:
+    write(root, "kpilint.toml", b"\xff\xfe\x00select = 1\n")
+    write(root, "a.kpi.yaml", CLEAN)
+    run = kpilint("check", ".", cwd=root)
+    assert run.code == 2
+    assert "kpilint.toml" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "config",
+    [b"select:\n  - KPI1\n", b"\x00\x01\x02", b""],
+)
+def test_explicit_config_that_is_not_toml(root: Path, config: bytes) -> None:
+    write(root, "other.yaml", config)
+    write(root, "a.kpi.yaml", CLEAN)
+    run = kpilint("check", "--config", "other.yaml", ".", cwd=root)
+    assert run.code in (0, 2)
+    if config:
+        assert run.code == 2
+
+
+def test_config_that_is_a_folder(root: Path) -> None:
+    write(root, "a.kpi.yaml", CLEAN)
+    (root / "conf.toml").mkdir()
+    run = kpilint("check", "--config", "conf.toml", ".", cwd=root)
+    assert run.code == 2
+
+
+def test_clean_control(root: Path) -> None:
+    """The fixture itself is clean: the cases above see only their own findings."""
+    write(root, "a.kpi.yaml", CLEAN)
+    assert check(root).where() == []
