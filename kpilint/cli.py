@@ -190,6 +190,7 @@ def emit(report: Report, fmt: str | None, output_file: str | None) -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (with --fix/--diff).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print fixes as a diff; write nothing.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to named files too.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .kpilint_cache/.")
 @click.option("--known", type=click.Path(dir_okay=False), help="Hide findings listed in F.")
 @click.option("--write-known", type=click.Path(dir_okay=False), help="Record findings in F.")
 @click.option(
@@ -212,6 +213,7 @@ def check(
     unsafe_fixes: bool,
     show_diff: bool,
     force_exclude: bool,
+    no_cache: bool,
     known: str | None,
     write_known: str | None,
     source_format: str | None,
@@ -233,6 +235,7 @@ def check(
             overrides=args.overrides,
             force_exclude=force_exclude,
             source_format=source_format,
+            use_cache=not no_cache,
         )
 
     try:

@@ -27,10 +27,28 @@ def set_key(entity: Entity[Any], key: str, value: str) -> tuple[Edit, ...]:
         return ()
     newline = entity.file.newline
     indent = " " * (entity.pos.column - 1)
-    at = last.end
-    if at > 0 and text[at - 1] == "\n":
-        return (Edit(at, at, f"{indent}{key}: {value}{newline}"),)
+    at = _end_of_content(text, last.end, len(indent))
     line_end = text.find("\n", at)
     if line_end < 0:
         return (Edit(len(text), len(text), f"{newline}{indent}{key}: {value}{newline}"),)
     return (Edit(line_end + 1, line_end + 1, f"{indent}{key}: {value}{newline}"),)
+
+
+def _end_of_content(text: str, end: int, indent: int) -> int:
+    """Back from a node's end to its last character of content.
+
+    libyaml ends a block collection at the next token (the next item's ``-``),
+    so step back over white space and over comment lines no deeper than the
+    entity's keys (a deeper ``#`` line may be the text of a block scalar).
+    """
+    at = end
+    while True:
+        while at > 0 and text[at - 1] in " \t\r\n":
+            at -= 1
+        line_start = text.rfind("\n", 0, at) + 1
+        line = text[line_start:at]
+        stripped = line.lstrip()
+        if stripped.startswith("#") and len(line) - len(stripped) <= indent and line_start > 0:
+            at = line_start
+            continue
+        return at

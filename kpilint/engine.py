@@ -11,11 +11,12 @@ import os
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kpilint import cache
 from kpilint.config import Config, ConfigError, Resolved
 from kpilint.context import Context
 from kpilint.entities import Entity, GoalEntity, IncentiveEntity, KpiEntity, MetricEntity, Violation
@@ -59,6 +60,7 @@ def lint(
     source_format: str | None = None,
     on_project: Callable[[Loaded, date], None] | None = None,
     progress: Callable[[str], None] | None = None,
+    use_cache: bool = False,
 ) -> Report:
     """Lint ``paths``; each path's project is loaded whole, findings are for ``paths`` only.
 
@@ -67,11 +69,21 @@ def lint(
     reads another format (``gitlab-pi``, ``csv``) through its importer: then only
     the named files and folders make the project, and findings point into them.
     ``on_project`` receives each loaded project (the audit keeps them);
-    ``progress`` is told what is happening.
+    ``progress`` is told what is happening; ``use_cache`` reuses the findings of
+    an unchanged project from ``.kpilint_cache/`` (see ``kpilint.cache``).
     """
     with paused_gc():  # millions of small objects, no cycles worth collecting
         return _lint(
-            paths, config, today, cwd, overrides, force_exclude, source_format, on_project, progress
+            paths,
+            config,
+            today,
+            cwd,
+            overrides,
+            force_exclude,
+            source_format,
+            on_project,
+            progress,
+            use_cache,
         )
 
 
@@ -85,6 +97,7 @@ def _lint(
     source_format: str | None,
     on_project: Callable[[Loaded, date], None] | None,
     progress: Callable[[str], None] | None,
+    use_cache: bool,
 ) -> Report:
     cwd = (cwd or Path.cwd()).resolve()
     report = Report()
@@ -95,24 +108,53 @@ def _lint(
         project_config = config or (Config.from_file(config_file) if config_file else Config())
         if overrides:
             project_config = project_config.with_overrides(**overrides)
-        if source_format is not None:
-            loaded = load_foreign(source_format, root, named, project_config, cwd)
-        else:
-            loaded = load_project(root, named, project_config, cwd, force_exclude=force_exclude)
         day = today or project_config.today or date.today()
         report.today = day
         report.fail_on = project_config.fail_on
         report.rules.update(rule_infos(project_config))
+        key = None
+        if use_cache and source_format is None and on_project is None:
+            key = _cache_key(root, named, project_config, cwd, day, force_exclude)
+            hit = cache.load(root, key) if key else None
+            if hit is not None:
+                findings.extend(hit[0])
+                for name, n in hit[1].items():
+                    setattr(report.summary, name, getattr(report.summary, name) + n)
+                continue
+        if source_format is not None:
+            loaded = load_foreign(source_format, root, named, project_config, cwd)
+        else:
+            loaded = load_project(root, named, project_config, cwd, force_exclude=force_exclude)
         say(f"running rules on {len(loaded.project.files)} files")
-        findings.extend(run_rules(loaded, day))
+        found = run_rules(loaded, day)
+        findings.extend(found)
         if on_project is not None:
             on_project(loaded, day)
-        count_entities(report.summary, loaded)
+        counts = Summary()
+        count_entities(counts, loaded)
+        for name in ("files", "goals", "metrics", "kpis", "incentives"):
+            setattr(report.summary, name, getattr(report.summary, name) + getattr(counts, name))
+        if key:
+            cache.store(root, key, found, asdict(counts))
     findings.sort(key=lambda f: f.sort_key)
     report.findings = assign_fingerprints(findings)
     for f in report.findings:
         setattr(report.summary, f.severity, getattr(report.summary, f.severity) + 1)
     return report
+
+
+def _cache_key(
+    root: Path, named: list[Path], config: Config, cwd: Path, day: date, force_exclude: bool
+) -> str | None:
+    found = project_files(root, named, config, force_exclude=force_exclude)
+    parts = [
+        config.model_dump_json(),
+        str(config.source),
+        day.isoformat(),
+        str(cwd),
+        *(f"{p}:{r}" for p, r in zip(found.paths, found.reported, strict=True)),
+    ]
+    return cache.digest(parts, found.paths)
 
 
 def rule_infos(config: Config) -> dict[str, RuleInfo]:
@@ -137,34 +179,80 @@ def _group_by_project(
     return [(root, cfg, named) for root, (cfg, named) in groups.items()]
 
 
-def load_project(
-    root: Path, named: list[Path], config: Config, cwd: Path, *, force_exclude: bool = False
-) -> Loaded:
+@dataclass(slots=True)
+class ProjectFiles:
+    """The files of a project in project order, and which of them were named."""
+
+    paths: list[Path]  # as found (not resolved), sorted by root-relative path
+    reported: list[bool]
+
+
+def project_files(
+    root: Path, named: list[Path], config: Config, *, force_exclude: bool = False
+) -> ProjectFiles:
     """Every KPI file of the project, plus named files whatever their name.
 
     ``force_exclude`` applies ``exclude`` to named files too (pre-commit names them).
     """
     include, exclude = tuple(config.include), tuple(config.exclude)
-    paths = {p.resolve(): p for p in discover(root, root, include, exclude)}
-    named_files: set[Path] = set()
-    named_dirs = []
+    # One stat per file identifies it (symlinked twins included); pathlib's
+    # resolve() and relative_to() would dominate a cached pre-commit run.
+    paths: dict[tuple[int, int], Path] = {}
+    for p in discover(root, root, include, exclude):
+        paths.setdefault(_identity(p), p)
+    named_files: set[tuple[int, int]] = set()
+    named_dirs: list[str] = []
     for path in named:
         if path.is_dir():
-            named_dirs.append(path.resolve())
+            named_dirs.append(os.path.join(os.path.realpath(path), ""))
         elif force_exclude and excluded(path, root, exclude):
             continue
         else:
-            paths.setdefault(path.resolve(), path)
-            named_files.add(path.resolve())
+            ident = _identity(path)
+            paths.setdefault(ident, path)
+            named_files.add(ident)
+    prefix = os.path.join(str(root), "")
+
+    def rel(path: Path) -> str:
+        text = str(path)
+        return text[len(prefix) :] if text.startswith(prefix) else text
+
+    order = sorted(paths, key=lambda ident: rel(paths[ident]))
+    return ProjectFiles(
+        [paths[ident] for ident in order],
+        [
+            ident in named_files
+            or (
+                bool(named_dirs)
+                and any(os.path.realpath(paths[ident]).startswith(d) for d in named_dirs)
+            )
+            for ident in order
+        ],
+    )
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, hash(str(path)))
+    return (st.st_dev, st.st_ino)
+
+
+def load_project(
+    root: Path, named: list[Path], config: Config, cwd: Path, *, force_exclude: bool = False
+) -> Loaded:
+    """Load and validate the project's files (see ``project_files``)."""
+    found = project_files(root, named, config, force_exclude=force_exclude)
     files = []
     entities: list[Entity[Any]] = []
     reported: set[str] = set()
     with paused_gc():
-        for real in sorted(paths, key=lambda p: _rel(p, root)):
-            sf = read_file(paths[real], display_path(paths[real], cwd), config.max_file_size)
+        for path, is_reported in zip(found.paths, found.reported, strict=True):
+            sf = read_file(path, display_path(path, cwd), config.max_file_size)
             files.append(sf)
             entities.extend(entities_of(sf))  # now, so its nested positions go at once
-            if real in named_files or any(d == real or d in real.parents for d in named_dirs):
+            if is_reported:
                 reported.add(sf.display)
     project = Project(root, files, entities)
     return Loaded(project, config, reported)

@@ -85,7 +85,9 @@ def _apply_edits(text: str, findings: list[Finding]) -> tuple[str, list[Finding]
             continue  # overlaps an earlier fix: the next round takes it
         chosen.extend((e, finding) for e in edits)
     out = text
-    for edit, _ in sorted(chosen, key=lambda c: c[0].start, reverse=True):
+    # From the end back; at one offset the wider edit first, so an insertion
+    # there is not swallowed by a removal that starts at the same place.
+    for edit, _ in sorted(chosen, key=lambda c: (c[0].start, c[0].end), reverse=True):
         out = out[: edit.start] + edit.content + out[edit.end :]
     applied = list(dict.fromkeys(f for _, f in chosen))
     return out, applied

@@ -302,9 +302,11 @@ def _unknown_key(
     elif close:
         message += f"; did you mean one of {', '.join(repr(c) for c in close)}?"
     edits: tuple[Edit, ...] = ()
+    duplicated = any(p.code == "KPI004" and p.path == path for p in sf.problems)
     if (
         len(close) == 1
         and span is not None
+        and not duplicated  # renaming one of two copies would change the data
         and not (isinstance(siblings, dict) and close[0] in siblings)
     ):
         edits = (Edit(span.start, span.end, close[0]),)
