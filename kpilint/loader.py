@@ -110,51 +110,71 @@ class Suppression:
 _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
-class PositionMap:
-    """Logical path -> ``Span``, kept as one packed int per node.
+_HALF = (1 << 64) - 1
 
-    A file has a position for every key and value; packing the character
-    offsets (``start << 32 | end``) and deriving line and column only when a
-    finding asks keeps memory at a fraction of one tuple per node.
+
+class PositionStore:
+    """The positions of one file's keys and values, one packed int per path.
+
+    A path such as ``("kpis", 3, "target")`` has a key and a value; both are
+    kept in one int (``(start + 1) << 32 | end + 1`` per half; 0 is "absent"),
+    and line and column are derived only when a finding asks. Explicit
+    ``Span``s (from importers) are kept apart.
     """
 
-    __slots__ = ("_items", "_lines")
+    __slots__ = ("lines", "packed", "spans")
 
     def __init__(self, lines: LineIndex) -> None:
-        self._items: dict[Path_, int | Span] = {}
-        self._lines = lines
-
-    def put(self, path: Path_, start: int, end: int) -> None:
-        self._items[path] = start << 32 | end
-
-    def __setitem__(self, path: Path_, span: Span) -> None:
-        self._items[path] = span
-
-    def get(self, path: Path_, default: Span | None = None) -> Span | None:
-        item = self._items.get(path)
-        if item is None:
-            return default
-        return self._span(item)
-
-    def __getitem__(self, path: Path_) -> Span:
-        return self._span(self._items[path])
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._items
+        self.lines = lines
+        self.packed: dict[Path_, int] = {}
+        self.spans: dict[tuple[int, Path_], Span] = {}
 
     def prune(self, depth: int) -> None:
         """Forget positions deeper than ``depth``: validation has used them already."""
-        self._items = {p: v for p, v in self._items.items() if len(p) <= depth}
+        self.packed = {p: v for p, v in self.packed.items() if len(p) <= depth}
+        self.spans = {k: v for k, v in self.spans.items() if len(k[1]) <= depth}
 
-    def __len__(self) -> int:
-        return len(self._items)
 
-    def _span(self, item: int | Span) -> Span:
-        if isinstance(item, Span):
-            return item
-        start, end = item >> 32, item & 0xFFFFFFFF
-        line, column = self._lines.position(start)
+class PositionMap:
+    """A mapping view, logical path -> ``Span``, of the keys or the values of a file."""
+
+    __slots__ = ("_shift", "_side", "_store")
+
+    def __init__(self, store: PositionStore, side: int) -> None:
+        self._store = store
+        self._side = side  # 0: values, 1: keys
+        self._shift = 64 * side
+
+    def put(self, path: Path_, start: int, end: int) -> None:
+        packed = self._store.packed
+        half = (start + 1) << 32 | (end + 1)
+        packed[path] = (packed.get(path, 0) & ~(_HALF << self._shift)) | (half << self._shift)
+
+    def __setitem__(self, path: Path_, span: Span) -> None:
+        self._store.spans[(self._side, path)] = span
+
+    def get(self, path: Path_, default: Span | None = None) -> Span | None:
+        span = self._store.spans.get((self._side, path))
+        if span is not None:
+            return span
+        half = (self._store.packed.get(path, 0) >> self._shift) & _HALF
+        if not half:
+            return default
+        start, end = (half >> 32) - 1, (half & 0xFFFFFFFF) - 1
+        line, column = self._store.lines.position(start)
         return Span(line, column, start, end)
+
+    def __getitem__(self, path: Path_) -> Span:
+        span = self.get(path)
+        if span is None:
+            raise KeyError(path)
+        return span
+
+    def __contains__(self, path: object) -> bool:
+        return self.get(path) is not None  # type: ignore[arg-type]
+
+    def prune(self, depth: int) -> None:
+        self._store.prune(depth)
 
 
 class LineIndex:
@@ -193,8 +213,9 @@ class SourceFile:
     newline: str = "\n"
 
     def __post_init__(self) -> None:
-        self.keys = PositionMap(self.lines)
-        self.values = PositionMap(self.lines)
+        store = PositionStore(self.lines)
+        self.keys = PositionMap(store, 1)
+        self.values = PositionMap(store, 0)
 
     def position(self, offset: int) -> Pos:
         """The line and column of a character offset in ``text``."""

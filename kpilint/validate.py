@@ -55,8 +55,7 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
             out.append(cls(sf, path, raw, _validated(sf, path, raw, model)))
     # Rules locate findings at an entity or one of its keys; nested positions
     # served KPI002/KPI003 above. Dropping them saves a third of the memory.
-    sf.keys.prune(ENTITY_KEY_DEPTH)
-    sf.values.prune(ENTITY_KEY_DEPTH)
+    sf.keys.prune(ENTITY_KEY_DEPTH)  # keys and values share one store
     return out
 
 
