@@ -37,7 +37,7 @@ class _Loader(_BaseLoader):
     _resolved: ClassVar[dict[tuple[Any, str, Any], str]] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > 40:
+        if kind is yaml.ScalarNode and (not implicit[0] or len(value) > 40):
             return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
         key = (kind, value, implicit)
         tag = self._resolved.get(key)
@@ -129,6 +129,11 @@ class PositionStore:
         self.packed: dict[Path_, int] = {}
         self.spans: dict[tuple[int, Path_], Span] = {}
 
+    def set_value(self, path: Path_, start: int, end: int) -> None:
+        """Replace the value half, keeping the key's."""
+        key = self.packed.get(path, 0) & (_HALF << 64)
+        self.packed[path] = key | (start + 1) << 32 | (end + 1)
+
     def prune(self, depth: int) -> None:
         """Forget positions deeper than ``depth``: validation has used them already."""
         self.packed = {p: v for p, v in self.packed.items() if len(p) <= depth}
@@ -207,15 +212,16 @@ class SourceFile:
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
     lines: LineIndex = field(default_factory=LineIndex)
+    positions: PositionStore = field(init=False)
     keys: PositionMap = field(init=False)
     values: PositionMap = field(init=False)
     suppressions: list[Suppression] = field(default_factory=list)
     newline: str = "\n"
 
     def __post_init__(self) -> None:
-        store = PositionStore(self.lines)
-        self.keys = PositionMap(store, 1)
-        self.values = PositionMap(store, 0)
+        self.positions = PositionStore(self.lines)
+        self.keys = PositionMap(self.positions, 1)
+        self.values = PositionMap(self.positions, 0)
 
     def position(self, offset: int) -> Pos:
         """The line and column of a character offset in ``text``."""
@@ -343,23 +349,19 @@ def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> No
     sf.data = data
 
 
-_FLOW = re.compile(r"[\[\]{}]")
-_BLOCK_PREFIX = re.compile(r"^[ \t-]*", re.M)
+LIBYAML_SAFE_DEPTH = 5000  # libyaml's recursive composer overflows the C stack near 25,000
+_LONG_LINE = re.compile(rf"[^\n]{{{LIBYAML_SAFE_DEPTH}}}")
 
 
 def _too_deep(text: str) -> Problem | None:
     """KPI001 when the YAML nests deeper than MAX_DEPTH, checked before composing.
 
     libyaml composes recursively in C and crashes the process on very deep
-    nesting. A cheap bound (flow brackets plus block indentation) clears
-    normal files at once; only a file that could be deep is walked by events.
+    nesting. Each level needs a bracket or a column of its own, so a file with
+    few brackets and no very long line is safe at once (C-speed checks); the
+    converter enforces MAX_DEPTH on those. Only a suspect file is walked by events.
     """
-    flow = peak = 0
-    for match in _FLOW.finditer(text):
-        flow = flow + 1 if match.group() in "[{" else max(flow - 1, 0)
-        peak = max(peak, flow)
-    block = max((len(m) for m in _BLOCK_PREFIX.findall(text)), default=0)
-    if peak + block <= MAX_DEPTH:
+    if text.count("[") + text.count("{") < LIBYAML_SAFE_DEPTH and not _LONG_LINE.search(text):
         return None
     depth = 0
     try:
@@ -386,14 +388,16 @@ class _Converter:
         self.sf = sf
         self.budget = budget
         self.failed = False
+        self.packed = sf.positions.packed
 
-    def convert(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+    def convert(self, node: yaml.Node, path: Path_, depth: int, key: int = 0) -> Any:
+        """``key`` is the packed position of the node's key, stored with the node's own."""
         self.budget -= 1
         if self.budget < 0:
             raise _TooBig("the document expands far beyond its size (an alias bomb?); not read")
         if depth > MAX_DEPTH:
             raise _TooBig(f"the YAML nests more than {MAX_DEPTH} levels deep; not read")
-        self.sf.values.put(path, node.start_mark.index, node.end_mark.index)
+        self.packed[path] = key | (node.start_mark.index + 1) << 32 | (node.end_mark.index + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -409,10 +413,11 @@ class _Converter:
         pairs = node.value
         if any(k.tag == _MERGE for k, _ in pairs):
             # Merged mappings first, at this same logical path, so explicit keys win.
+            own = self.packed[path]  # this mapping's key and value, before merges overwrite
             for key_node, value_node in pairs:
                 if key_node.tag == _MERGE:
                     out.update(self._merged(value_node, path, depth))
-            self.sf.values.put(path, node.start_mark.index, node.end_mark.index)
+            self.packed[path] = own
             pairs = [(k, v) for k, v in pairs if k.tag != _MERGE]
         explicit: set[str] = set()
         for key_node, value_node in pairs:
@@ -429,8 +434,10 @@ class _Converter:
                     )
                 )
             explicit.add(key)
-            self.sf.keys.put(key_path, key_node.start_mark.index, key_node.end_mark.index)
-            out[key] = self.convert(value_node, key_path, depth + 1)
+            packed_key = (
+                (key_node.start_mark.index + 1) << 32 | (key_node.end_mark.index + 1)
+            ) << 64
+            out[key] = self.convert(value_node, key_path, depth + 1, packed_key)
         return out
 
     def _merged(self, node: yaml.Node, path: Path_, depth: int) -> dict[str, Any]:
@@ -463,7 +470,8 @@ class _Converter:
     def _scalar(self, node: yaml.Node) -> Any:
         tag = node.tag
         if tag == _STR or tag == "!":
-            return node.value
+            value = node.value
+            return sys.intern(value) if len(value) <= 24 else value  # "USD" 10,000 times
         if tag not in _SCALAR_TAGS:
             return self._bad_tag(node)
         try:

@@ -85,6 +85,8 @@ def test_merge_keys_are_resolved() -> None:
     sf = load(b"base: &b {unit: USD, value: 1}\nt:\n  <<: *b\n  value: 2\n")
     assert sf.data["t"] == {"unit": "USD", "value": 2}
     assert sf.problems == []
+    assert sf.keys[("t",)][:2] == (2, 1) and sf.values[("t",)][:2] == (3, 3)
+    assert sf.keys[("t", "value")][:2] == (4, 3)
 
 
 def test_impossible_date_is_kpi002(write_project: WriteProject) -> None:
