@@ -183,6 +183,14 @@ def emit(report: Report, fmt: str | None, output_file: str | None) -> None:
         click.echo(text, nl=False, color=color)
 
 
+from_option = click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(tuple(IMPORTERS)),
+    help="Read definitions in another format; findings point into its files.",
+)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @lint_options(tuple(FORMATS))
@@ -193,12 +201,7 @@ def emit(report: Report, fmt: str | None, output_file: str | None) -> None:
 @click.option("--no-cache", is_flag=True, help="Do not read or write .kpilint_cache/.")
 @click.option("--known", type=click.Path(dir_okay=False), help="Hide findings listed in F.")
 @click.option("--write-known", type=click.Path(dir_okay=False), help="Record findings in F.")
-@click.option(
-    "--from",
-    "source_format",
-    type=click.Choice(tuple(IMPORTERS)),
-    help="Read definitions in another format; findings point into its files.",
-)
+@from_option
 def check(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -314,12 +317,7 @@ def diff_cmd(
 @click.option(
     "--explain-score", is_flag=True, help="Print how the health score is computed, and exit."
 )
-@click.option(
-    "--from",
-    "source_format",
-    type=click.Choice(tuple(IMPORTERS)),
-    help="Read definitions in another format; findings point into its files.",
-)
+@from_option
 def audit_cmd(
     paths: tuple[str, ...],
     fmt: str | None,

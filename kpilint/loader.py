@@ -240,29 +240,43 @@ class _TooBig(Exception):
 def read_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
     """Read and parse ``path``; never raises for bad content, only records KPI001."""
     sf = SourceFile(path=path, display=display)
+    raw = read_bytes(sf, max_bytes)
+    if raw is not None:
+        parse_bytes(sf, raw)
+    return sf
+
+
+def read_bytes(sf: SourceFile, max_bytes: int) -> bytes | None:
+    """``sf.path``'s bytes, or None with a KPI001 (too big, unreadable, not a regular file)."""
     try:
-        st = path.stat()
+        st = sf.path.stat()
         if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
-            sf.problems.append(Problem("KPI001", FILE_START, "not a regular file; not read"))
-            return sf
-        size = st.st_size
-        if size > max_bytes:
+            sf.problems.append(
+                Problem("KPI001", FILE_START, "not a regular file; not read", "Name a regular file")
+            )
+            return None
+        if st.st_size > max_bytes:
             sf.problems.append(
                 Problem(
                     "KPI001",
                     FILE_START,
-                    f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; not parsed",
+                    f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit; not parsed",
                     "Split the file, or raise `max-file-size` in the config",
                 )
             )
-            return sf
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)  # the file may grow after stat()
+            return None
+        with sf.path.open("rb") as handle:
+            return handle.read(max_bytes + 1)  # the file may grow after stat()
     except OSError as exc:
-        sf.problems.append(Problem("KPI001", FILE_START, f"cannot read file: {exc.strerror}"))
-        return sf
-    parse_bytes(sf, raw)
-    return sf
+        sf.problems.append(
+            Problem(
+                "KPI001",
+                FILE_START,
+                f"cannot read file: {exc.strerror}",
+                "Check that the file exists and is readable",
+            )
+        )
+        return None
 
 
 def parse_bytes(sf: SourceFile, raw: bytes) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import stat
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from kpilint.findings import FILE_START, Pos
-from kpilint.loader import Path_, Problem, SourceFile
+from kpilint.findings import Pos
+from kpilint.loader import Path_, SourceFile
 from kpilint.model import SECTIONS
 
 MAX_SLUG = 64
@@ -76,39 +75,6 @@ class Slugs:
             candidate = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
         self.used.add(candidate)
         return candidate
-
-
-def read_bytes(sf: SourceFile, max_bytes: int) -> bytes | None:
-    """The file's bytes, or None with a KPI001 problem (too big, unreadable, not a file)."""
-    try:
-        st = sf.path.stat()
-        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
-            sf.problems.append(
-                Problem("KPI001", FILE_START, "not a regular file; not read", "Name a regular file")
-            )
-            return None
-        size = st.st_size
-        if size > max_bytes:
-            sf.problems.append(
-                Problem(
-                    "KPI001",
-                    FILE_START,
-                    f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; not parsed",
-                    "Split the file, or raise `max-file-size` in the config",
-                )
-            )
-            return None
-        return sf.path.read_bytes()
-    except OSError as exc:
-        sf.problems.append(
-            Problem(
-                "KPI001",
-                FILE_START,
-                f"cannot read file: {exc.strerror}",
-                "Check that the file exists and is readable",
-            )
-        )
-        return None
 
 
 def undecodable(raw: bytes, exc: UnicodeDecodeError) -> Pos:

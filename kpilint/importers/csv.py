@@ -33,8 +33,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from kpilint.findings import FILE_START
-from kpilint.importers.common import Imported, Note, read_bytes, slug, undecodable
-from kpilint.loader import DEFAULT_MAX_BYTES, Path_, Problem, SourceFile
+from kpilint.importers.common import Imported, Note, slug, undecodable
+from kpilint.loader import DEFAULT_MAX_BYTES, Path_, Problem, SourceFile, read_bytes
 from kpilint.model import SECTIONS, Period, TargetSpec, Timeline
 
 GLOBS: tuple[str, ...] = ("*.csv", "*.tsv")

@@ -21,8 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from kpilint.findings import FILE_START
-from kpilint.importers.common import Imported, Note, Slugs, read_bytes, slug, undecodable
-from kpilint.loader import DEFAULT_MAX_BYTES, Path_, Problem, SourceFile, Span, parse_text
+from kpilint.importers.common import Imported, Note, Slugs, slug, undecodable
+from kpilint.loader import (
+    DEFAULT_MAX_BYTES,
+    Path_,
+    Problem,
+    SourceFile,
+    Span,
+    parse_text,
+    read_bytes,
+)
 
 GLOBS: tuple[str, ...] = ("*.yml", "*.yaml")
 
