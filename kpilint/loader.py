@@ -279,7 +279,8 @@ def read_bytes(sf: SourceFile, max_bytes: int) -> bytes | None:
         return None
 
 
-def parse_bytes(sf: SourceFile, raw: bytes) -> None:
+def parse_bytes(sf: SourceFile, raw: bytes, *, require_mapping: bool = True) -> None:
+    """Decode (UTF-8, BOM allowed) and parse; bad bytes are KPI001 at their position."""
     if b"\x00" in raw:
         sf.problems.append(
             Problem("KPI001", FILE_START, "binary file (it contains NUL bytes), not YAML")
@@ -300,7 +301,7 @@ def parse_bytes(sf: SourceFile, raw: bytes) -> None:
             )
         )
         return
-    parse_text(sf, text)
+    parse_text(sf, text, require_mapping=require_mapping)
 
 
 def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> None:

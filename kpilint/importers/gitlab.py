@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from kpilint.findings import FILE_START
-from kpilint.importers.common import Imported, Note, Slugs, slug, undecodable
+from kpilint.importers.common import Imported, Note, Slugs, slug
 from kpilint.loader import (
     DEFAULT_MAX_BYTES,
     Path_,
     Problem,
     SourceFile,
     Span,
-    parse_text,
+    parse_bytes,
     read_bytes,
 )
 
@@ -52,27 +52,10 @@ def convert(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imp
     raw = read_bytes(sf, max_bytes)
     if raw is None:
         return result
-    if b"\x00" in raw:
-        sf.problems.append(
-            Problem("KPI001", FILE_START, "binary file (it contains NUL bytes), not YAML")
-        )
-        return result
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        sf.problems.append(
-            Problem(
-                "KPI001",
-                undecodable(raw, exc),
-                f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                "Save the file as UTF-8",
-            )
-        )
-        return result
     parsed = SourceFile(path=path, display=display)
-    parse_text(parsed, text, require_mapping=False)
+    parse_bytes(parsed, raw, require_mapping=False)
     sf.text, sf.newline, sf.suppressions = parsed.text, parsed.newline, parsed.suppressions
-    sf.lines.reset(text)
+    sf.lines.reset(parsed.text)
     if parsed.data is None and any(p.code == "KPI001" for p in parsed.problems):
         sf.problems.extend(parsed.problems)
         return result
