@@ -326,9 +326,18 @@ def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> No
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         pos = FILE_START
         offset = getattr(exc, "position", None)
-        if isinstance(offset, int):
-            pos = sf.position(offset)
-        sf.problems.append(Problem("KPI001", pos, f"invalid YAML: {_one_line(exc)}"))
+        if isinstance(offset, int):  # libyaml counts UTF-8 bytes, not characters
+            chars = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+            pos = sf.position(chars)
+        reason = getattr(exc, "reason", None)
+        character = getattr(exc, "character", None)
+        if reason and isinstance(character, int):
+            detail = f"{reason} (character U+{character:04X})"
+        elif reason:
+            detail = str(reason)
+        else:
+            detail = _one_line(exc)
+        sf.problems.append(Problem("KPI001", pos, f"invalid YAML: {detail}"))
         return
     except RecursionError:
         sf.problems.append(Problem("KPI001", FILE_START, "the YAML nests too deeply to read"))

@@ -140,8 +140,8 @@ def _has_kpilint_table(pyproject: Path) -> bool:
 
     try:
         data = read_toml(pyproject)
-    except ValueError:
-        return False
+    except ValueError:  # broken TOML that mentions kpilint: the root, so its error is shown
+        return True
     tool = data.get("tool")
     return isinstance(tool, dict) and isinstance(tool.get("kpilint"), dict)
 

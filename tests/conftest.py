@@ -64,3 +64,22 @@ def invoke_in(root: Path, *args: str) -> tuple[int, str]:
     finally:
         os.chdir(cwd)
     return result.exit_code, result.output
+
+
+def _hypothesis_profiles() -> None:
+    """Bounded property tests: 50 examples in CI (``CI`` set), 200 locally.
+
+    ``HYPOTHESIS_PROFILE`` picks a profile explicitly (``thorough``: 2,000 examples).
+    """
+    try:
+        from hypothesis import settings
+    except ImportError:  # pragma: no cover - hypothesis is in the test extra
+        return
+    settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True)
+    settings.register_profile("dev", max_examples=200, deadline=None)
+    settings.register_profile("thorough", max_examples=2000, deadline=None)
+    default = "ci" if os.environ.get("CI") else "dev"
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", default))
+
+
+_hypothesis_profiles()

@@ -227,6 +227,18 @@ def test_binary_files(root: Path) -> None:
     }
 
 
+def test_reader_error_after_non_ascii(root: Path) -> None:
+    write(root, "a.kpi.yaml", "kpis:\n  - id: caf\u00e9\u00e9\u00e9\x1f\n")
+    run = check(root)
+    assert run.where() == [("KPI001", 2, len("  - id: caf\u00e9\u00e9\u00e9") + 1)]
+
+
+def test_reader_error_position_in_ascii(root: Path) -> None:
+    write(root, "a.kpi.yaml", "kpis:\n  - id: cafe\x1f\n")
+    run = check(root)
+    assert run.where() == [("KPI001", 2, len("  - id: cafe") + 1)]
+
+
 def test_file_over_the_default_size_limit(root: Path) -> None:
     with (root / "huge.kpi.yaml").open("wb") as handle:
         handle.truncate(11 * 1024 * 1024)  # sparse: the limit is checked before reading
@@ -329,6 +341,12 @@ def test_non_string_keys(root: Path) -> None:
         ("KPI003", base + 5, 5),
         ("KPI003", text.splitlines().index("3.5: top") + 1, 1),
     ]
+
+
+def test_duplicate_key_outside_a_section(root: Path) -> None:
+    write(root, "a.kpi.yaml", "other:\n  - name: a\n    name: b\n")
+    run = check(root)
+    assert run.where() == [("KPI003", 1, 1), ("KPI004", 3, 5)]
 
 
 def test_id_that_is_not_a_string(root: Path) -> None:
@@ -539,6 +557,14 @@ def test_explicit_config_that_is_not_toml(root: Path, config: bytes) -> None:
     assert run.code in (0, 2)
     if config:
         assert run.code == 2
+
+
+def test_pyproject_that_is_not_toml(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", '[tool.kpilint]\nselect = ["KPI101"\n')
+    write(tmp_path, "a.kpi.yaml", CLEAN)
+    run = kpilint("check", ".", cwd=tmp_path)
+    assert run.code == 2
+    assert "pyproject.toml" in run.stderr
 
 
 def test_config_that_is_a_folder(root: Path) -> None:

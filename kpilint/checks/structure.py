@@ -28,7 +28,10 @@ def _entity_of(file: SourceFile, problem: Problem) -> EntityRef | None:
     if not isinstance(items, list) or path[1] >= len(items) or not isinstance(items[path[1]], dict):
         return None
     ident = items[path[1]].get("id")
-    return EntityRef(KIND_OF_SECTION[str(path[0])], ident if isinstance(ident, str) else None)
+    kind = KIND_OF_SECTION.get(str(path[0]))  # None under an unknown top-level key
+    if kind is None:
+        return None
+    return EntityRef(kind, ident if isinstance(ident, str) else None)
 
 
 def _key_of(problem: Problem) -> str | None:
