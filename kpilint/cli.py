@@ -6,13 +6,14 @@ Misuse is exit 2 with a one-line message that says what to do, never a traceback
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -23,7 +24,6 @@ from kpilint.reporters import FORMATS
 if TYPE_CHECKING:
     from kpilint.findings import Report
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -78,18 +78,33 @@ def cli() -> None:
     """kpilint: lint KPI definitions kept as code."""
 
 
-def lint_options(formats: tuple[str, ...]) -> Callable[[F], F]:
-    """Options shared by ``check``, ``diff`` and ``audit`` (one definition, one meaning)."""
+@dataclass(frozen=True, slots=True)
+class LintArgs:
+    """The options every linting command shares, resolved for the engine."""
 
-    def decorate(func: F) -> F:
+    fmt: str | None
+    output_file: str | None
+    config: Any  # an explicit Config, or None for the project's own
+    overrides: dict[str, Any]
+    today: date | None
+
+
+def lint_options(
+    formats: tuple[str, ...],
+    format_help: str = "Report format (default: text; github when GITHUB_ACTIONS=true).",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Options shared by ``check``, ``diff`` and ``audit``, handed over as one ``LintArgs``."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def command(**kwargs: Any) -> Any:
+            shared = {name: kwargs.pop(name) for name in _SHARED}
+            return func(_lint_args(**shared), **kwargs)
+
         for option in reversed(
             [
                 click.option(
-                    "--format",
-                    "fmt",
-                    type=click.Choice(formats),
-                    default=None,
-                    help="Report format (default: text; github when GITHUB_ACTIONS=true).",
+                    "--format", "fmt", type=click.Choice(formats), default=None, help=format_help
                 ),
                 click.option(
                     "--output-file",
@@ -121,27 +136,32 @@ def lint_options(formats: tuple[str, ...]) -> Callable[[F], F]:
                 ),
             ]
         ):
-            func = option(func)
-        return func
+            command = option(command)
+        return command
 
     return decorate
 
 
-@dataclass(frozen=True, slots=True)
-class LintArgs:
-    """What ``lint_options`` collected, ready for the engine."""
+_SHARED = (
+    "fmt",
+    "output_file",
+    "fail_on",
+    "select",
+    "ignore",
+    "extend_select",
+    "config_file",
+    "today",
+)
 
-    config: Any
-    overrides: dict[str, Any]
-    today: date | None
 
-
-def lint_args(
-    config_file: str | None,
+def _lint_args(
+    fmt: str | None,
+    output_file: str | None,
+    fail_on: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
-    fail_on: str | None,
+    config_file: str | None,
     today: date | None,
 ) -> LintArgs:
     from kpilint.config import Config, ConfigError
@@ -160,7 +180,7 @@ def lint_args(
         "extend_select": _split(extend_select),
         "fail_on": fail_on,
     }
-    return LintArgs(config, overrides, today)
+    return LintArgs(fmt, output_file, config, overrides, today)
 
 
 def default_format(fmt: str | None) -> str:
@@ -172,11 +192,15 @@ def default_format(fmt: str | None) -> str:
 
 
 def emit(report: Report, fmt: str | None, output_file: str | None) -> None:
-    """Render ``report`` to the output file or stdout (colour only on a terminal)."""
+    """Render ``report`` with the chosen reporter and deliver it."""
     from kpilint.reporters import RenderOptions, get
 
     color = output_file is None and _use_color(sys.stdout)
-    text = get(default_format(fmt))(report, RenderOptions(color=color))
+    _deliver(get(default_format(fmt))(report, RenderOptions(color=color)), output_file, color)
+
+
+def _deliver(text: str, output_file: str | None, color: bool = False) -> None:
+    """To the output file, or to stdout (colour codes kept only when asked)."""
     if output_file:
         _write(Path(output_file), text)
     else:
@@ -203,15 +227,8 @@ from_option = click.option(
 @click.option("--write-known", type=click.Path(dir_okay=False), help="Record findings in F.")
 @from_option
 def check(
+    args: LintArgs,
     paths: tuple[str, ...],
-    fmt: str | None,
-    output_file: str | None,
-    fail_on: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    config_file: str | None,
-    today: date | None,
     fix: bool,
     unsafe_fixes: bool,
     show_diff: bool,
@@ -227,7 +244,6 @@ def check(
 
     if source_format and (fix or show_diff):
         _die(f"--fix and --diff edit KPI files; run `kpilint import --from {source_format}` first")
-    args = lint_args(config_file, select, ignore, extend_select, fail_on, today)
     cwd = Path.cwd()
 
     def run() -> Report:
@@ -265,7 +281,7 @@ def check(
         sys.exit(EXIT_OK)
     if known:
         report = _without_known(report, Path(known))
-    emit(report, fmt, output_file)
+    emit(report, args.fmt, args.output_file)
     sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
 
 
@@ -273,18 +289,7 @@ def check(
 @click.argument("base")
 @click.argument("head", required=False)
 @lint_options(tuple(dict.fromkeys([*FORMATS, "markdown"])))
-def diff_cmd(
-    base: str,
-    head: str | None,
-    fmt: str | None,
-    output_file: str | None,
-    fail_on: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    config_file: str | None,
-    today: date | None,
-) -> None:
+def diff_cmd(args: LintArgs, base: str, head: str | None) -> None:
     """Governance check between git revisions: KPI8xx, plus findings new at HEAD.
 
     HEAD defaults to the work tree. Nothing is checked out: the work tree and
@@ -295,41 +300,27 @@ def diff_cmd(
     from kpilint.diff import diff, render_markdown
     from kpilint.engine import UsageError
 
-    args = lint_args(config_file, select, ignore, extend_select, fail_on, today)
     try:
         result = diff(base, head, args.config, today=args.today, overrides=args.overrides)
     except (ConfigError, UsageError) as exc:
         _die(str(exc))
-    if fmt == "markdown":
+    if args.fmt == "markdown":
         text = render_markdown(result.report, result.changes, result.base, result.head)
-        if output_file:
-            _write(Path(output_file), text)
-        else:
-            click.echo(text, nl=False)
+        _deliver(text, args.output_file)
     else:
-        emit(result.report, fmt, output_file)
+        emit(result.report, args.fmt, args.output_file)
     sys.exit(EXIT_FINDINGS if result.report.fails() else EXIT_OK)
 
 
 @cli.command("audit")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@lint_options(("text", "markdown", "json", "html"))  # kpilint.audit.FORMATS
+@lint_options(("text", "markdown", "json", "html"), "Report format (default: text).")
 @click.option(
     "--explain-score", is_flag=True, help="Print how the health score is computed, and exit."
 )
 @from_option
 def audit_cmd(
-    paths: tuple[str, ...],
-    fmt: str | None,
-    output_file: str | None,
-    fail_on: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    config_file: str | None,
-    today: date | None,
-    explain_score: bool,
-    source_format: str | None,
+    args: LintArgs, paths: tuple[str, ...], explain_score: bool, source_format: str | None
 ) -> None:
     """Portfolio report: totals, completeness, health scores, goal tree, attention.
 
@@ -347,9 +338,8 @@ def audit_cmd(
 
         click.echo(explain(), nl=False)
         sys.exit(EXIT_OK)
-    args = lint_args(config_file, select, ignore, extend_select, fail_on, today)
-    fmt = fmt or "text"
-    color = fmt == "text" and output_file is None and _use_color(sys.stdout)
+    fmt = args.fmt or "text"
+    color = fmt == "text" and args.output_file is None and _use_color(sys.stdout)
     with Progress(sys.stderr, enabled=wanted(sys.stderr)) as progress:
         try:
             result = audit(
@@ -368,16 +358,8 @@ def audit_cmd(
             text = render(result, fmt, color=color)
     if error:
         _die(error)
-    if output_file:
-        _write(Path(output_file), text)
-    else:
-        click.echo(text, nl=False, color=color)
+    _deliver(text, args.output_file, color)
     sys.exit(EXIT_FINDINGS if result.report.fails() else EXIT_OK)
-
-
-for _param in audit_cmd.params:  # the shared help mentions `github`, which audit does not have
-    if isinstance(_param, click.Option) and _param.name == "fmt":
-        _param.help = "Report format (default: text)."
 
 
 def _show_fix_diff(report: Report, cwd: Path, unsafe: bool) -> NoReturn:
