@@ -236,3 +236,25 @@ def test_subprocess_version_and_misuse(tmp_path: Path) -> None:
         == "kpilint: error: path 'nowhere' does not exist; name a KPI file or a folder"
     )
     assert missing.stdout == ""
+
+
+def test_explicit_config_replaces_the_projects(
+    runner: CliRunner, write_project: WriteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_project(
+        {
+            "a.kpi.yaml": NO_TARGET,
+            "kpilint.toml": 'ignore = ["KPI101"]\n',
+            "strict.toml": '[severity]\nmissing-target = "warning"\n',
+        }
+    )
+    monkeypatch.chdir(root)
+    assert runner.invoke(cli, ["check", "--today", "2027-06-01"]).exit_code == 0
+    result = runner.invoke(
+        cli, ["check", "--today", "2027-06-01", "--config", "strict.toml", "--format", "json"]
+    )
+    findings = json.loads(result.output)["findings"]
+    assert [(f["code"], f["severity"], f["line"], f["column"]) for f in findings] == [
+        ("KPI101", "warning", 15, 5)
+    ]
+    assert result.exit_code == 0  # a warning, below the default fail-on

@@ -121,17 +121,23 @@ def test_one_bad_file_does_not_stop_the_others(write_project: WriteProject) -> N
         }
     )
     (root / "c.kpi.yaml").write_bytes(b"kpis: \xff\n")
-    codes = {(f.path, f.code) for f in lint([root], cwd=root, today=date(2027, 1, 1)).findings}
-    assert ("a.kpi.yaml", "KPI001") in codes
-    assert ("c.kpi.yaml", "KPI001") in codes
-    assert ("b.kpi.yaml", "KPI101") in codes
+    report = lint(
+        [root], cwd=root, today=date(2027, 1, 1), overrides={"select": ("KPI001", "KPI101")}
+    )
+    assert [(f.path, f.code, f.line, f.column) for f in report.findings] == [
+        ("a.kpi.yaml", "KPI001", 2, 1),
+        ("b.kpi.yaml", "KPI101", 2, 5),
+        ("c.kpi.yaml", "KPI001", 1, 7),
+    ]
 
 
 def test_named_file_is_linted_whatever_its_name(write_project: WriteProject) -> None:
     root = write_project({"kpis.yaml": "kpis:\n  - id: a\n    name: A\n"})
     assert lint([root], cwd=root).findings == []
     report = lint([root / "kpis.yaml"], cwd=root, today=date(2027, 1, 1))
-    assert {f.code for f in report.findings} >= {"KPI101"}
+    assert ("kpis.yaml", "KPI101", 2, 5) in [
+        (f.path, f.code, f.line, f.column) for f in report.findings
+    ]
 
 
 def test_file_over_the_size_limit(write_project: WriteProject) -> None:
