@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -258,3 +261,20 @@ def test_explicit_config_replaces_the_projects(
         ("KPI101", "warning", 15, 5)
     ]
     assert result.exit_code == 0  # a warning, below the default fail-on
+
+
+def test_version_imports_nothing_heavy() -> None:
+    """`kpilint --version` runs on every hook start-up path: no YAML, pydantic or jsonschema."""
+    code = (
+        "import sys; from kpilint.cli import main; sys.argv = ['kpilint', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('yaml', 'pydantic', 'jsonschema') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"

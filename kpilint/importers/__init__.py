@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from kpilint.loader import SourceFile
+if TYPE_CHECKING:  # the CLI imports this module for IMPORTERS: keep PyYAML off start-up
+    from kpilint.loader import SourceFile
 
 IMPORTERS: dict[str, str] = {
     "gitlab-pi": "kpilint.importers.gitlab",
