@@ -16,12 +16,16 @@ from pydantic import BaseModel, ValidationError
 from kpilint.entities import ENTITY_CLASSES, Entity
 from kpilint.findings import Edit, Pos
 from kpilint.loader import Path_, Problem, SourceFile
-from kpilint.model import SECTIONS, TOP_LEVEL_KEYS, TargetSpec, Timeline, _Model
+from kpilint.model import SECTIONS, TOP_LEVEL_KEYS, Period, TargetSpec, Timeline, _Model
 
 _UNION_TAGS = {"mapping", "text"}
 ENTITY_KEY_DEPTH = 3  # ("kpis", 3, "target")
 _PLACEHOLDERS: dict[str, Any] = {"id": "missing-id", "name": "missing name", "kpis": []}
-_NESTED_MODELS: dict[str, type[BaseModel]] = {"target": TargetSpec, "timeline": Timeline}
+_NESTED_MODELS: dict[str, type[BaseModel]] = {
+    "target": TargetSpec,
+    "timeline": Timeline,
+    "period": Period,
+}
 
 
 def entities_of(sf: SourceFile) -> list[Entity[Any]]:
@@ -108,10 +112,6 @@ def _clean_loc(loc: tuple[int | str, ...]) -> Path_:
 def _known_keys(model: type[BaseModel], loc: Path_) -> tuple[str, ...]:
     if len(loc) > 1 and isinstance(loc[0], str):
         nested = _NESTED_MODELS.get(loc[0])
-        if loc[0] == "period":
-            from kpilint.model import Period
-
-            nested = Period
         if nested is not None:
             return tuple(nested.model_fields)
     return tuple(model.model_fields)
