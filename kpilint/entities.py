@@ -11,9 +11,9 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from kpilint.findings import Edit, EntityRef, Pos
 from kpilint.loader import Path_, SourceFile, Span
-from kpilint.model import Goal, Incentive, Kpi, Metric, TargetSpec, _Model
+from kpilint.model import Goal, Incentive, Kpi, Metric, TargetSpec
 
-M = TypeVar("M", bound=_Model)
+M = TypeVar("M")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,27 +1,34 @@
 """The KPI file format as pydantic models: the single source of the JSON Schema.
 
-Models are strict (a YAML ``yes`` is not a string, ``"12"`` is not a number)
-except for dates, which YAML may load as dates or strings. Validation errors are
-turned into KPI002/KPI003 by ``kpilint.validate``; these models never see
-positions.
+The models are frozen, slotted pydantic dataclasses rather than ``BaseModel``s:
+a project keeps one per entity, and a slotted instance is a tenth of the size
+(no ``__dict__``, no fields-set). Validation is lax (a strict dataclass takes
+only instances, not mappings) and strict per type where lax would coerce
+something YAML produces: a number must not come from ``"12"`` or ``true``
+(``tests/test_schema.py`` holds the cases). Dates may be dates or ISO strings.
+Validation errors are turned into KPI002/KPI003 by ``kpilint.validate``; these
+models never see positions.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
+    Strict,
     StringConstraints,
     Tag,
+    TypeAdapter,
     WithJsonSchema,
 )
+from pydantic.dataclasses import dataclass
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 SCOPE_PATTERN = r"^(org|(team|role|campaign|channel):\S.*)$"
@@ -108,21 +115,37 @@ SlugRefs = Annotated[
         }
     ),
 ]
-Number = Annotated[float, Field(allow_inf_nan=False)]
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+
+T = TypeVar("T")
+_CONFIG = ConfigDict(extra="forbid")
+_adapters: dict[type[Any], TypeAdapter[Any]] = {}
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+def validate(model: type[T], data: Any) -> T:
+    """``data`` as a ``model``; raises pydantic's ``ValidationError``."""
+    adapter = _adapters.get(model)
+    if adapter is None:
+        adapter = _adapters[model] = TypeAdapter(model)
+    result: T = adapter.validate_python(data)
+    return result
 
 
-class Period(_Model):
+def known_keys(model: type[Any]) -> tuple[str, ...]:
+    """The keys a model accepts, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(model))
+
+
+@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+class Period:
     """When a goal must be met."""
 
     start: IsoDate | None = None
     end: IsoDate | None = None
 
 
-class Goal(_Model):
+@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+class Goal:
     """A business goal that KPIs track progress towards."""
 
     id: Slug
@@ -135,7 +158,8 @@ class Goal(_Model):
     period: Period | None = None
 
 
-class Metric(_Model):
+@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+class Metric:
     """Anything that is counted: a raw number with no target of its own."""
 
     id: Slug
@@ -148,7 +172,8 @@ class Metric(_Model):
     aggregation: Aggregation | None = None
 
 
-class TargetSpec(_Model):
+@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+class TargetSpec:
     """A target written as a mapping."""
 
     value: Number
@@ -175,7 +200,8 @@ Target = Annotated[
 ]
 
 
-class Timeline(_Model):
+@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+class Timeline:
     """When a KPI's target must be reached, and how often it is reviewed."""
 
     start: IsoDate | None = None
@@ -184,7 +210,8 @@ class Timeline(_Model):
     last_reviewed: IsoDate | None = None
 
 
-class Kpi(_Model):
+@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+class Kpi:
     """A metric with a target and a timeline, tied to a business goal."""
 
     id: Slug
@@ -200,7 +227,8 @@ class Kpi(_Model):
     status: Status = "active"
 
 
-class Incentive(_Model):
+@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+class Incentive:
     """A compensation or evaluation plan that rewards people on KPIs."""
 
     id: Slug
@@ -210,25 +238,36 @@ class Incentive(_Model):
     description: str | None = None
 
 
-class KpiFile(_Model):
-    """A KPI file: any subset of the four sections."""
+def _exact_int(value: Any) -> Any:
+    """Lax ``Literal[1]`` would take ``true`` and ``1.0``; the schema does not."""
+    if type(value) is not int:
+        raise ValueError("expected the integer 1")
+    return value
 
-    model_config = ConfigDict(
+
+@dataclass(
+    config=ConfigDict(
+        extra="forbid",
         title="kpilint KPI file",
         json_schema_extra={
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://kpilint.dev/schemas/kpi-file.schema.json",
         },
-    )
+    ),
+    frozen=True,
+    kw_only=True,
+)
+class KpiFile:
+    """A KPI file: any subset of the four sections."""
 
-    version: Literal[1] | None = None
+    version: Annotated[Literal[1], BeforeValidator(_exact_int)] | None = None
     goals: list[Goal] | None = None
     metrics: list[Metric] | None = None
     kpis: list[Kpi] | None = None
     incentives: list[Incentive] | None = None
 
 
-SECTIONS: dict[str, type[_Model]] = {
+SECTIONS: dict[str, type[Any]] = {
     "goals": Goal,
     "metrics": Metric,
     "kpis": Kpi,
@@ -238,13 +277,9 @@ KIND_OF_SECTION = {"goals": "goal", "metrics": "metric", "kpis": "kpi", "incenti
 TOP_LEVEL_KEYS = ("version", *SECTIONS)
 
 
-def known_keys(model: type[BaseModel]) -> tuple[str, ...]:
-    return tuple(model.model_fields)
-
-
 def json_schema() -> dict[str, Any]:
     """The published JSON Schema of a KPI file (``schemas/kpi-file.schema.json``)."""
-    schema = KpiFile.model_json_schema()
+    schema = TypeAdapter(KpiFile).json_schema()
     # A bare number target is read as its text; the validator converts it first,
     # so the generated schema does not know numbers are welcome there.
     target = schema["$defs"]["Kpi"]["properties"]["target"]

@@ -11,17 +11,27 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from kpilint.entities import ENTITY_CLASSES, Entity
 from kpilint.findings import Edit, Pos
 from kpilint.loader import Path_, Problem, SourceFile
-from kpilint.model import SECTIONS, TOP_LEVEL_KEYS, Period, TargetSpec, Timeline, _Model
+from kpilint.model import (
+    SECTIONS,
+    TOP_LEVEL_KEYS,
+    Period,
+    TargetSpec,
+    Timeline,
+    known_keys,
+    validate,
+)
 
 _UNION_TAGS = {"mapping", "text"}
+_UNKNOWN_KEY = {"extra_forbidden", "unexpected_keyword_argument"}  # models, dataclasses
+_MISSING = {"missing", "missing_keyword_only_argument", "missing_argument"}
 ENTITY_KEY_DEPTH = 3  # ("kpis", 3, "target")
 _PLACEHOLDERS: dict[str, Any] = {"id": "missing-id", "name": "missing name", "kpis": []}
-_NESTED_MODELS: dict[str, type[BaseModel]] = {
+_NESTED_MODELS: dict[str, type[Any]] = {
     "target": TargetSpec,
     "timeline": Timeline,
     "period": Period,
@@ -63,20 +73,20 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
     return out
 
 
-def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[_Model]) -> Any:
+def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[Any]) -> Any:
     try:
-        return model.model_validate(raw)
+        return validate(model, raw)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     prune: list[Path_] = []
     fill: dict[str, Any] = {}
     for error in errors:
         loc = _clean_loc(error["loc"])
-        if error["type"] == "extra_forbidden":
+        if error["type"] in _UNKNOWN_KEY:
             known = _known_keys(model, loc)
             sf.problems.append(_unknown_key(sf, (*path, *loc), known, _kind_of(path), raw))
             prune.append(loc)
-        elif error["type"] == "missing":
+        elif error["type"] in _MISSING:
             sf.problems.append(_missing(sf, path, loc, raw))
             if len(loc) == 1:
                 fill[str(loc[0])] = _PLACEHOLDERS.get(str(loc[0]))
@@ -89,7 +99,7 @@ def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[_Mo
     cleaned.update(fill)
     for _ in range(5):  # pruning may expose nothing new; bounded all the same
         try:
-            result = model.model_validate(cleaned)
+            result = validate(model, cleaned)
             break
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
@@ -99,7 +109,8 @@ def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[_Mo
                 else:
                     cleaned.pop(top, None)
     else:  # pragma: no cover - defensive
-        result = model.model_construct()
+        fields = known_keys(model)
+        result = validate(model, {k: v for k, v in _PLACEHOLDERS.items() if k in fields})
     return result
 
 
@@ -109,12 +120,12 @@ def _clean_loc(loc: tuple[int | str, ...]) -> Path_:
     )
 
 
-def _known_keys(model: type[BaseModel], loc: Path_) -> tuple[str, ...]:
+def _known_keys(model: type[Any], loc: Path_) -> tuple[str, ...]:
     if len(loc) > 1 and isinstance(loc[0], str):
         nested = _NESTED_MODELS.get(loc[0])
         if nested is not None:
-            return tuple(nested.model_fields)
-    return tuple(model.model_fields)
+            return known_keys(nested)
+    return known_keys(model)
 
 
 def _kind_of(path: Path_) -> str:
@@ -269,7 +280,7 @@ def _expectation(error: Any, field: str) -> tuple[str, str]:
         return "expected a finite number", "Write a finite number"
     if kind in ("list_type",):
         return "expected a list", "Write a list such as [a, b]"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
+    if kind in ("model_type", "dict_type", "model_attributes_type", "dataclass_type"):
         return "expected a mapping", "Write a mapping of keys and values"
     if kind == "value_error":
         message = str(ctx.get("error", error.get("msg", "")))

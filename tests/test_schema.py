@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from kpilint.model import KpiFile, json_schema
+from kpilint.model import KpiFile, json_schema, validate
 from tests.conftest import REPO, SPEC_EXAMPLE
 
 SCHEMA_FILE = REPO / "schemas" / "kpi-file.schema.json"
@@ -37,7 +37,7 @@ def test_examples_agree_between_schema_and_model(path: Path) -> None:
     data = yaml.safe_load(path.read_text())
     errors = list(jsonschema.Draft202012Validator(json_schema()).iter_errors(_json_ready(data)))
     try:
-        KpiFile.model_validate(data)
+        validate(KpiFile, data)
         model_ok = True
     except Exception:
         model_ok = False
@@ -57,12 +57,21 @@ def test_examples_agree_between_schema_and_model(path: Path) -> None:
         ({"version": 2}, False),
         ({"kpis": [{"id": "a", "name": "A", "goal": ["g", "h"], "scope": "team:x"}]}, True),
         ({"kpis": [{"id": "a", "name": "A", "scope": "squad:x"}]}, False),
+        # strictness: YAML's `yes`, a quoted number and a bool are not what they look like
+        ({"kpis": [{"id": "a", "name": True}]}, False),
+        ({"kpis": [{"id": "a", "name": "A", "target": {"value": "12"}}]}, False),
+        ({"kpis": [{"id": "a", "name": "A", "target": {"value": True}}]}, False),
+        ({"kpis": [{"id": "a", "name": "A", "target": {"value": 3, "baseline": False}}]}, False),
+        ({"kpis": [{"id": "a", "name": "A", "status": True}]}, False),
+        ({"incentives": [{"id": "i", "name": "I", "kpis": {"a": 1}}]}, False),
+        ({"version": True}, False),
+        ({"version": 1}, True),
     ],
 )
 def test_schema_and_model_agree(doc: dict[str, object], valid: bool) -> None:
     schema_ok = jsonschema.Draft202012Validator(json_schema()).is_valid(doc)
     try:
-        KpiFile.model_validate(doc)
+        validate(KpiFile, doc)
         model_ok = True
     except Exception:
         model_ok = False

@@ -30,12 +30,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from kpilint.findings import FILE_START
 from kpilint.importers.common import Imported, Note, slug, undecodable
 from kpilint.loader import DEFAULT_MAX_BYTES, Path_, Problem, SourceFile, read_bytes
-from kpilint.model import SECTIONS, Period, TargetSpec, Timeline
+from kpilint.model import SECTIONS, Period, TargetSpec, Timeline, known_keys
 
 GLOBS: tuple[str, ...] = ("*.csv", "*.tsv")
 
@@ -107,7 +105,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?")  # 1200, 1,20
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")  # 1,5 from a locale with a decimal comma
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")  # Excel adds a midnight
 _ID_SEPARATORS = re.compile(r"[;|,\s]+")
-_NESTED: dict[str, type[BaseModel]] = {"target": TargetSpec, "timeline": Timeline, "period": Period}
+_NESTED: dict[str, type[Any]] = {"target": TargetSpec, "timeline": Timeline, "period": Period}
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,9 +396,9 @@ _SAME_KEY: dict[str, tuple[str, ...]] = {
 }
 
 
-def _ordered(out: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+def _ordered(out: dict[str, Any], model: type[Any]) -> dict[str, Any]:
     """Keys in FORMAT.md's order (``id`` first: it locates the entity), others after."""
-    fields = list(model.model_fields)
+    fields = known_keys(model)
     rank = {key: n for n, key in enumerate(fields)}
     ordered: dict[str, Any] = {}
     for key in sorted(out, key=lambda k: rank.get(k, len(fields))):
