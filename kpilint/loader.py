@@ -12,6 +12,7 @@ import bisect
 import re
 import stat
 import sys
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
@@ -120,23 +121,62 @@ class PositionStore:
     kept in one int (``(start + 1) << 32 | end + 1`` per half; 0 is "absent"),
     and line and column are derived only when a finding asks. Explicit
     ``Span``s (from importers) are kept apart.
+
+    ``prune`` keeps the deepest level it retains in a denser form: per parent
+    (an entity), the names of its keys (a tuple shared by every entity with
+    the same keys) and where their halves start in one array per file. A dict
+    entry per key costs about 150 bytes; this costs about 20.
     """
 
-    __slots__ = ("lines", "packed", "spans")
+    __slots__ = ("children", "halves", "lines", "packed", "spans")
+    _names: ClassVar[dict[tuple[str | int, ...], tuple[str | int, ...]]] = {}
 
     def __init__(self, lines: LineIndex) -> None:
         self.lines = lines
         self.packed: dict[Path_, int] = {}
         self.spans: dict[tuple[int, Path_], Span] = {}
+        self.children: dict[Path_, tuple[tuple[str | int, ...], int]] = {}
+        self.halves = array("Q")
+
+    def get(self, path: Path_) -> int:
+        """The packed key and value of ``path``; 0 when unknown."""
+        packed = self.packed.get(path)
+        if packed is not None:
+            return packed
+        if path and self.children:
+            entry = self.children.get(path[:-1])
+            if entry is not None:
+                names, start = entry
+                try:
+                    i = start + 2 * names.index(path[-1])
+                except ValueError:
+                    return 0
+                return self.halves[i + 1] << 64 | self.halves[i]
+        return 0
 
     def set_value(self, path: Path_, start: int, end: int) -> None:
         """Replace the value half, keeping the key's."""
-        key = self.packed.get(path, 0) & (_HALF << 64)
+        key = self.get(path) & (_HALF << 64)
         self.packed[path] = key | (start + 1) << 32 | (end + 1)
 
     def prune(self, depth: int) -> None:
         """Forget positions deeper than ``depth``: validation has used them already."""
-        self.packed = {p: v for p, v in self.packed.items() if len(p) <= depth}
+        kept: dict[Path_, int] = {}
+        groups: dict[Path_, list[tuple[str | int, int]]] = {}
+        for path, packed in self.packed.items():
+            if len(path) < depth:
+                kept[path] = packed
+            elif len(path) == depth:
+                groups.setdefault(path[:-1], []).append((path[-1], packed))
+        self.packed = kept
+        shared = self._names
+        if len(shared) > 10_000:
+            shared.clear()
+        for parent, items in groups.items():
+            names = tuple(name for name, _ in items)
+            self.children[parent] = (shared.setdefault(names, names), len(self.halves))
+            for _, packed in items:
+                self.halves += array("Q", (packed & _HALF, packed >> 64))
         self.spans = {k: v for k, v in self.spans.items() if len(k[1]) <= depth}
 
 
@@ -151,9 +191,9 @@ class PositionMap:
         self._shift = 64 * side
 
     def put(self, path: Path_, start: int, end: int) -> None:
-        packed = self._store.packed
+        store = self._store
         half = (start + 1) << 32 | (end + 1)
-        packed[path] = (packed.get(path, 0) & ~(_HALF << self._shift)) | (half << self._shift)
+        store.packed[path] = (store.get(path) & ~(_HALF << self._shift)) | (half << self._shift)
 
     def __setitem__(self, path: Path_, span: Span) -> None:
         self._store.spans[(self._side, path)] = span
@@ -162,7 +202,7 @@ class PositionMap:
         span = self._store.spans.get((self._side, path))
         if span is not None:
             return span
-        half = (self._store.packed.get(path, 0) >> self._shift) & _HALF
+        half = (self._store.get(path) >> self._shift) & _HALF
         if not half:
             return default
         start, end = (half >> 32) - 1, (half & 0xFFFFFFFF) - 1

@@ -32,6 +32,30 @@ def test_positions_of_keys_and_values() -> None:
     assert (value.line, value.column) == (3, 21)
 
 
+def test_pruned_positions_keep_every_entity_key() -> None:
+    text = (
+        b"base: &b {unit: USD, owner: ann}\n"
+        b"kpis:\n"
+        b"  - id: a\n"
+        b"    <<: *b\n"
+        b"    target: {value: 3}\n"
+        b"    id: b\n"  # a duplicate: the last one is the value, and the position
+        b"  - id: c\n"
+    )
+    sf = load(text)
+    before = {p: (sf.keys.get(p), sf.values.get(p)) for p in list(sf.positions.packed)}
+    sf.keys.prune(3)
+    for path, spans in before.items():
+        expected = spans if len(path) <= 3 else (None, None)
+        assert (sf.keys.get(path), sf.values.get(path)) == expected, path
+    assert sf.keys[("kpis", 0, "id")][:2] == (6, 5)
+    assert sf.values[("kpis", 0, "unit")][:2] == (1, 17)  # merged from the anchor
+    assert ("kpis", 0, "nope") not in sf.keys and ("kpis", 9, "id") not in sf.values
+    sf.values.put(("kpis", 1, "id"), 0, 1)  # a pruned store still takes positions
+    assert sf.values[("kpis", 1, "id")][2:] == (0, 1)
+    assert sf.keys[("kpis", 1, "id")][:2] == (7, 5)
+
+
 def test_bom_and_crlf_keep_line_numbers() -> None:
     sf = load("\ufeffkpis:\r\n  - id: a\r\n    name: A\r\n".encode())
     assert sf.data == {"kpis": [{"id": "a", "name": "A"}]}
