@@ -35,17 +35,20 @@ class _Loader(_BaseLoader):
     KPI files repeat the same keys and values, so a cache removes most of that.
     """
 
-    _resolved: ClassVar[dict[tuple[Any, str, Any], str]] = {}
+    _resolved: ClassVar[dict[str, str]] = {}  # plain scalar -> tag
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode and (not implicit[0] or len(value) > 40):
-            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-        key = (kind, value, implicit)
-        tag = self._resolved.get(key)
+        if kind is not yaml.ScalarNode:  # no path resolvers: collections get their default
+            return _SEQ if kind is yaml.SequenceNode else _MAP
+        if not implicit[0]:  # quoted or block scalar: always a string
+            return _STR
+        tag = self._resolved.get(value)
         if tag is None:
-            tag = self._resolved[key] = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-            if len(self._resolved) > 50_000:
-                self._resolved.clear()
+            tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+            if len(value) <= 40:
+                if len(self._resolved) > 50_000:
+                    self._resolved.clear()
+                self._resolved[value] = tag
         return tag
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -172,11 +175,13 @@ class PositionStore:
         shared = self._names
         if len(shared) > 10_000:
             shared.clear()
+        flat = list(self.halves)
         for parent, items in groups.items():
             names = tuple(name for name, _ in items)
-            self.children[parent] = (shared.setdefault(names, names), len(self.halves))
+            self.children[parent] = (shared.setdefault(names, names), len(flat))
             for _, packed in items:
-                self.halves += array("Q", (packed & _HALF, packed >> 64))
+                flat += (packed & _HALF, packed >> 64)
+        self.halves = array("Q", flat)
         self.spans = {k: v for k, v in self.spans.items() if len(k[1]) <= depth}
 
 
@@ -453,6 +458,8 @@ class _Converter:
         self.budget = budget
         self.failed = False
         self.packed = sf.positions.packed
+        # A merge key is written `<<` or tagged `!!merge`; most files have neither.
+        self.merges = "<<" in sf.text or "merge" in sf.text
 
     def convert(self, node: yaml.Node, path: Path_, depth: int, key: int = 0) -> Any:
         """``key`` is the packed position of the node's key, stored with the node's own."""
@@ -475,7 +482,7 @@ class _Converter:
             return self._bad_tag(node)
         out: dict[str, Any] = {}
         pairs = node.value
-        if any(k.tag == _MERGE for k, _ in pairs):
+        if self.merges and any(k.tag == _MERGE for k, _ in pairs):
             # Merged mappings first, at this same logical path, so explicit keys win.
             own = self.packed[path]  # this mapping's key and value, before merges overwrite
             for key_node, value_node in pairs:

@@ -113,6 +113,18 @@ def test_merge_keys_are_resolved() -> None:
     assert sf.keys[("t", "value")][:2] == (4, 3)
 
 
+def test_tagged_merge_key_is_resolved() -> None:
+    sf = load(b"base: &b {unit: USD, value: 1}\nt:\n  !!merge x: *b\n  value: 2\n")
+    assert sf.data["t"] == {"unit": "USD", "value": 2}
+
+
+def test_scalars_resolve_by_their_style() -> None:
+    sf = load(b"a: 12\nb: '12'\nc: |\n  12\nd: [12, '12']\ne: 2027-01-01\nf: \"2027-01-01\"\n")
+    assert sf.data["a"] == 12 and sf.data["b"] == "12" and sf.data["c"] == "12\n"
+    assert sf.data["d"] == [12, "12"] and sf.data["f"] == "2027-01-01"
+    assert sf.data["e"] == date(2027, 1, 1)
+
+
 def test_impossible_date_is_kpi002(write_project: WriteProject) -> None:
     root = write_project(
         {"a.kpi.yaml": "kpis:\n  - id: a\n    name: A\n    timeline: {end: 2027-02-30}\n"}
