@@ -309,30 +309,27 @@ def run_checks(
         for check in rule.checks:
             targets = subjects.get(check.scope)
             if targets:
-                run = _runner(rule, check, ctx, resolved)
-                for subject in targets:
-                    found.extend(run(subject))
+                found += _run(rule, check, targets, ctx, resolved)
     return found
 
 
-def _runner(
-    rule: Rule, check: Check, ctx: Context, resolved: Resolved
-) -> Callable[[Any], list[Finding]]:
-    """A function running ``check`` on one subject; options and severity bound once."""
+def _run(
+    rule: Rule, check: Check, subjects: Sequence[Any], ctx: Context, resolved: Resolved
+) -> list[Finding]:
+    """``check`` on every subject; a subject it fails on gets KPI000 instead of findings."""
     options = resolved.options.get(rule.code, {})
     kwargs = {name: options[name] for name in check.options if name in options}
     if check.wants_ctx:
         kwargs["ctx"] = ctx
     severity = resolved.severities[rule.code]
     func = check.func
-
-    def run(subject: Any) -> list[Finding]:
+    found: list[Finding] = []
+    for subject in subjects:
         try:
-            return [_finding(rule, severity, v) for v in func(subject, **kwargs)]
+            found += [_finding(rule, severity, v) for v in func(subject, **kwargs)]
         except Exception as exc:  # one broken rule must not take the run down
-            return [_internal_error(rule, subject, exc)]
-
-    return run
+            found.append(_internal_error(rule, subject, exc))
+    return found
 
 
 def _finding(rule: Rule, severity: str, v: Violation) -> Finding:
