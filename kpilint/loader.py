@@ -14,6 +14,7 @@ import stat
 import sys
 from array import array
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
@@ -42,6 +43,8 @@ class _Loader(_BaseLoader):
             return _SEQ if kind is yaml.SequenceNode else _MAP
         if not implicit[0]:  # quoted or block scalar: always a string
             return _STR
+        if value[:1] not in _RESOLVER_FIRST and not _ANY_FIRST:  # "Deploys", "github"
+            return _STR
         tag = self._resolved.get(value)
         if tag is None:
             tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
@@ -58,6 +61,10 @@ class _Loader(_BaseLoader):
         return None
 
 
+# A plain scalar is a string unless a resolver for its first character matches.
+_RESOLVER_FIRST = frozenset(_Loader.yaml_implicit_resolvers)
+_ANY_FIRST = None in _RESOLVER_FIRST  # resolvers for any first character: none in PyYAML
+
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 200
 
@@ -65,6 +72,7 @@ Path_ = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
+_INT, _TIMESTAMP = _TAG + "int", _TAG + "timestamp"
 _MERGE = _TAG + "merge"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _constructor = SafeConstructor()
@@ -527,7 +535,7 @@ class _Converter:
 
     def _key(self, node: yaml.Node) -> str:
         if isinstance(node, yaml.ScalarNode):
-            return sys.intern(str(node.value))  # the same few keys, 10,000 times over
+            return sys.intern(node.value)  # the same few keys, 10,000 times over
         self.sf.problems.append(
             Problem(
                 "KPI002",
@@ -545,10 +553,16 @@ class _Converter:
             return sys.intern(value) if len(value) <= 24 else value  # "USD" 10,000 times
         if tag not in _SCALAR_TAGS:
             return self._bad_tag(node)
+        value = node.value
         try:
+            # The common cases at C speed; PyYAML's constructors run regexes in Python.
+            if tag == _TIMESTAMP and len(value) == 10:  # YYYY-MM-DD
+                return date.fromisoformat(value)
+            if tag == _INT and value.isdigit() and (value[0] != "0" or len(value) == 1):
+                return int(value)  # no sign, base prefix, "_" or YAML 1.1 leading-zero octal
             return _constructor.yaml_constructors[tag](_constructor, node)
         except (ConstructorError, ValueError, OverflowError):
-            return node.value  # e.g. an impossible date: keep the text, the model reports it
+            return value  # e.g. an impossible date: keep the text, the model reports it
 
     def _bad_tag(self, node: yaml.Node) -> None:
         self.sf.problems.append(
