@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kpilint import lint
 from kpilint.loader import SourceFile, parse_bytes
@@ -196,3 +197,65 @@ def test_named_files_get_whole_project_context(write_project: WriteProject) -> N
     assert {f.path for f in report.findings} == {"kpis.kpi.yaml"}
     assert "KPI006" not in {f.code for f in report.findings}
     assert report.summary.files == 1
+
+
+_SCALARS = [
+    "0",
+    "00",
+    "010",
+    "007",
+    "0o7",
+    "0x1F",
+    "+5",
+    "-5",
+    "1_000",
+    "1:30",
+    "12",
+    "10.5",
+    ".5",
+    "1e3",
+    ".inf",
+    "-.inf",
+    "~",
+    "null",
+    "Null",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "true",
+    "y",
+    "n",
+    "2027-01-01",
+    "2027-1-1",
+    "2027-01-01T10:00:00",
+    "'2027-01-01'",
+    '"12"',
+    "<<x",
+    "e",
+    "Deploys",
+    "+",
+    ".",
+    "~x",
+    "99999999999999999999",
+]
+
+
+@pytest.mark.parametrize("scalar", _SCALARS)
+def test_scalars_load_as_pyyaml_loads_them(scalar: str) -> None:
+    text = f"a: {scalar}\nb: [{scalar}]\n".encode()
+    expected = yaml.load(text, Loader=yaml.CSafeLoader)
+    data = load(text).data
+    assert (data, [type(v) for v in data.values()]) == (
+        expected,
+        [type(v) for v in expected.values()],
+    )
+    assert type(data["b"][0]) is type(expected["b"][0])
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parent.parent / "examples").rglob("*.yaml")), ids=str
+)
+def test_files_load_as_pyyaml_loads_them(path: Path) -> None:
+    raw = path.read_bytes()
+    assert load(raw).data == yaml.load(raw, Loader=yaml.CSafeLoader)
