@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the CLI imports this module for IMPORTERS: keep PyYAML off start-up
+    from kpilint.importers.common import Imported
     from kpilint.loader import SourceFile
 
 IMPORTERS: dict[str, str] = {
@@ -25,6 +26,8 @@ class Importer(Protocol):
     GLOBS: tuple[str, ...]
 
     def read(self, path: Path, display: str, max_bytes: int) -> SourceFile: ...
+
+    def convert(self, path: Path, display: str, max_bytes: int) -> Imported: ...
 
 
 class UnknownFormat(ValueError):

@@ -9,7 +9,6 @@ team of each entity (for ``import --per-team``). ``read`` is ``convert(...).sour
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import unicodedata
@@ -47,12 +46,9 @@ class Imported:
 
 def convert(fmt: str, path: Path, display: str, max_bytes: int) -> Imported:
     """Convert ``path`` with the importer of ``fmt`` (``UnknownFormat`` when there is none)."""
-    from kpilint.importers import IMPORTERS, importer
+    from kpilint.importers import importer
 
-    importer(fmt)  # raises UnknownFormat with the list of formats
-    module = importlib.import_module(IMPORTERS[fmt])
-    result: Imported = module.convert(path, display, max_bytes)
-    return result
+    return importer(fmt).convert(path, display, max_bytes)
 
 
 def slug(text: str) -> str:
