@@ -205,6 +205,17 @@ def _th(titles: Iterable[tuple[str, bool]], sortable: bool = True) -> str:
     return "<thead><tr>" + "".join(cells) + "</tr></thead>"
 
 
+def _table(table_id: str, titles: Iterable[tuple[str, bool]], rows: Iterable[str]) -> list[str]:
+    """A sortable table's lines: header, then one ``<tr>`` per row."""
+    return [
+        f'<table class="sortable" id="{table_id}">',
+        _th(titles),
+        "<tbody>",
+        *rows,
+        "</tbody></table>",
+    ]
+
+
 def render(result: Audit, *, color: bool = False) -> str:
     parts = [
         "<!DOCTYPE html>",
@@ -357,18 +368,21 @@ def _scopes(result: Audit) -> str:
     out = ['<h2 id="scopes">Scopes</h2>']
     if not result.scopes:
         return out[0] + '<p class="none-note">No live KPIs.</p>'
-    out.append('<table class="sortable" id="scopes-table">')
-    out.append(_th([("scope", False), ("KPIs", True), *_check_titles(), ("score", True)]))
-    out.append("<tbody>")
-    for s in result.scopes:
-        cells = [
-            f"<td>{_e(s.scope)}</td>",
-            _num(s.kpis, str(s.kpis)),
-            *_completeness_cells(s.completeness),
-            _score_cell(s.score),
-        ]
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
+    rows = (
+        "<tr>"
+        + "".join(
+            [
+                f"<td>{_e(s.scope)}</td>",
+                _num(s.kpis, str(s.kpis)),
+                *_completeness_cells(s.completeness),
+                _score_cell(s.score),
+            ]
+        )
+        + "</tr>"
+        for s in result.scopes
+    )
+    titles = [("scope", False), ("KPIs", True), *_check_titles(), ("score", True)]
+    out += _table("scopes-table", titles, rows)
     return "\n".join(out)
 
 
@@ -376,31 +390,30 @@ def _goals(result: Audit) -> str:
     out = ['<h2 id="goals">Goals</h2>']
     if not result.goals:
         return out[0] + '<p class="none-note">No goals.</p>'
-    out.append('<table class="sortable" id="goals-table">')
-    out.append(
-        _th(
+    titles = [
+        ("goal", False),
+        ("name", False),
+        ("level", False),
+        ("KPIs", True),
+        *_check_titles(),
+        ("score", True),
+    ]
+    rows = (
+        "<tr>"
+        + "".join(
             [
-                ("goal", False),
-                ("name", False),
-                ("level", False),
-                ("KPIs", True),
-                *_check_titles(),
-                ("score", True),
+                f"<td><code>{_e(g.label)}</code></td>",
+                f"<td>{_e(g.name)}</td>",
+                f"<td>{_e(g.level)}</td>",
+                _num(g.kpis, str(g.kpis)),
+                *_completeness_cells(g.completeness),
+                _score_cell(g.score),
             ]
         )
+        + "</tr>"
+        for g in result.goals
     )
-    out.append("<tbody>")
-    for g in result.goals:
-        cells = [
-            f"<td><code>{_e(g.label)}</code></td>",
-            f"<td>{_e(g.name)}</td>",
-            f"<td>{_e(g.level)}</td>",
-            _num(g.kpis, str(g.kpis)),
-            *_completeness_cells(g.completeness),
-            _score_cell(g.score),
-        ]
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
+    out += _table("goals-table", titles, rows)
     return "\n".join(out)
 
 
@@ -413,19 +426,15 @@ def _attention(result: Audit) -> str:
     if not result.attention:
         out.append('<p class="none-note">Nothing needs attention.</p>')
         return "\n".join(out)
-    out.append('<table class="sortable" id="attention-table">')
-    out.append(
-        _th([("KPI", False), ("what", False), ("date", False), ("detail", False), ("at", False)])
+    titles = [("KPI", False), ("what", False), ("date", False), ("detail", False), ("at", False)]
+    rows = (
+        f'<tr class="{"sev-warning" if a.kind == "deadline-soon" else "sev-error"}">'
+        f"<td><code>{_e(a.kpi.label)}</code></td>"
+        f'<td class="sev">{_e(a.kind)}</td><td>{_e(a.date.isoformat())}</td>'
+        f"<td>{_e(a.message)}</td><td>{_e(a.kpi.path)}:{a.kpi.line}</td></tr>"
+        for a in result.attention
     )
-    out.append("<tbody>")
-    for a in result.attention:
-        cls = "sev-warning" if a.kind == "deadline-soon" else "sev-error"
-        out.append(
-            f'<tr class="{cls}"><td><code>{_e(a.kpi.label)}</code></td>'
-            f'<td class="sev">{_e(a.kind)}</td><td>{_e(a.date.isoformat())}</td>'
-            f"<td>{_e(a.message)}</td><td>{_e(a.kpi.path)}:{a.kpi.line}</td></tr>"
-        )
-    out.append("</tbody></table>")
+    out += _table("attention-table", titles, rows)
     return "\n".join(out)
 
 
@@ -456,32 +465,27 @@ def _findings(result: Audit) -> str:
         '<input type="search" id="finding-filter" placeholder="Filter findings…" '
         'aria-label="Filter findings" hidden>'
     )
-    out.append('<table class="sortable" id="findings-table">')
-    out.append(
-        _th(
-            [
-                ("severity", False),
-                ("rule", False),
-                ("location", False),
-                ("entity", False),
-                ("message", False),
-                ("fix", False),
-            ]
-        )
-    )
-    out.append("<tbody>")
+    titles = [
+        ("severity", False),
+        ("rule", False),
+        ("location", False),
+        ("entity", False),
+        ("message", False),
+        ("fix", False),
+    ]
     rank = {"error": 0, "warning": 1, "info": 2}
+    rows = []
     for f in findings:
         entity = f"{f.entity.kind} {f.entity.id or ''}".strip() if f.entity else ""
         where = f"{f.path}:{f.line}:{f.column}" if f.path else "(no file)"
-        out.append(
+        rows.append(
             f'<tr class="sev-{f.severity}">'
             f'<td class="sev" data-v="{rank[f.severity]}">{f.severity}</td>'
             f"<td><code>{_e(f.code)}</code> {_e(f.name)}</td>"
             f'<td data-v="{_e(f.path)}:{f.line:08d}:{f.column:08d}">{_e(where)}</td>'
             f"<td>{_e(entity)}</td><td>{_e(f.message)}</td><td>{_e(f.fix.description)}</td></tr>"
         )
-    out.append("</tbody></table>")
+    out += _table("findings-table", titles, rows)
     out.append("</div>")
     return "\n".join(out)
 
@@ -546,33 +550,29 @@ def _kpis(result: Audit) -> str:
     out = ['<h2 id="kpis">KPIs</h2>']
     if not result.kpis:
         return out[0] + '<p class="none-note">No KPIs.</p>'
-    out.append('<table class="sortable" id="kpis-table">')
-    out.append(
-        _th(
-            [
-                ("KPI", False),
-                ("scope", False),
-                ("status", False),
-                ("complete", True),
-                ("errors", True),
-                ("warnings", True),
-                ("info", True),
-                ("score", True),
-                ("location", False),
-            ]
-        )
-    )
-    out.append("<tbody>")
-    for k in result.kpis:
-        missing = [COMPLETENESS_TITLES[c] for c in COMPLETENESS if not k.checks[c]]
-        title = f' title="missing: {_e(", ".join(missing))}"' if missing else ""
-        out.append(
-            f"<tr><td><code>{_e(k.label)}</code> {_e(k.name)}</td><td>{_e(k.scope)}</td>"
-            f"<td>{_e(k.status)}</td>"
-            f'<td class="n" data-v="{k.completeness}"{title}>{_e(fmt_pct(k.completeness))}</td>'
-            + "".join(_num(k.findings[s], str(k.findings[s])) for s in SEVERITIES)
-            + _score_cell(k.score)
-            + f'<td data-v="{_e(k.path)}:{k.line:08d}">{_e(k.path)}:{k.line}</td></tr>'
-        )
-    out.append("</tbody></table>")
+    titles = [
+        ("KPI", False),
+        ("scope", False),
+        ("status", False),
+        ("complete", True),
+        ("errors", True),
+        ("warnings", True),
+        ("info", True),
+        ("score", True),
+        ("location", False),
+    ]
+    out += _table("kpis-table", titles, (_kpi_row(k) for k in result.kpis))
     return "\n".join(out)
+
+
+def _kpi_row(k: KpiRow) -> str:
+    missing = [COMPLETENESS_TITLES[c] for c in COMPLETENESS if not k.checks[c]]
+    title = f' title="missing: {_e(", ".join(missing))}"' if missing else ""
+    return (
+        f"<tr><td><code>{_e(k.label)}</code> {_e(k.name)}</td><td>{_e(k.scope)}</td>"
+        f"<td>{_e(k.status)}</td>"
+        f'<td class="n" data-v="{k.completeness}"{title}>{_e(fmt_pct(k.completeness))}</td>'
+        + "".join(_num(k.findings[s], str(k.findings[s])) for s in SEVERITIES)
+        + _score_cell(k.score)
+        + f'<td data-v="{_e(k.path)}:{k.line:08d}">{_e(k.path)}:{k.line}</td></tr>'
+    )
