@@ -27,8 +27,6 @@ from kpilint.model import (
 )
 
 _UNION_TAGS = {"mapping", "text"}
-_UNKNOWN_KEY = {"extra_forbidden", "unexpected_keyword_argument"}  # models, dataclasses
-_MISSING = {"missing", "missing_keyword_only_argument", "missing_argument"}
 ENTITY_KEY_DEPTH = 3  # ("kpis", 3, "target")
 _PLACEHOLDERS: dict[str, Any] = {"id": "missing-id", "name": "missing name", "kpis": []}
 _NESTED_MODELS: dict[str, type[Any]] = {
@@ -82,11 +80,11 @@ def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[Any
     fill: dict[str, Any] = {}
     for error in errors:
         loc = _clean_loc(error["loc"])
-        if error["type"] in _UNKNOWN_KEY:
+        if error["type"] == "unexpected_keyword_argument":  # extra="forbid" on a dataclass
             known = _known_keys(model, loc)
             sf.problems.append(_unknown_key(sf, (*path, *loc), known, _kind_of(path), raw))
             prune.append(loc)
-        elif error["type"] in _MISSING:
+        elif error["type"] == "missing":
             sf.problems.append(_missing(sf, path, loc, raw))
             if len(loc) == 1:
                 fill[str(loc[0])] = _PLACEHOLDERS.get(str(loc[0]))
@@ -280,7 +278,7 @@ def _expectation(error: Any, field: str) -> tuple[str, str]:
         return "expected a finite number", "Write a finite number"
     if kind in ("list_type",):
         return "expected a list", "Write a list such as [a, b]"
-    if kind in ("model_type", "dict_type", "model_attributes_type", "dataclass_type"):
+    if kind == "dataclass_type":  # a nested model (target, timeline, period) given a non-mapping
         return "expected a mapping", "Write a mapping of keys and values"
     if kind == "value_error":
         message = str(ctx.get("error", error.get("msg", "")))

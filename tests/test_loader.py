@@ -138,6 +138,26 @@ def test_impossible_date_is_kpi002(write_project: WriteProject) -> None:
     assert found == [("KPI002", 4, 16)]
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("    timeline: Q4\n", (4, 5, "KPI 'a': 'timeline' is 'Q4'; expected a mapping")),
+        ("    colour: red\n", (4, 5, "KPI 'a': unknown key 'colour'")),
+        ("    target: {unit: USD}\n", (4, 5, "KPI 'a': required key 'target.value' is missing")),
+    ],
+)
+def test_validation_messages_name_the_key(
+    write_project: WriteProject, line: str, expected: tuple[int, int, str]
+) -> None:
+    root = write_project({"a.kpi.yaml": "kpis:\n  - id: a\n    name: A\n" + line})
+    found = [
+        (f.line, f.column, f.message)
+        for f in lint([root], cwd=root, today=date(2027, 1, 1)).findings
+        if f.code in ("KPI002", "KPI003")
+    ]
+    assert found == [expected]
+
+
 def test_discovery_survives_loops_and_odd_entries(tmp_path: Path) -> None:
     (tmp_path / "a.kpi.yaml").write_text("kpis: []\n")
     (tmp_path / "folder.kpi.yaml").mkdir()
