@@ -371,7 +371,8 @@ def _show_fix_diff(report: Report, cwd: Path, unsafe: bool) -> NoReturn:
     count = sum(len(p.fixed) for p in plans)
     if count:
         click.echo(f"Would fix {count} finding{'s' if count != 1 else ''}.", err=True)
-    sys.exit(EXIT_FINDINGS if count else EXIT_OK)
+    # Nothing is written, so every finding still stands: CLI.md's exit code applies.
+    sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
 
 
 def _fix_summary(result: Any) -> None:

@@ -145,6 +145,20 @@ def test_diff_with_nothing_to_fix_exits_0(write_project: WriteProject) -> None:
     assert (code, output) == (0, "")
 
 
+def test_diff_exit_code_follows_the_findings_not_the_fixes(write_project: WriteProject) -> None:
+    """CLI.md: exit 1 means a finding at or above the fail level; --diff writes nothing."""
+    text_target = "target: {value: 1200, unit: signups/month, direction: increase}"
+    assert text_target in FIXED_SAFE
+    only_info = FIXED_SAFE.replace(text_target, "target: at least 1,200 signups/month")
+    code, output = invoke(write_project({"a.kpi.yaml": only_info}), "--diff")
+    assert code == 0  # a fixable KPI208 (info) is below the default fail level
+    assert "+    target: {value: 1200" in output and "Would fix 1 finding." in output
+    no_target = FIXED_SAFE.replace(f"    {text_target}  # free text\n", "")
+    assert no_target != FIXED_SAFE
+    code, output = invoke(write_project({"a.kpi.yaml": no_target}), "--diff")
+    assert (code, output) == (1, "")  # KPI101 (error) has no fix
+
+
 def test_no_write_when_the_result_would_not_parse(tmp_path: Path) -> None:
     path = tmp_path / "a.kpi.yaml"
     text = "kpis:\n  - id: a\n"
