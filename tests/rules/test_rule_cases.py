@@ -4,6 +4,8 @@ A case file ``cases/KPI101.yaml`` holds named cases; each writes its files into
 a fresh project, lints it with only that rule selected (plus ``also``), and
 compares the findings. Project-wide rules must give the same findings whether
 the project is linted whole or file by file (findings of each named file only).
+A case's optional ``messages`` lists texts that must each end the message
+of the finding at the same index of ``expect``.
 """
 
 from __future__ import annotations
@@ -62,16 +64,14 @@ def _expected(case: dict[str, Any]) -> list[tuple[Any, ...]]:
     return sorted(rows)
 
 
-def _run(rule: str, case: dict[str, Any], root: Path, paths: list[Path]) -> list[tuple[Any, ...]]:
-    today = case.get("today", DEFAULT_TODAY)
+def _lint(case: dict[str, Any], rule: str, root: Path, paths: list[Path]) -> Any:
     select = tuple([rule, *case.get("also", [])])
-    report = lint(
-        [str(p) for p in paths],
-        today=today,
-        cwd=root,
-        overrides={"select": select},
-    )
-    return _rows(report)
+    today = case.get("today", DEFAULT_TODAY)
+    return lint([str(p) for p in paths], today=today, cwd=root, overrides={"select": select})
+
+
+def _run(rule: str, case: dict[str, Any], root: Path, paths: list[Path]) -> list[tuple[Any, ...]]:
+    return _rows(_lint(case, rule, root, paths))
 
 
 @pytest.mark.parametrize(("rule", "case"), _load_cases())
@@ -79,7 +79,12 @@ def test_case(rule: str, case: dict[str, Any], tmp_path: Path) -> None:
     root = tmp_path / "p"
     _write(root, case)
     expected = _expected(case)
-    assert _run(rule, case, root, [root]) == expected
+    report = _lint(case, rule, root, [root])
+    assert _rows(report) == expected
+    for item, text in zip(case.get("expect") or [], case.get("messages") or [], strict=False):
+        at = tuple(item[:4])
+        messages = [f.message for f in report.findings if (f.code, f.path, f.line, f.column) == at]
+        assert any(m.endswith(text) for m in messages), (item, text, messages)
     if len(case["files"]) > 1:
         per_file: list[tuple[Any, ...]] = []
         for name in case["files"]:
