@@ -91,7 +91,7 @@ class LintArgs:
 
 def lint_options(
     formats: tuple[str, ...],
-    format_help: str = "Report format (default: text; github when GITHUB_ACTIONS=true).",
+    format_help: str = "Report format (default: text).",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Options shared by ``check``, ``diff`` and ``audit``, handed over as one ``LintArgs``."""
 
@@ -183,20 +183,12 @@ def _lint_args(
     return LintArgs(fmt, output_file, config, overrides, today)
 
 
-def default_format(fmt: str | None) -> str:
-    if fmt:
-        return fmt
-    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS:
-        return "github"
-    return "text"
-
-
 def emit(report: Report, fmt: str | None, output_file: str | None) -> None:
     """Render ``report`` with the chosen reporter and deliver it."""
     from kpilint.reporters import RenderOptions, get
 
     color = output_file is None and _use_color(sys.stdout)
-    _deliver(get(default_format(fmt))(report, RenderOptions(color=color)), output_file, color)
+    _deliver(get(fmt or "text")(report, RenderOptions(color=color)), output_file, color)
 
 
 def _deliver(text: str, output_file: str | None, color: bool = False) -> None:

@@ -74,6 +74,19 @@ def test_error_exits_1_with_ruff_style_lines(
     assert "\x1b[" not in result.output  # not a terminal: no colour
 
 
+@pytest.mark.parametrize("env", [{}, {"GITHUB_ACTIONS": "true", "CI": "true"}])
+def test_default_format_is_text_everywhere(
+    runner: CliRunner,
+    write_project: WriteProject,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+) -> None:
+    """CLI.md: ``text`` is the default; CI asks for ``github`` or ``sarif`` by name."""
+    monkeypatch.chdir(write_project({"a.kpi.yaml": NO_TARGET}))
+    result = runner.invoke(cli, ["check", "--today", "2027-06-01"], env=env)
+    assert result.output.splitlines()[0] == "a.kpi.yaml:15:5: KPI101 [error] KPI 'k' has no target"
+
+
 @pytest.mark.parametrize(
     ("fail_on", "code"), [("error", 0), ("warning", 1), ("info", 1), ("never", 0)]
 )

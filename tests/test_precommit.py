@@ -173,7 +173,6 @@ def test_readme_shows_a_valid_pre_commit_config(tmp_path: Path) -> None:
 
 def run_entry(hook_id: str, files: list[str], root: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.chdir(root)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     argv = shlex.split(hooks()[hook_id]["entry"])[1:]
     return CliRunner().invoke(cli, [*argv, f"--today={TODAY}", *files])
 
