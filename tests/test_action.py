@@ -425,10 +425,15 @@ def test_action_runs(
     results = report["runs"][0]["results"]
     line, column = kpi_position(NO_TARGET)
     located = [
-        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        )
         for r in results
     ]
-    assert ("KPI101", "kpis.kpi.yaml") in located, located
+    assert ("KPI101", "kpis.kpi.yaml", line, column) in located, located
     annotations = record["stdout"]["kpilint check (annotations)"]
     annotation = rf"^::error file=kpis\.kpi\.yaml,line={line},(.*,)?col={column}\b.*title=KPI101"
     assert re.search(annotation, annotations, re.MULTILINE), record

@@ -297,7 +297,8 @@ def test_orphans_and_a_goal_cycle(write_project: WriteProject) -> None:
     # The cycle a -> b -> a is cut where it is first met, in project order.
     assert ids(result.tree) == [("lonely", [], []), ("a", ["k-a"], [("b", [], [])])]
     for fmt in FORMATS:
-        assert render(result, fmt)
+        out = render(result, fmt)
+        assert all(i in out for i in ("lonely", "unused", "k-none", "k-bad")), fmt
 
 
 def test_incomplete_kpi_completeness(write_project: WriteProject) -> None:
@@ -348,8 +349,15 @@ def test_empty_project(write_project: WriteProject) -> None:
     root = write_project({"a.kpi.yaml": "version: 1\n"})
     result = audit([root], cwd=root)
     assert result.totals.score is None and result.scopes == [] and result.tree == []
+    no_score = {
+        "text": "health score: - / 100",
+        "markdown": "Health score **- / 100**",
+        "json": '"score": null',
+        "html": "<title>kpilint audit: score -</title>",
+    }
+    assert set(no_score) == set(FORMATS)
     for fmt in FORMATS:
-        assert render(result, fmt)
+        assert no_score[fmt] in render(result, fmt)
 
 
 def test_same_findings_as_check(examples: Audit) -> None:
@@ -646,12 +654,21 @@ def test_gitlab_corpus_audit() -> None:
         pytest.skip(f"corpus folder {GITLAB_CORPUS} is absent (it lives in ../shared)")
     result = audit([GITLAB_CORPUS], cwd=REPO, source_format="gitlab-pi", today=date(2027, 3, 15))
     t = result.totals
-    assert t.files > 0 and t.kpis > 0
-    assert sum(t.kpis_by_status.values()) == t.kpis
-    assert t.score is not None and 0 <= t.score <= 100
+    assert (t.files, t.goals, t.metrics, t.kpis, t.incentives) == (11, 0, 94, 63, 0)
+    assert t.kpis_by_status == {"active": 63, "draft": 0, "retired": 0}
+    assert t.findings == {"error": 164, "warning": 127, "info": 143}
+    assert t.score == 24.0
     assert sum(r.count for r in result.by_rule) == len(result.report.findings)
+    score = {
+        "text": "health score: 24.0 / 100",
+        "markdown": "Health score **24.0 / 100**",
+        "json": '"score": 24.0',
+        "html": "<title>kpilint audit: score 24.0</title>",
+    }
+    assert set(score) == set(FORMATS)
     for fmt in FORMATS:
-        assert render(result, fmt)
+        out = render(result, fmt)
+        assert score[fmt] in out and "support-satisfaction-ssat" in out, fmt
     from kpilint import lint
 
     checked = lint([GITLAB_CORPUS], cwd=REPO, source_format="gitlab-pi", today=date(2027, 3, 15))

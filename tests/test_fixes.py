@@ -183,7 +183,12 @@ def test_fix_never_touches_unnamed_files(write_project: WriteProject, args: list
     cwd = os.getcwd()
     os.chdir(root)
     try:
-        CliRunner().invoke(cli, ["check", "--today", "2027-06-01", *args, "a.kpi.yaml"])
+        result = CliRunner().invoke(cli, ["check", "--today", "2027-06-01", *args, "a.kpi.yaml"])
     finally:
         os.chdir(cwd)
+    assert result.exit_code in (0, 1), result.output
+    if args == ["--fix"]:
+        assert (root / "a.kpi.yaml").read_text() != SOURCE
+    else:
+        assert "--- a/a.kpi.yaml" in result.output
     assert (root / "b.kpi.yaml").read_text() == SOURCE.replace("id: k", "id: k2")

@@ -202,9 +202,15 @@ def test_check_from_on_the_command_line(tmp_path: Path, monkeypatch: pytest.Monk
     )
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert {(Path(f["path"]).name, f["line"]) for f in report["findings"]} == {
-        ("chief_of_staff_team.yml", 1),
-        ("chief_of_staff_team.yml", 16),
+    assert {
+        (f["code"], Path(f["path"]).name, f["line"], f["column"]) for f in report["findings"]
+    } == {
+        ("KPI101", "chief_of_staff_team.yml", 1, 3),
+        ("KPI102", "chief_of_staff_team.yml", 1, 3),
+        ("KPI103", "chief_of_staff_team.yml", 1, 3),
+        ("KPI104", "chief_of_staff_team.yml", 1, 3),
+        ("KPI105", "chief_of_staff_team.yml", 1, 3),
+        ("KPI404", "chief_of_staff_team.yml", 16, 3),
     }
     refused = runner.invoke(cli, ["check", "--from", "gitlab-pi", "--fix", str(small)])
     assert refused.exit_code == 2
@@ -290,20 +296,17 @@ def test_gitlab_import_reproduces_everything_but_source_only_problems(
 @pytest.mark.parametrize(
     ("text", "code", "pos"),
     [
-        ("- name: a\n  target: [unclosed\n", "KPI001", None),
+        ("- name: a\n  target: [unclosed\n", "KPI001", Pos(3, 1)),  # the stream end
         ("name: a\nis_key: true\n", "KPI001", Pos(1, 1)),
         ("just text\n", "KPI001", Pos(1, 1)),
         ("- name: a\n  is_key: !!python/object x\n", "KPI001", Pos(2, 11)),
     ],
 )
-def test_gitlab_files_that_do_not_convert(
-    tmp_path: Path, text: str, code: str, pos: Pos | None
-) -> None:
+def test_gitlab_files_that_do_not_convert(tmp_path: Path, text: str, code: str, pos: Pos) -> None:
     path = tmp_path / "pi.yml"
     path.write_text(text, encoding="utf-8")
     sf = gitlab.read(path, "pi.yml", MAX)
-    assert [p.code for p in sf.problems] == [code]
-    assert pos is None or sf.problems[0].pos == pos
+    assert [(p.code, p.pos) for p in sf.problems] == [(code, pos)]
     assert not sf.ok
 
 
@@ -326,9 +329,13 @@ def test_gitlab_suppression_comments_work_in_the_source(tmp_path: Path) -> None:
         "- name: A  # kpilint: ignore[KPI101] GitLab tracks it elsewhere\n  is_key: true\n",
         encoding="utf-8",
     )
-    codes = {f.code for f in findings_of([path], "gitlab-pi").findings}
-    assert "KPI101" not in codes
-    assert "KPI102" in codes
+    found = {(f.code, f.line, f.column) for f in findings_of([path], "gitlab-pi").findings}
+    assert found == {  # KPI101 is suppressed
+        ("KPI102", 1, 3),
+        ("KPI103", 1, 3),
+        ("KPI104", 1, 3),
+        ("KPI105", 1, 3),
+    }
 
 
 def test_slugs() -> None:
@@ -511,7 +518,8 @@ def test_csv_windows_1252_and_utf16_tabs(tmp_path: Path) -> None:
     assert sf.data == {"kpis": [{"id": "x", "name": "Naïve"}]}
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"id,name\x00\n")
-    assert [p.code for p in csv_importer.read(binary, "binary.csv", MAX).problems] == ["KPI001"]
+    problems = csv_importer.read(binary, "binary.csv", MAX).problems
+    assert [(p.code, p.pos) for p in problems] == [("KPI001", Pos(1, 1))]
 
 
 def test_csv_tokenizer_and_numbers() -> None:

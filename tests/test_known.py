@@ -46,6 +46,7 @@ def test_new_finding_is_reported(write_project: WriteProject) -> None:
     (root / "a.kpi.yaml").write_text(LEGACY + "  - id: c\n    name: C\n")
     code, out = run(root, "--known", "known.json")
     assert code == 1
+    assert "a.kpi.yaml:6:5: KPI101" in out  # the appended `- id: c`
     assert "KPI 'c' has no target" in out and "KPI 'a'" not in out
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from kpilint import lint
@@ -385,8 +385,10 @@ def test_mutated_kpi_files_never_crash(raw: bytes) -> None:
 
 @SETTINGS
 @given(raw=mutated_kpi_file())
+@example(raw=SEED.encode("utf-8"))  # KPI003, KPI010, KPI208 and KPI302 fixes: compared
 def test_fixes_reparse_to_the_same_data_except_the_fixed_keys(raw: bytes) -> None:
     note(raw.decode("utf-8", "replace"))
+    compared = 0
     with project(raw) as root:
         report = run(root)
         plans = plan(report, root, unsafe=True)
@@ -405,6 +407,9 @@ def test_fixes_reparse_to_the_same_data_except_the_fixed_keys(raw: bytes) -> Non
                 continue  # e.g. a mapping used as a key: no plain data to compare
             after = load(fix.after)
             assert canon(after) == canon(expected_after(fix.before, before, fix.fixed))
+            compared += 1
+    if raw == SEED.encode("utf-8"):
+        assert compared == 1  # the seed's fixes are all known ones: the comparison ran
 
 
 @SETTINGS

@@ -35,7 +35,7 @@ def test_no_doc_section_is_empty() -> None:
 
 def test_metadata_matches_the_spec_catalogue() -> None:
     if not SPEC_RULES.exists():
-        return
+        pytest.skip(f"spec catalogue {SPEC_RULES} is absent (it lives in ../shared)")
     table = re.findall(
         r"^\| (KPI\d{3}) \| ([a-z-]+) \| (error|warning|info) \|", SPEC_RULES.read_text(), re.M
     )
@@ -105,7 +105,10 @@ def test_a_rule_that_raises_becomes_an_internal_error_finding(
     (tmp_path / "a.kpi.yaml").write_text("kpis:\n  - id: k\n    name: K\n")
     report = lint([tmp_path], cwd=tmp_path, today=date(2027, 1, 1))
     errors = [f for f in report.findings if f.code == "KPI000"]
-    assert [(f.line, f.column, f.entity) for f in errors] == [(2, 5, errors[0].entity)]
+    assert [(f.line, f.column, f.entity.kind, f.entity.id) for f in errors if f.entity] == [
+        (2, 5, "kpi", "k")
+    ]
+    assert len(errors) == 1
     assert (
         "rule KPI104 (missing-owner) failed on KPI 'k': ZeroDivisionError: boom"
         in errors[0].message

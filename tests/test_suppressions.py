@@ -87,4 +87,4 @@ def test_comment_text_inside_a_string_is_not_a_suppression(write_project: WriteP
         }
     )
     report = lint([root], cwd=root, today=date(2027, 6, 1))
-    assert [f.code for f in report.findings] == ["KPI601"]
+    assert [(f.code, f.line, f.column) for f in report.findings] == [("KPI601", 6, 5)]
