@@ -195,6 +195,7 @@ _NUMBER_RE = re.compile(
     r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)?"
     r"(?:(?<=[0-9])|(?=\.[0-9]))"
     r"(?:\.(?P<frac>[0-9]+))?"
+    r"(?:e(?P<exp>[-+]?[0-9]+)(?![0-9]))?"  # 1e6, 2.5E-3: scientific notation
     r"(?:(?P<mult>[kmb])(?![a-z])|\s(?P<word>thousand|million|billion)\b)?",
     _FLAGS,
 )
@@ -212,6 +213,7 @@ _SPACE_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]+")
 _TRAILING = " \t.,;:!?)]}-–—"
 _MAX_CHARS = 10_000  # a target is a phrase; reading more only costs time
 _MAX_INT_DIGITS = 309  # more digits than this is past the float range
+_MAX_EXP_DIGITS = 3  # 1e999 is already past it
 _MAX_FRAC_DIGITS = 30  # beyond float precision anyway; keeps int() cheap
 _FLOAT_MAX = Fraction(sys.float_info.max)
 
@@ -310,12 +312,16 @@ def _fraction(int_part: str | None, frac_part: str | None) -> Fraction | None:
 def _number_value(match: re.Match[str]) -> tuple[Fraction | None, bool]:
     """The exact value of a matched number (sign, separators, K/M/B) and if it is whole."""
     value = _fraction(match.group("int"), match.group("frac"))
+    exp = match.group("exp")
+    if value is not None and exp is not None:
+        power = int(exp) if len(exp.lstrip("+-")) <= _MAX_EXP_DIGITS else None
+        value = value * Fraction(10) ** power if power is not None and abs(power) <= 400 else None
     mult = match.group("mult") or match.group("word")
     if value is not None and mult:
         value *= _MULTIPLIERS.get(mult.lower()) or _WORD_MULTIPLIERS.get(mult.lower(), 1)
     if value is not None and "-" in (match.group("sign"), match.group("sign2")):
         value = -value
-    return value, match.group("frac") is None or bool(mult)
+    return value, (match.group("frac") is None and exp is None) or bool(mult)
 
 
 def _as_number(value: Fraction | None, *, integral: bool) -> int | float | None:

@@ -178,6 +178,12 @@ def test_number_forms(text: str, value: int | float) -> None:
         ("5-10 days", (5, "days", None)),  # a range: its lower end, the unit after it
         ("5 to 10 days", (5, "days", None)),
         ("10-day turnaround", (10, "day turnaround", None)),
+        # scientific notation is one number, never a number and an "e..." unit
+        ("1e300", (1e300, None, None)),
+        ("at least 2.5e3 users", (2500.0, "users", "increase")),
+        ("reach 1E6 downloads", (1000000.0, "downloads", None)),
+        ("below 1e-3 error rate", (0.001, "error rate", "decrease")),
+        ("5 eggs", (5, "eggs", None)),  # an e that starts a word stays in the unit
     ],
     ids=_id,
 )
@@ -187,7 +193,10 @@ def test_number_boundaries(text: str, expected: Expected) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1" * 400, "9" * 400 + ".5", "inf", "NaN", "-inf days", "Infinity %", "5:0"],
+    [
+        *("1" * 400, "9" * 400 + ".5", "inf", "NaN", "-inf days", "Infinity %", "5:0"),
+        *("1.0e+400", "1e99999 x", "2e-9999"),  # scientific notation past the float range
+    ],
     ids=_id,
 )
 def test_no_infinite_or_nan_values(text: str) -> None:
