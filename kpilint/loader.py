@@ -372,6 +372,10 @@ def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> No
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        deep = _too_deep_before(text, mark.line if mark is not None else None)
+        if deep is not None:
+            sf.problems.append(deep)
+            return
         pos = Pos(mark.line + 1, mark.column + 1) if mark is not None else FILE_START
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         sf.problems.append(Problem("KPI001", pos, f"invalid YAML: {problem}"))
@@ -446,16 +450,56 @@ def _too_deep(text: str) -> Problem | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return Problem(
-                        "KPI001",
-                        FILE_START,
-                        f"the YAML nests more than {MAX_DEPTH} levels deep; not read",
-                    )
+                    return _nests_too_deep()
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:  # libyaml may stop at a nesting limit of its own
+        mark = exc.problem_mark or exc.context_mark
+        return _too_deep_before(text, mark.line if mark is not None else None)
     except yaml.YAMLError:
         return None  # composing reports the syntax error with its position
     return None
+
+
+_DEEP_PREFIX = 1 << 20  # characters the pure-Python walk reads at most after an error
+
+
+def _too_deep_before(text: str, line: int | None) -> Problem | None:
+    """KPI001 "nests more than" when the text before a parse error is deeper than MAX_DEPTH.
+
+    libyaml (from PyYAML 6.0.4) refuses nesting past its own limit with a syntax
+    error. Whether a file is too deep must not depend on that limit, so after an
+    error the text before it is walked with PyYAML's pure-Python parser, which
+    has no limit and is not recursive. Only a prefix that can hold MAX_DEPTH
+    levels (one indicator or column each) is walked, and at most _DEEP_PREFIX of it.
+    """
+    if line is None:
+        return None
+    end = -1
+    for _ in range(line + 1):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            end = len(text)
+            break
+    prefix = text[: min(end, _DEEP_PREFIX)]
+    if sum(prefix.count(c) for c in "[{-:?") <= MAX_DEPTH:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(prefix, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _nests_too_deep()
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return None
+
+
+def _nests_too_deep() -> Problem:
+    return Problem("KPI001", FILE_START, f"the YAML nests more than {MAX_DEPTH} levels deep; not read")
 
 
 class _Converter:

@@ -16,6 +16,15 @@ from tests.conftest import SHARED
 
 SPEC_RULES = SHARED / "spec" / "RULES.md"
 
+# Rules RULES.md has that are not built yet, with the open issue that builds them.
+# main stays green while the spec runs ahead; an entry is removed when its rule lands.
+PLANNED: dict[str, str] = {
+    "KPI008": "issue 15",
+    "KPI011": "issue 15",
+    "KPI106": "issue 15",
+    "KPI406": "issue 15",
+}
+
 
 def test_every_metadata_entry_has_a_check_and_every_check_metadata() -> None:
     rules = registry()
@@ -41,7 +50,10 @@ def test_metadata_matches_the_spec_catalogue() -> None:
     )
     assert table
     meta = read_metadata()
-    assert {code: (name, sev) for code, name, sev in table} == {
+    spec = {code: (name, sev) for code, name, sev in table}
+    assert set(PLANNED) <= set(spec), "a planned rule is no longer in RULES.md"
+    assert not set(PLANNED) & set(meta), "a planned rule is built: remove it from PLANNED"
+    assert {c: v for c, v in spec.items() if c not in PLANNED} == {
         code: (m.name, m.severity) for code, m in meta.items()
     }
 
