@@ -499,7 +499,9 @@ def _too_deep_before(text: str, line: int | None) -> Problem | None:
 
 
 def _nests_too_deep() -> Problem:
-    return Problem("KPI001", FILE_START, f"the YAML nests more than {MAX_DEPTH} levels deep; not read")
+    return Problem(
+        "KPI001", FILE_START, f"the YAML nests more than {MAX_DEPTH} levels deep; not read"
+    )
 
 
 class _Converter:
