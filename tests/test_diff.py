@@ -143,6 +143,7 @@ def test_lowered_mapping_target_in_the_work_tree(repo: Repo) -> None:
     )
     assert finding.severity == "warning"
     assert finding.entity is not None and finding.entity.id == "mrr"
+    assert finding.fix.description == "Keep the target, or record why it was lowered"
 
 
 def test_raised_decrease_target_between_two_commits(repo: Repo) -> None:
@@ -150,6 +151,10 @@ def test_raised_decrease_target_between_two_commits(repo: Repo) -> None:
     result = run_diff("main~1", head)
     assert rows(result) == [("KPI801", F, 34, 5)]
     assert "raised from 5 to 6 USD" in result.report.findings[0].message
+    # a `decrease` target that went up was raised, and the fix says so
+    assert (
+        result.report.findings[0].fix.description == "Keep the target, or record why it was raised"
+    )
 
 
 def test_lowered_text_target(repo: Repo) -> None:

@@ -47,7 +47,11 @@ def too_many_kpis(
             first_over = kpis[limit]
             yield first_over.violation(
                 f"scope '{scope}' has {len(kpis)} active KPIs, more than {limit}; "
-                f"{first_over.label} is the first over the limit"
+                f"{first_over.label} is the first over the limit",
+                fix=(
+                    f"Keep at most {limit} KPIs in scope '{scope}', the ones that drive the "
+                    "goal; make the rest plain metrics"
+                ),
             )
 
 

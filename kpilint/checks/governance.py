@@ -66,7 +66,7 @@ def target_lowered(change: KpiChange) -> Iterator[Violation]:
     )
     if old.direction != new.direction:
         message += f" (the direction also changed, from {old.direction})"
-    yield head.violation(message, "target")
+    yield head.violation(message, "target", fix=f"Keep the target, or record why it was {verb}")
 
 
 @rule("KPI802")

@@ -13,7 +13,10 @@ from kpilint.edits import set_key
 from kpilint.entities import GoalEntity, KpiEntity, Violation
 from kpilint.registry import rule
 
+# KPI303: how long a review may be overdue (the longest month, quarter, leap year).
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 31, "quarterly": 92, "annually": 366}
+# KPI304: the shortest span a cadence fits in, so a calendar year reviewed annually is fine.
+CADENCE_SPAN_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28, "quarterly": 90, "annually": 365}
 
 
 @rule("KPI301")
@@ -65,11 +68,13 @@ def review_cadence_too_long(kpi: KpiEntity) -> Iterator[Violation]:
     t = kpi.model.timeline
     if t is None or t.review is None or t.start is None or t.end is None or t.start > t.end:
         return
-    span = (t.end - t.start).days
-    if CADENCE_DAYS[t.review] > span:
+    span = (t.end - t.start).days + 1  # both days count: Jan 1 to Dec 31 is 365 days
+    cadence = CADENCE_SPAN_DAYS[t.review]
+    if cadence > span:
+        days = "1 day" if span == 1 else f"{span} days"
         yield kpi.violation(
-            f"{kpi.label}: a {t.review} review ({CADENCE_DAYS[t.review]} days) is longer than "
-            f"the KPI's timeline ({span} days)",
+            f"{kpi.label}: reviewed {t.review} (every {cadence} days), longer than its "
+            f"timeline ({days}, {t.start} to {t.end})",
             "timeline",
         )
 

@@ -5,7 +5,7 @@ a fresh project, lints it with only that rule selected (plus ``also``), and
 compares the findings. Project-wide rules must give the same findings whether
 the project is linted whole or file by file (findings of each named file only).
 A case's optional ``messages`` lists texts that must each end the message
-of the finding at the same index of ``expect``.
+of the finding at the same index of ``expect``, and ``fixes`` the exact fix texts.
 """
 
 from __future__ import annotations
@@ -85,6 +85,12 @@ def test_case(rule: str, case: dict[str, Any], tmp_path: Path) -> None:
         at = tuple(item[:4])
         messages = [f.message for f in report.findings if (f.code, f.path, f.line, f.column) == at]
         assert any(m.endswith(text) for m in messages), (item, text, messages)
+    for item, text in zip(case.get("expect") or [], case.get("fixes") or [], strict=False):
+        at = tuple(item[:4])
+        fixes = [
+            f.fix.description for f in report.findings if (f.code, f.path, f.line, f.column) == at
+        ]
+        assert text in fixes, (item, text, fixes)
     if len(case["files"]) > 1:
         per_file: list[tuple[Any, ...]] = []
         for name in case["files"]:
