@@ -9,17 +9,18 @@ that somebody commits must not be able to run code). The folder is
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import stat
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kpilint import __version__
-from kpilint.findings import Edit, EntityRef, Finding, Fix
+from kpilint.findings import SEVERITIES, EntityRef, Finding, Fix, Summary
 
 CACHE_DIR = ".kpilint_cache"
 KEEP = 16  # cached results per project; the oldest go first
@@ -54,37 +55,121 @@ def digest(parts: list[str], files: list[Path]) -> str | None:
     return h.hexdigest()
 
 
-def load(root: Path, key: str) -> tuple[list[Finding], dict[str, int]] | None:
-    path = root / CACHE_DIR / f"{key}.json"
+def unusable(root: Path) -> str | None:
+    """Why ``root``'s cache folder must not be used, or None when it may.
+
+    A pull request can commit ``.kpilint_cache`` as a symlink to somewhere else;
+    writing or pruning through it would touch files outside the project.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        findings = [_finding(f) for f in data["findings"]]
-        counts = {k: int(v) for k, v in data["counts"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
+        st = os.lstat(root / CACHE_DIR)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror})"
+    if stat.S_ISLNK(st.st_mode):
+        return "it is a symlink"
+    if not stat.S_ISDIR(st.st_mode):
+        return "it is not a folder"
+    uid = getattr(os, "geteuid", None)
+    if uid is not None and st.st_uid != uid():
+        return "it is owned by another user"
+    return None
+
+
+def warning(root: Path, why: str) -> str:
+    return f"not caching: {root / CACHE_DIR} is not used because {why}"
+
+
+def _open_folder(root: Path) -> int:
+    """The cache folder as a directory descriptor that no symlink was followed to reach."""
+    return os.open(root / CACHE_DIR, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_DIR_FD = os.open in os.supports_dir_fd
+
+
+def load(root: Path, key: str, paths: set[str]) -> tuple[list[Finding], dict[str, int]] | None:
+    """The cached findings of ``key``; None on a miss.
+
+    Every entry is checked against the cache's schema and its findings must be
+    on ``paths`` (the display paths of the key's files): a damaged or
+    hand-edited entry is a miss, never a crash. Edits are never cached.
+    """
+    if unusable(root) is not None:
+        return None
+    try:
+        data = json.loads(_read(root, f"{key}.json"))
+        findings = [_finding(f, paths) for f in _list(data, "findings")]
+        counts = _counts(data)
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None  # absent, or damaged: lint again and rewrite it
     return findings, counts
 
 
-def store(root: Path, key: str, findings: list[Finding], counts: dict[str, int]) -> None:
-    folder = root / CACHE_DIR
+def _read(root: Path, name: str) -> str:
+    if not _DIR_FD:
+        return (root / CACHE_DIR / name).read_text(encoding="utf-8")
+    folder = _open_folder(root)
     try:
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# kpilint's cache: safe to delete\n*\n", encoding="utf-8")
-        payload = {"findings": [asdict(f) for f in findings], "counts": counts}
-        tmp = folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(payload, default=_json_default), encoding="utf-8")
-        os.replace(tmp, folder / f"{key}.json")
-        _prune(folder)
+        fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=folder)
+    finally:
+        os.close(folder)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read().decode("utf-8")
+
+
+def store(root: Path, key: str, findings: list[Finding], counts: dict[str, int]) -> str | None:
+    """Cache the findings of ``key``; a warning when the folder must not be used."""
+    why = unusable(root)
+    if why is not None:
+        return warning(root, why)
+    payload = {"findings": [_entry(f) for f in findings], "counts": counts}
+    data = json.dumps(payload, default=_json_default).encode("utf-8")
+    try:
+        (root / CACHE_DIR).mkdir(exist_ok=True)
+        if not _DIR_FD:
+            return None  # no way to write without following a swapped-in symlink
+        folder = _open_folder(root)
+        try:
+            _create(folder, ".gitignore", b"# kpilint's cache: safe to delete\n*\n")
+            tmp = f".{key}.{os.getpid()}.tmp"
+            _create(folder, tmp, data, replace=True)
+            os.replace(tmp, f"{key}.json", src_dir_fd=folder, dst_dir_fd=folder)
+            _prune(folder)
+        finally:
+            os.close(folder)
     except OSError:
         pass  # a read-only checkout still lints; it just does not cache
+    return None
 
 
-def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in entries[KEEP:]:
-        old.unlink(missing_ok=True)
+def _create(folder: int, name: str, data: bytes, *, replace: bool = False) -> None:
+    """Write a new file in the folder; an existing one is kept unless ``replace``."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
+    if replace:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name, dir_fd=folder)
+    try:
+        fd = os.open(name, flags, 0o644, dir_fd=folder)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _prune(folder: int) -> None:
+    with os.scandir(folder) as it:
+        entries = [
+            (e.stat(follow_symlinks=False).st_mtime, e.name)
+            for e in it
+            if e.name.endswith(".json") and e.is_file(follow_symlinks=False)
+        ]
+    for _, name in sorted(entries, reverse=True)[KEEP:]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name, dir_fd=folder)
 
 
 def _json_default(value: Any) -> Any:
@@ -93,25 +178,67 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot cache {type(value).__name__}")
 
 
-def _finding(data: dict[str, Any]) -> Finding:
-    fix = data["fix"]
-    entity = data["entity"]
+def _entry(f: Finding) -> dict[str, Any]:
+    entry = asdict(f)
+    entry["fix"].pop("edits")  # fixes are recomputed from the file, never cached
+    return entry
+
+
+def _list(data: Any, name: str) -> list[Any]:
+    value = data[name] if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        raise TypeError(f"{name} is not a list")
+    return value
+
+
+def _counts(data: dict[str, Any]) -> dict[str, int]:
+    counts = data["counts"]
+    if not isinstance(counts, dict) or set(counts) != _COUNTS:
+        raise TypeError("counts")
+    return {name: _int(value) for name, value in counts.items()}
+
+
+_COUNTS = {f.name for f in fields(Summary)}
+_APPLICABILITY = {"safe", "unsafe", "none"}
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int or value < 0:
+        raise TypeError("not a count")
+    return value
+
+
+def _str(value: Any, *, optional: bool = False) -> Any:
+    if isinstance(value, str) or (optional and value is None):
+        return value
+    raise TypeError("not a string")
+
+
+def _finding(data: Any, paths: set[str]) -> Finding:
+    if not isinstance(data, dict):
+        raise TypeError("not an object")
+    fix, entity = data["fix"], data["entity"]
+    if data["path"] not in paths or data["severity"] not in SEVERITIES:
+        raise ValueError("a finding outside the key's files, or an unknown severity")
+    if not isinstance(fix, dict) or fix["applicability"] not in _APPLICABILITY:
+        raise TypeError("fix")
+    if entity is not None and not isinstance(entity, dict):
+        raise TypeError("entity")
+    end_line, end_column = data["end_line"], data["end_column"]
     return Finding(
-        code=data["code"],
-        name=data["name"],
+        code=_str(data["code"]),
+        name=_str(data["name"]),
         severity=data["severity"],
         path=data["path"],
-        line=data["line"],
-        column=data["column"],
-        entity=EntityRef(entity["kind"], entity["id"]) if entity else None,
-        message=data["message"],
-        fix=Fix(
-            fix["description"],
-            fix["applicability"],
-            tuple(Edit(e["start"], e["end"], e["content"]) for e in fix["edits"]),
-        ),
-        key=data["key"],
-        end_line=data["end_line"],
-        end_column=data["end_column"],
-        fingerprint=data["fingerprint"],
+        line=_int(data["line"]),
+        column=_int(data["column"]),
+        entity=EntityRef(_str(entity["kind"]), _str(entity["id"], optional=True))
+        if entity
+        else None,
+        message=_str(data["message"]),
+        fix=Fix(_str(fix["description"]), fix["applicability"]),
+        key=_str(data["key"], optional=True),
+        end_line=None if end_line is None else _int(end_line),
+        end_column=None if end_column is None else _int(end_column),
+        fingerprint=_str(data["fingerprint"]),
     )

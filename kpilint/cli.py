@@ -246,7 +246,8 @@ def check(
             overrides=args.overrides,
             force_exclude=force_exclude,
             source_format=source_format,
-            use_cache=not no_cache,
+            # Fixes are computed from the files themselves, never from a cache entry.
+            use_cache=not (no_cache or fix or show_diff),
         )
 
     try:
@@ -261,6 +262,8 @@ def check(
             report = run()
     except (ConfigError, UsageError) as exc:
         _die(str(exc))
+    for note in report.notes:
+        click.echo(f"kpilint: warning: {note}", err=True)
     if write_known:
         from kpilint.known import write
 
@@ -382,10 +385,13 @@ def _fix_summary(result: Any) -> None:
 def _without_known(report: Report, path: Path) -> Report:
     from kpilint.known import KnownFileError, read, subtract
 
+    problems: list[str] = []
     try:
-        known = read(path)
+        known = read(path, problems)
     except KnownFileError as exc:
         _die(str(exc))
+    for problem in problems:
+        click.echo(f"kpilint: warning: {problem}", err=True)
     fresh, stale = subtract(report.findings, known)
     for item in stale:
         where = f" {item.entity}" if item.entity else ""

@@ -114,8 +114,8 @@ def _lint(
         report.rules.update(rule_infos(project_config))
         key = None
         if use_cache and source_format is None and on_project is None:
-            key = _cache_key(root, named, project_config, cwd, day, force_exclude)
-            hit = cache.load(root, key) if key else None
+            key, shown = _cache_key(root, named, project_config, cwd, day, force_exclude)
+            hit = cache.load(root, key, shown) if key else None
             if hit is not None:
                 findings.extend(hit[0])
                 for name, n in hit[1].items():
@@ -135,7 +135,9 @@ def _lint(
         for name in ("files", "goals", "metrics", "kpis", "incentives"):
             setattr(report.summary, name, getattr(report.summary, name) + getattr(counts, name))
         if key:
-            cache.store(root, key, found, asdict(counts))
+            note = cache.store(root, key, found, asdict(counts))
+            if note:
+                report.notes.append(note)
     findings.sort(key=lambda f: f.sort_key)
     report.findings = assign_fingerprints(findings)
     for f in report.findings:
@@ -145,7 +147,8 @@ def _lint(
 
 def _cache_key(
     root: Path, named: list[Path], config: Config, cwd: Path, day: date, force_exclude: bool
-) -> str | None:
+) -> tuple[str | None, set[str]]:
+    """The cache key, and the display paths a cached finding may have."""
     found = project_files(root, named, config, force_exclude=force_exclude)
     parts = [
         config.model_dump_json(),
@@ -154,7 +157,8 @@ def _cache_key(
         str(cwd),
         *(f"{p}:{r}" for p, r in zip(found.paths, found.reported, strict=True)),
     ]
-    return cache.digest(parts, found.paths)
+    shown = {"", *(display_path(p, cwd) for p in found.paths)}
+    return cache.digest(parts, found.paths), shown
 
 
 def rule_infos(config: Config) -> dict[str, RuleInfo]:

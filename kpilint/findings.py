@@ -129,6 +129,7 @@ class Report:
     today: date | None = None
     fail_on: str = "error"
     rules: dict[str, RuleInfo] = field(default_factory=dict)  # the rules that ran
+    notes: list[str] = field(default_factory=list)  # warnings for the user, one line each
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

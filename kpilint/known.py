@@ -55,30 +55,53 @@ def write(path: Path, findings: list[Finding]) -> int:
     return len(entries)
 
 
-def read(path: Path) -> Counter[Key]:
+def read(path: Path, problems: list[str] | None = None) -> Counter[Key]:
+    """The recorded counts; an entry that does not fit the schema is skipped (a miss,
+    so its findings show) and described in ``problems``."""
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise KnownFileError(f"known-findings file '{path}' does not exist") from None
+    except RecursionError:
+        raise KnownFileError(f"known-findings file '{path}' is nested too deeply") from None
     except (OSError, ValueError) as exc:
         raise KnownFileError(f"known-findings file '{path}' is not readable JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("version") != KNOWN_VERSION:
         raise KnownFileError(f"'{path}' is not a kpilint known-findings file (version 1)")
+    entries = data.get("findings")
+    if not isinstance(entries, list):
+        raise KnownFileError(f"'{path}': 'findings' is not a list")
     counts: Counter[Key] = Counter()
-    try:
-        for e in data["findings"]:
-            entity = e.get("entity") or {}
-            key = (
-                e["code"],
-                e["path"],
-                entity.get("kind", ""),
-                entity.get("id") or "",
-                e.get("key") or "",
-            )
-            counts[key] += int(e.get("count", 1))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise KnownFileError(f"'{path}': malformed entry ({exc})") from None
+    for number, entry in enumerate(entries, 1):
+        checked = _entry(entry)
+        if isinstance(checked, str):
+            if problems is not None:
+                problems.append(f"{path}: entry {number} ignored: {checked}")
+            continue
+        key, count = checked
+        counts[key] += count
     return counts
+
+
+def _entry(e: Any) -> tuple[Key, int] | str:
+    """An entry's key and count, or why it does not fit the schema."""
+    if not isinstance(e, dict):
+        return "not an object"
+    entity = e.get("entity")
+    if entity is None:
+        entity = {}
+    if not isinstance(entity, dict):
+        return "'entity' is not an object"
+    parts = (e.get("code"), e.get("path"), entity.get("kind", ""), entity.get("id"), e.get("key"))
+    names = ("code", "path", "entity.kind", "entity.id", "key")
+    for i, (name, value) in enumerate(zip(names, parts, strict=True)):
+        if not isinstance(value, str) and not (i >= 3 and value is None):
+            return f"'{name}' is not a string"
+    count = e.get("count", 1)
+    if type(count) is not int or count < 1:
+        return "'count' is not a whole number of at least 1"
+    code, file, kind, ident, key = (value or "" for value in parts)
+    return (str(code), str(file), str(kind), str(ident), str(key)), count
 
 
 def subtract(findings: list[Finding], known: Counter[Key]) -> tuple[list[Finding], list[Stale]]:

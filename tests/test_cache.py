@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from kpilint import lint
-from kpilint.cache import CACHE_DIR
+from kpilint.cache import CACHE_DIR, KEEP
 from tests.conftest import WriteProject, invoke_in
 
 KPI = "kpis:\n  - id: a\n    name: A\n"
@@ -60,3 +66,98 @@ def test_cli_uses_it_and_no_cache_skips_it(write_project: WriteProject) -> None:
     code, out = invoke_in(root, "check")
     assert code == 1 and (root / CACHE_DIR).is_dir()
     assert invoke_in(root, "check") == (code, out)
+
+
+def test_a_symlinked_cache_folder_is_not_used(write_project: WriteProject, tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "old.json").write_text("{}")
+    root = write_project({"a.kpi.yaml": KPI})
+    (root / CACHE_DIR).symlink_to(victim, target_is_directory=True)
+    for _ in range(KEEP + 2):  # enough runs to prune, were it pruning
+        report = lint([root], cwd=root, use_cache=True)
+        (root / "a.kpi.yaml").write_text(KPI + f"#{_}\n")
+    assert sorted(p.name for p in victim.iterdir()) == ["old.json"]
+    assert report.notes == [f"not caching: {root / CACHE_DIR} is not used because it is a symlink"]
+    code, out = invoke_in(root, "check")
+    assert code == 1 and out.count("kpilint: warning: not caching") == 1
+    assert sorted(p.name for p in victim.iterdir()) == ["old.json"]
+
+
+def test_a_cache_folder_owned_by_someone_else_is_not_used(
+    write_project: WriteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_project({"a.kpi.yaml": KPI})
+    (root / CACHE_DIR).mkdir()
+    owner = (root / CACHE_DIR).stat().st_uid
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 1)
+    report = lint([root], cwd=root, use_cache=True)
+    assert report.notes == [
+        f"not caching: {root / CACHE_DIR} is not used because it is owned by another user"
+    ]
+    assert list((root / CACHE_DIR).iterdir()) == []
+
+
+def _entry(root: Path) -> tuple[Path, dict[str, Any]]:
+    [path] = (root / CACHE_DIR).glob("*.json")
+    return path, json.loads(path.read_text())
+
+
+HOSTILE_ENTRIES: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
+    ("counts is a list", lambda d: d.__setitem__("counts", [])),
+    ("counts missing a field", lambda d: d["counts"].pop("kpis")),
+    ("count is a float", lambda d: d["counts"].__setitem__("kpis", 1e999)),
+    ("bogus severity", lambda d: d["findings"][0].__setitem__("severity", "bogus")),
+    ("line is text", lambda d: d["findings"][0].__setitem__("line", "x")),
+    ("line is true", lambda d: d["findings"][0].__setitem__("line", True)),
+    ("path is null", lambda d: d["findings"][0].__setitem__("path", None)),
+    ("path is a list", lambda d: d["findings"][0].__setitem__("path", [])),
+    ("path outside", lambda d: d["findings"][0].__setitem__("path", "../outside.kpi.yaml")),
+    ("code is a number", lambda d: d["findings"][0].__setitem__("code", 101)),
+    ("entity is text", lambda d: d["findings"][0].__setitem__("entity", "kpi")),
+    ("fix is null", lambda d: d["findings"][0].__setitem__("fix", None)),
+    ("finding is a list", lambda d: d["findings"].__setitem__(0, [])),
+    ("findings is a map", lambda d: d.__setitem__("findings", {})),
+]
+
+
+@pytest.mark.parametrize(
+    "damage", [d for _, d in HOSTILE_ENTRIES], ids=[n for n, _ in HOSTILE_ENTRIES]
+)
+def test_a_hand_edited_entry_is_a_miss(
+    write_project: WriteProject, damage: Callable[[dict[str, Any]], object]
+) -> None:
+    root = write_project({"a.kpi.yaml": KPI})
+    expected = rows(root)
+    path, data = _entry(root)
+    damage(data)
+    path.write_text(json.dumps(data))
+    assert rows(root) == expected
+    assert _entry(root)[1] != data  # rewritten: it was a miss
+
+
+def test_a_deeply_nested_entry_is_a_miss(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": KPI})
+    expected = rows(root)
+    path, _ = _entry(root)
+    path.write_text('{"findings": ' + "[" * 200_000 + "]" * 200_000 + ', "counts": {}}')
+    assert rows(root) == expected
+
+
+def test_fixes_never_come_from_the_cache(write_project: WriteProject, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.kpi.yaml"
+    outside.write_text("kpis:\n  - id: o\n    name: O\n")
+    root = write_project({"a.kpi.yaml": KPI + "    ownr: cfo\n"})
+    code, _ = invoke_in(root, "check")
+    assert code == 1
+    path, data = _entry(root)
+    # Hand-made entries that edit the project's file and one outside the project.
+    edit = {"start": 0, "end": 5, "content": "owned"}
+    for f in data["findings"]:
+        f["fix"] = {"description": "x", "applicability": "safe", "edits": [edit]}
+    data["findings"].append({**data["findings"][0], "path": "../outside.kpi.yaml"})
+    path.write_text(json.dumps(data))
+    before = outside.read_text()
+    invoke_in(root, "check", "--fix")
+    assert outside.read_text() == before
+    assert (root / "a.kpi.yaml").read_text() == KPI + "    owner: cfo\n"

@@ -66,3 +66,42 @@ def test_bad_known_file_is_exit_2(write_project: WriteProject, content: str | No
         (root / "known.json").write_text(content)
     code, out = run(root, "--known", "known.json")
     assert code == 2 and "known" in out and len(out.strip().splitlines()) == 1
+
+
+BAD_ENTRIES = [
+    {"code": "KPI101", "path": "a.kpi.yaml", "count": 1e999},
+    {"code": "KPI101", "path": "a.kpi.yaml", "count": "2"},
+    {"code": "KPI101", "path": "a.kpi.yaml", "count": True},
+    {"code": 101, "path": "a.kpi.yaml"},
+    {"code": ["KPI101"], "path": "a.kpi.yaml"},
+    {"code": "KPI101", "path": None},
+    {"code": "KPI101", "path": "a.kpi.yaml", "entity": "kpi"},
+    {"code": "KPI101", "path": "a.kpi.yaml", "entity": {"kind": 1, "id": "a"}},
+    [["KPI101"]],
+    "KPI101",
+]
+
+
+def test_bad_entries_are_misses_not_crashes(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": LEGACY})
+    run(root, "--write-known", "known.json")
+    data = json.loads((root / "known.json").read_text())
+    good = data["findings"]
+    data["findings"] = BAD_ENTRIES + good
+    (root / "known.json").write_text(json.dumps(data))
+    code, out = run(root, "--known", "known.json")
+    assert code == 0, out
+    warnings = [line for line in out.splitlines() if line.startswith("kpilint: warning:")]
+    assert len(warnings) == len(BAD_ENTRIES)
+    assert warnings[0] == (
+        "kpilint: warning: known.json: entry 1 ignored: "
+        "'count' is not a whole number of at least 1"
+    )
+
+
+def test_deeply_nested_known_file_is_exit_2(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": LEGACY})
+    deep = "[" * 200_000 + "]" * 200_000
+    (root / "known.json").write_text('{"version": 1, "findings": [' + deep + "]}")
+    code, out = run(root, "--known", "known.json")
+    assert code == 2 and "nested too deeply" in out and len(out.strip().splitlines()) == 1
