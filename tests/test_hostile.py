@@ -581,3 +581,46 @@ def test_clean_control(root: Path) -> None:
     """The fixture itself is clean: the cases above see only their own findings."""
     write(root, "a.kpi.yaml", CLEAN)
     assert check(root).where() == []
+
+
+# --- the cache and the known-findings file (a branch can commit either) --------------
+
+
+def test_cache_folder_symlinked_out_of_the_project(root: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.json").write_text("{}")
+    write(root, "a.kpi.yaml", CLEAN)
+    (root / ".kpilint_cache").symlink_to(victim)
+    run = kpilint("check", "--today", TODAY, ".", cwd=root)
+    assert run.code == 0 and run.stderr.count("is a symlink") == 1
+    assert [p.name for p in victim.iterdir()] == ["keep.json"]
+
+
+def test_hostile_cache_entries(root: Path) -> None:
+    write(root, "a.kpi.yaml", CLEAN.replace("owner: cfo", "ownr: cfo"))
+    first = kpilint("check", "--format", "json", "--today", TODAY, ".", cwd=root)
+    [entry] = (root / ".kpilint_cache").glob("*.json")
+    data = json.loads(entry.read_text())
+    for damage in ('"counts": []', '"severity": "bogus"', '"line": "x"', '"path": null'):
+        name, value = damage.split(": ")
+        data["findings"][0][name.strip('"')] = json.loads(value)
+        entry.write_text(json.dumps(data))
+        assert check(root).where() == first.where()
+    entry.write_text("[" * 200_000 + "]" * 200_000)
+    assert check(root).where() == first.where()
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        '[{"code": "KPI101", "path": "a.kpi.yaml", "count": 1e999}]',
+        '[{"code": 1, "path": "a.kpi.yaml"}, {"code": "KPI101", "path": "a.kpi.yaml"}]',
+        "[" * 100_000 + "]" * 100_000,
+    ],
+    ids=["infinite-count", "mixed-type-codes", "deep-arrays"],
+)
+def test_hostile_known_files(root: Path, entries: str) -> None:
+    write(root, "a.kpi.yaml", CLEAN)
+    write(root, "known.json", '{"version": 1, "findings": ' + entries + "}")
+    kpilint("check", "--today", TODAY, "--known", "known.json", ".", cwd=root)
