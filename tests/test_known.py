@@ -94,8 +94,7 @@ def test_bad_entries_are_misses_not_crashes(write_project: WriteProject) -> None
     warnings = [line for line in out.splitlines() if line.startswith("kpilint: warning:")]
     assert len(warnings) == len(BAD_ENTRIES)
     assert warnings[0] == (
-        "kpilint: warning: known.json: entry 1 ignored: "
-        "'count' is not a whole number of at least 1"
+        "kpilint: warning: known.json: entry 1 ignored: 'count' is not a whole number of at least 1"
     )
 
 
