@@ -185,10 +185,14 @@ def _lint_args(
 
 def emit(report: Report, fmt: str | None, output_file: str | None) -> None:
     """Render ``report`` with the chosen reporter and deliver it."""
+    color = output_file is None and _use_color(sys.stdout)
+    _deliver(_render(report, fmt, color), output_file, color)
+
+
+def _render(report: Report, fmt: str | None, color: bool) -> str:
     from kpilint.reporters import RenderOptions, get
 
-    color = output_file is None and _use_color(sys.stdout)
-    _deliver(get(fmt or "text")(report, RenderOptions(color=color)), output_file, color)
+    return get(fmt or "text")(report, RenderOptions(color=color))
 
 
 def _deliver(text: str, output_file: str | None, color: bool = False) -> None:
@@ -217,6 +221,11 @@ from_option = click.option(
 @click.option("--no-cache", is_flag=True, help="Do not read or write .kpilint_cache/.")
 @click.option("--known", type=click.Path(dir_okay=False), help="Hide findings listed in F.")
 @click.option("--write-known", type=click.Path(dir_okay=False), help="Record findings in F.")
+@click.option(
+    "--stdin-filename",
+    metavar="F",
+    help="Lint stdin (PATH '-') as the file F; with --fix, print the fixed text.",
+)
 @from_option
 def check(
     args: LintArgs,
@@ -228,14 +237,22 @@ def check(
     no_cache: bool,
     known: str | None,
     write_known: str | None,
+    stdin_filename: str | None,
     source_format: str | None,
 ) -> None:
-    """Lint KPI files (default: the current folder)."""
+    """Lint KPI files (default: the current folder).
+
+    `kpilint check --stdin-filename F -` lints the text on stdin as the file F
+    (the rest of the project from disk); with --fix the fixed text goes to
+    stdout and the report to stderr.
+    """
     from kpilint.config import ConfigError
     from kpilint.engine import UsageError, lint
 
     if source_format and (fix or show_diff):
         _die(f"--fix and --diff edit KPI files; run `kpilint import --from {source_format}` first")
+    if stdin_filename is not None or "-" in paths:
+        _check_stdin(args, paths, stdin_filename, source_format, fix, unsafe_fixes, show_diff)
     cwd = Path.cwd()
 
     def run() -> Report:
@@ -355,6 +372,92 @@ def audit_cmd(
         _die(error)
     _deliver(text, args.output_file, color)
     sys.exit(EXIT_FINDINGS if result.report.fails() else EXIT_OK)
+
+
+def _check_stdin(
+    args: LintArgs,
+    paths: tuple[str, ...],
+    stdin_filename: str | None,
+    source_format: str | None,
+    fix: bool,
+    unsafe: bool,
+    show_diff: bool,
+) -> NoReturn:
+    """Lint stdin as the file ``stdin_filename``, as ruff's ``--stdin-filename`` does."""
+    from kpilint.config import ConfigError
+    from kpilint.engine import UsageError, display_path, lint
+
+    if stdin_filename is None:
+        _die("reading stdin ('-') needs --stdin-filename F, the file the text stands for")
+    if paths not in ((), ("-",)):
+        _die("with --stdin-filename, the only PATH is '-' (stdin)")
+    if source_format:
+        _die("--stdin-filename reads a KPI file; it does not combine with --from")
+    if stdin_filename in ("", "-") or Path(stdin_filename).is_dir():
+        _die(f"--stdin-filename '{stdin_filename}' must name a file, not a folder")
+    raw = sys.stdin.buffer.read()
+    path = Path.cwd() / stdin_filename
+    display = display_path(path, Path.cwd())
+
+    def run(text: str | bytes) -> Report:
+        return lint(
+            [stdin_filename],
+            args.config,
+            today=args.today,
+            overrides=args.overrides,
+            overlay={path: text},
+        )
+
+    try:
+        report = run(raw)
+        fixed, after, count = report, raw, 0
+        if fix or show_diff:
+            fixed, after, count = _fix_stdin(run, report, raw, path, display, unsafe)
+    except (ConfigError, UsageError) as exc:
+        _die(str(exc))
+    plural = "s" if count != 1 else ""
+    if show_diff:
+        from kpilint.fixes import FileFix
+
+        before = raw.decode("utf-8-sig", "replace")
+        diff = FileFix(path, display, before, after.decode("utf-8-sig", "replace"), False)
+        click.echo(diff.unified_diff(), nl=False)
+        if count:
+            click.echo(f"Would fix {count} finding{plural}.", err=True)
+    elif fix:
+        sys.stdout.buffer.write(after)
+        sys.stdout.flush()
+        if count:
+            click.echo(f"Fixed {count} finding{plural}.", err=True)
+        report = fixed
+        if args.output_file is None:  # stdout holds the text: the report goes to stderr
+            color = _use_color(sys.stderr)
+            click.echo(_render(report, args.fmt, color), nl=False, err=True, color=color)
+            sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
+    # --diff writes nothing, so every finding still stands (CLI.md's exit code)
+    if not show_diff:
+        emit(report, args.fmt, args.output_file)
+    sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
+
+
+def _fix_stdin(
+    run: Callable[[str | bytes], Report],
+    report: Report,
+    raw: bytes,
+    path: Path,
+    display: str,
+    unsafe: bool,
+) -> tuple[Report, bytes, int]:
+    """The report after fixing, the fixed bytes (BOM kept) and how many were fixed."""
+    from kpilint.fixes import fix_text
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # KPI001 at the bad byte; nothing can be fixed
+        return report, raw, 0
+    fixed, after, count = fix_text(run, path, display, text, unsafe=unsafe, report=report)
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    return fixed, (bom + after.encode("utf-8")) if count else raw, count
 
 
 def _show_fix_diff(report: Report, cwd: Path, unsafe: bool) -> NoReturn:

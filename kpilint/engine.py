@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -29,11 +29,13 @@ from kpilint.findings import (
     Summary,
     assign_fingerprints,
 )
-from kpilint.loader import SourceFile, read_file
+from kpilint.loader import SourceFile, read_file, read_text
 from kpilint.project import Project, discover, excluded, find_root, is_kpi_name
 from kpilint.registry import Check, Rule, registry
 from kpilint.suppressions import Unused, apply
 from kpilint.validate import entities_of
+
+Overlay = dict[Path, "str | bytes"]  # absolute path -> text that replaces the file's
 
 
 class UsageError(Exception):
@@ -61,6 +63,7 @@ def lint(
     on_project: Callable[[Loaded, date], None] | None = None,
     progress: Callable[[str], None] | None = None,
     use_cache: bool = False,
+    overlay: Mapping[Path, str | bytes] | None = None,
 ) -> Report:
     """Lint ``paths``; each path's project is loaded whole, findings are for ``paths`` only.
 
@@ -71,6 +74,9 @@ def lint(
     ``on_project`` receives each loaded project (the audit keeps them);
     ``progress`` is told what is happening; ``use_cache`` reuses the findings of
     an unchanged project from ``.kpilint_cache/`` (see ``kpilint.cache``).
+    ``overlay`` gives the text of some files (absolute paths) instead of the disk:
+    stdin (``--stdin-filename``) and an editor's unsaved buffers. Such a file
+    need not exist; it is part of its project whatever its name.
     """
     with paused_gc():  # millions of small objects, no cycles worth collecting
         return _lint(
@@ -84,7 +90,13 @@ def lint(
             on_project,
             progress,
             use_cache,
+            _absolute(overlay, cwd),
         )
+
+
+def _absolute(overlay: Mapping[Path, str | bytes] | None, cwd: Path | None) -> Overlay:
+    base = (cwd or Path.cwd()).resolve()
+    return {Path(os.path.normpath(base / p)): text for p, text in (overlay or {}).items()}
 
 
 def _lint(
@@ -98,12 +110,13 @@ def _lint(
     on_project: Callable[[Loaded, date], None] | None,
     progress: Callable[[str], None] | None,
     use_cache: bool,
+    overlay: Overlay,
 ) -> Report:
     cwd = (cwd or Path.cwd()).resolve()
     report = Report()
     findings: list[Finding] = []
     say = progress or (lambda _message: None)
-    for root, config_file, named in _group_by_project(paths, cwd):
+    for root, config_file, named in _group_by_project(paths, cwd, overlay):
         say(f"loading {display_path(root, cwd)}")
         project_config = config or (Config.from_file(config_file) if config_file else Config())
         if overrides:
@@ -113,7 +126,7 @@ def _lint(
         report.fail_on = project_config.fail_on
         report.rules.update(rule_infos(project_config))
         key = None
-        if use_cache and source_format is None and on_project is None:
+        if use_cache and source_format is None and on_project is None and not overlay:
             key, shown = _cache_key(root, named, project_config, cwd, day, force_exclude)
             hit = cache.load(root, key, shown) if key else None
             if hit is not None:
@@ -124,7 +137,9 @@ def _lint(
         if source_format is not None:
             loaded = load_foreign(source_format, root, named, project_config, cwd)
         else:
-            loaded = load_project(root, named, project_config, cwd, force_exclude=force_exclude)
+            loaded = load_project(
+                root, named, project_config, cwd, force_exclude=force_exclude, overlay=overlay
+            )
         say(f"running rules on {len(loaded.project.files)} files")
         found = run_rules(loaded, day)
         findings.extend(found)
@@ -171,12 +186,12 @@ def rule_infos(config: Config) -> dict[str, RuleInfo]:
 
 
 def _group_by_project(
-    paths: Sequence[str | os.PathLike[str]], cwd: Path
+    paths: Sequence[str | os.PathLike[str]], cwd: Path, overlay: Overlay
 ) -> list[tuple[Path, Path | None, list[Path]]]:
     groups: dict[Path, tuple[Path | None, list[Path]]] = {}
     for raw in paths or (".",):
         path = (cwd / Path(raw)).absolute()
-        if not path.exists():
+        if not path.exists() and Path(os.path.normpath(path)) not in overlay:
             raise UsageError(f"path '{raw}' does not exist; name a KPI file or a folder")
         root, config_file = find_root(path)
         groups.setdefault(root, (config_file, []))[1].append(Path(os.path.normpath(path)))
@@ -192,11 +207,17 @@ class ProjectFiles:
 
 
 def project_files(
-    root: Path, named: list[Path], config: Config, *, force_exclude: bool = False
+    root: Path,
+    named: list[Path],
+    config: Config,
+    *,
+    force_exclude: bool = False,
+    extra: Iterable[Path] = (),
 ) -> ProjectFiles:
     """Every KPI file of the project, plus named files whatever their name.
 
     ``force_exclude`` applies ``exclude`` to named files too (pre-commit names them).
+    ``extra`` files (an overlay's, below ``root``) belong to the project as well.
     """
     include, exclude = tuple(config.include), tuple(config.exclude)
     # One stat per file identifies it (symlinked twins included); pathlib's
@@ -204,6 +225,13 @@ def project_files(
     paths: dict[tuple[int, int], Path] = {}
     for p in discover(root, root, include, exclude):
         paths.setdefault(_identity(p), p)
+    for p in extra:
+        if (
+            p.is_relative_to(root)
+            and is_kpi_name(p.name, include)
+            and not excluded(p, root, exclude)
+        ):
+            paths.setdefault(_identity(p), p)
     named_files: set[tuple[int, int]] = set()
     named_dirs: list[str] = []
     for path in named:
@@ -244,16 +272,28 @@ def _identity(path: Path) -> tuple[int, int]:
 
 
 def load_project(
-    root: Path, named: list[Path], config: Config, cwd: Path, *, force_exclude: bool = False
+    root: Path,
+    named: list[Path],
+    config: Config,
+    cwd: Path,
+    *,
+    force_exclude: bool = False,
+    overlay: Overlay | None = None,
 ) -> Loaded:
     """Load and validate the project's files (see ``project_files``)."""
-    found = project_files(root, named, config, force_exclude=force_exclude)
+    overlay = overlay or {}
+    found = project_files(root, named, config, force_exclude=force_exclude, extra=overlay)
+    by_identity = {_identity(p): text for p, text in overlay.items()}
     files = []
     entities: list[Entity[Any]] = []
     reported: set[str] = set()
     with paused_gc():
         for path, is_reported in zip(found.paths, found.reported, strict=True):
-            sf = read_file(path, display_path(path, cwd), config.max_file_size)
+            text = by_identity.get(_identity(path)) if overlay else None
+            if text is None:
+                sf = read_file(path, display_path(path, cwd), config.max_file_size)
+            else:
+                sf = read_text(path, display_path(path, cwd), text, config.max_file_size)
             files.append(sf)
             entities.extend(entities_of(sf))  # now, so its nested positions go at once
             if is_reported:

@@ -94,9 +94,40 @@ def _apply_edits(text: str, findings: list[Finding]) -> tuple[str, list[Finding]
 
 
 def still_parses(fix: FileFix) -> bool:
-    sf = SourceFile(fix.path, fix.display)
-    parse_text(sf, fix.after)
+    return parses(fix.path, fix.display, fix.after)
+
+
+def parses(path: Path, display: str, text: str) -> bool:
+    sf = SourceFile(path, display)
+    parse_text(sf, text)
     return not any(p.code == "KPI001" for p in sf.problems)
+
+
+def fix_text(
+    relint: Callable[[str], Report],
+    path: Path,
+    display: str,
+    text: str,
+    *,
+    unsafe: bool,
+    report: Report | None = None,
+) -> tuple[Report, str, int]:
+    """``fix_loop`` for a text that is not written anywhere (stdin, an editor buffer).
+
+    ``relint`` lints the project with ``text`` as the file ``display``; returns
+    the final report, the fixed text and how many findings were fixed.
+    ``report`` is ``relint(text)`` when the caller has it already.
+    """
+    report = report or relint(text)
+    fixed = 0
+    for _ in range(MAX_ROUNDS):
+        mine = [f for f in report.findings if f.path == display and fixable(f, unsafe)]
+        after, applied = _apply_edits(text, mine)
+        if not applied or not parses(path, display, after):
+            break
+        text, fixed = after, fixed + len(applied)
+        report = relint(text)
+    return report, text, fixed
 
 
 def write_atomically(path: Path, data: bytes) -> None:

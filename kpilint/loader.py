@@ -299,6 +299,30 @@ def read_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> S
     return sf
 
 
+def read_text(
+    path: Path, display: str, text: str | bytes, max_bytes: int = DEFAULT_MAX_BYTES
+) -> SourceFile:
+    """``text`` (stdin, an editor's buffer) parsed as the file ``path``, as ``read_file`` does."""
+    sf = SourceFile(path=path, display=display)
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        sf.problems.append(_too_big(size, max_bytes))
+    elif isinstance(text, bytes):
+        parse_bytes(sf, text)
+    else:
+        parse_text(sf, text)
+    return sf
+
+
+def _too_big(size: int, max_bytes: int) -> Problem:
+    return Problem(
+        "KPI001",
+        FILE_START,
+        f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; not parsed",
+        "Split the file, or raise `max-file-size` in the config",
+    )
+
+
 def read_bytes(sf: SourceFile, max_bytes: int) -> bytes | None:
     """``sf.path``'s bytes, or None with a KPI001 (too big, unreadable, not a regular file)."""
     try:
@@ -309,14 +333,7 @@ def read_bytes(sf: SourceFile, max_bytes: int) -> bytes | None:
             )
             return None
         if st.st_size > max_bytes:
-            sf.problems.append(
-                Problem(
-                    "KPI001",
-                    FILE_START,
-                    f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit; not parsed",
-                    "Split the file, or raise `max-file-size` in the config",
-                )
-            )
+            sf.problems.append(_too_big(st.st_size, max_bytes))
             return None
         with sf.path.open("rb") as handle:
             return handle.read(max_bytes + 1)  # the file may grow after stat()
