@@ -141,12 +141,14 @@ def test_misuse_is_exit_2(
     assert result.stderr.count("\n") == 1
 
 
+STDIN = ("--stdin-filename", "sub/a.kpi.yaml", "-")
+
+
 @pytest.mark.slow
 def test_stdin_as_a_real_process(write_project: WriteProject) -> None:
     root = write_project({"goals.kpi.yaml": GOALS})
     proc = subprocess.run(
-        [sys.executable, "-m", "kpilint", "check", "--today", "2027-06-01", "--fix"]
-        + ["--stdin-filename", "sub/a.kpi.yaml", "-"],
+        [sys.executable, "-m", "kpilint", "check", "--today", "2027-06-01", "--fix", *STDIN],
         cwd=root,
         input=KPI.encode(),
         capture_output=True,
