@@ -383,24 +383,28 @@ def _end(kpi: KpiEntity) -> str:
 # --- markdown -----------------------------------------------------------------
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;")
-
-
 def render_markdown(
     report: Report, changes: Sequence[ChangedKpi], base: str = "", head: str = ""
 ) -> str:
-    """A "Changed KPIs" table, then the new findings: for ``$GITHUB_STEP_SUMMARY``."""
+    """A "Changed KPIs" table, then the new findings: for ``$GITHUB_STEP_SUMMARY``.
+
+    Text from the KPI files is escaped as ``check --format markdown`` escapes it.
+    """
+    from kpilint.reporters.markdown import cell, code
+    from kpilint.reporters.visible import visible, visible_copy
+
+    report, changes = visible_copy(report), visible_copy(changes)
+    base, head = visible(base), visible(head)
     title = "## kpilint diff"
     if base:
-        title += f": `{_cell(base)}` → {f'`{_cell(head)}`' if head != WORK_TREE else WORK_TREE}"
+        title += f": {code(base)} → {code(head) if head != WORK_TREE else WORK_TREE}"
     lines = [title, "", "### Changed KPIs", ""]
     if changes:
         lines += ["| KPI | Change | Flagged | Where |", "| --- | --- | --- | --- |"]
         for row in changes:
             lines.append(
-                f"| `{_cell(row.kpi)}` | {_cell('; '.join(row.changes))} "
-                f"| {', '.join(row.codes)} | `{_cell(row.path)}:{row.line}` |"
+                f"| {code(row.kpi)} | {cell('; '.join(row.changes))} "
+                f"| {', '.join(row.codes)} | {code(f'{row.path}:{row.line}')} |"
             )
     else:
         lines.append("No KPI changed.")
@@ -420,8 +424,8 @@ def render_markdown(
         ]
         for f in report.findings:
             lines.append(
-                f"| {f.severity} | {f.code} {f.name} | `{_cell(f.path)}:{f.line}:{f.column}` "
-                f"| {_cell(f.message)} |"
+                f"| {f.severity} | {f.code} {f.name} | {code(f'{f.path}:{f.line}:{f.column}')} "
+                f"| {cell(f.message)} |"
             )
     else:
         lines.append("No new findings.")

@@ -334,7 +334,7 @@ def test_junit_escapes_markup_and_control_characters() -> None:
     root = ET.fromstring(render("junit", Report(findings=[f])))
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None
-    assert failure.get("message") == 'a <b> & "c"\\x1b[0m\nsecond line'
+    assert failure.get("message") == 'a <b> & "c"\\x1b[0m\\nsecond line'  # CLI.md: shown
     assert failure.text is not None and failure.text.startswith("x&y.kpi.yaml:3:5: KPI101")
 
 
@@ -356,7 +356,8 @@ def test_markdown_escapes_cells() -> None:
     cells = _cells(row)
     assert len(cells) == 5
     message = cells[3].strip()
-    assert message == r"ratio a\|b<br>per @<!-- -->growth-team \<b\>\*x\*\</b\>"
+    # The newline is shown as \n (CLI.md "Output safety"), its backslash escaped.
+    assert message == r"ratio a\|b\\nper @<!-- -->growth-team \<b\>\*x\*\</b\>"
     assert cells[4].strip() == r"Use \`a\|b\`"
     assert "\n" not in row
 

@@ -416,7 +416,7 @@ def test_markdown_table_of_changed_kpis(repo: Repo) -> None:
     assert "9 new at head: 3 errors, 6 warnings." in lines  # nrr is a bare draft
     assert (
         f"| warning | KPI801 target-lowered | `{F}:27:5` | KPI 'mrr' target lowered from 120"
-        " to 100 USD, the easy way for `direction: increase` |"
+        " to 100 USD, the easy way for \\`direction: increase\\` |"
     ) in lines
 
 

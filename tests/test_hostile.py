@@ -624,3 +624,68 @@ def test_hostile_known_files(root: Path, entries: str) -> None:
     write(root, "a.kpi.yaml", CLEAN)
     write(root, "known.json", '{"version": 1, "findings": ' + entries + "}")
     kpilint("check", "--today", TODAY, "--known", "known.json", ".", cwd=root)
+
+
+# --- text that reaches terminals, CI logs and job summaries --------------------------
+
+HOSTILE_TEXT = "x\n::add-mask::secret\r\x1b]0;pwned\x07\x1b[2J\u202e"
+RAW = ("\n::", "\r", "\x1b", "\x07", "\u202e")
+
+
+def _hostile_project(root: Path) -> None:
+    text = json.dumps(HOSTILE_TEXT)  # a YAML double-quoted scalar
+    kpi = KPI.format(id="k", name=text) + f"    {text}: 1\n"
+    goal = GOAL.replace("name: Goal", f"name: {text}")
+    write(root, "a.kpi.yaml", goal + METRIC + "kpis:\n" + kpi)
+
+
+def _assert_shown(output: str, fence: str = "") -> None:
+    body = output.replace(fence, "") if fence else output
+    for raw in RAW:
+        assert raw not in body, (raw, output[:2000])
+    assert "::add-mask::secret" in body  # shown, escaped, not dropped
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "github", "junit"])
+def test_control_characters_are_shown_in_check_formats(root: Path, fmt: str) -> None:
+    _hostile_project(root)
+    run = kpilint("check", "--format", fmt, "--today", TODAY, ".", cwd=root)
+    assert run.code == 1
+    if fmt != "markdown":  # markdown escapes the backslashes once more
+        assert "\\n::add-mask::secret\\r\\x1b]0;pwned\\x07" in run.stdout
+    _assert_shown(run.stdout.replace("\n::", "\n") if fmt == "github" else run.stdout)
+    if fmt == "github":  # every line is a command kpilint wrote, none from the file
+        assert all(
+            line.startswith(("::error ", "::warning ", "::notice ", "::group::", "::endgroup::"))
+            or line.startswith("kpilint: ")
+            for line in run.stdout.splitlines()
+        )
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_control_characters_are_shown_in_audit_formats(root: Path, fmt: str) -> None:
+    _hostile_project(root)
+    run = kpilint("audit", "--format", fmt, "--today", TODAY, ".", cwd=root)
+    assert run.code == 1
+    _assert_shown(run.stdout)
+
+
+def test_control_characters_and_markdown_in_diff_markdown(root: Path) -> None:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t"}
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(
+        [*git, "init", "-q", "-b", "main"], cwd=root, check=True, env={**os.environ, **env}
+    )
+    write(root, "a.kpi.yaml", CLEAN)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=root, check=True)
+    owner = "@octocat ![x](https://example.com/t.png) [click](https://evil.example)"
+    changed = CLEAN.replace("owner: cfo", f"owner: {json.dumps(owner + HOSTILE_TEXT)}")
+    changed = changed.replace("name: MRR", 'name: "MRR`|x"')
+    write(root, "a.kpi.yaml", changed)
+    run = kpilint("diff", "main", "--format", "markdown", "--today", TODAY, cwd=root)
+    _assert_shown(run.stdout)
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| ")]
+    owner_cell = "@<!-- -->octocat !\\[x\\](https://example.com/t.png) \\[click\\](https://evil"
+    assert any(owner_cell in row for row in rows), rows
+    assert all(row.count(" | ") == 3 for row in rows[2:]), rows  # no cell broke out

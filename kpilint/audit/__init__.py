@@ -538,7 +538,11 @@ def render(result: Audit, fmt: str, *, color: bool = False) -> str:
     """``result`` in ``fmt`` (a key of ``FORMATS``); renderers are imported when used."""
     import importlib
 
+    from kpilint.reporters.visible import visible_copy
+
     module = importlib.import_module(FORMATS[fmt])
+    if fmt != "json":  # human-readable: control characters shown, not obeyed
+        result = visible_copy(result)
     text: str = module.render(result, color=color)
     return text
 

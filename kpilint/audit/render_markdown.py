@@ -11,17 +11,11 @@ from kpilint.audit import COMPLETENESS, COMPLETENESS_TITLES, Audit, Ref, TreeGoa
 from kpilint.audit.render_text import fmt_pct, fmt_score
 from kpilint.findings import SEVERITY_RANK
 from kpilint.reporters.markdown import MAX_ROWS, cell
+from kpilint.reporters.markdown import code as _code
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 or word == 'info' else 's'}"
-
-
-def _code(text: str) -> str:
-    """An id as inline code; text that a code span cannot hold is escaped instead."""
-    if "`" in text or "\n" in text or "|" in text:
-        return cell(text)
-    return f"`{text}`"
 
 
 def _row(cells: list[str]) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from kpilint.findings import Finding, Report
 from kpilint.reporters import RenderOptions
+from kpilint.reporters.visible import visible_copy
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 NO_FILE_GROUP = "kpilint (no file)"
@@ -69,6 +70,7 @@ def _groups(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    report = visible_copy(report)  # control characters shown, not obeyed
     lines: list[str] = []
     for path, findings in _groups(report.findings).items():
         lines.append(f"::group::{escape_data(path or NO_FILE_GROUP)}")

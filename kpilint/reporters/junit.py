@@ -13,6 +13,7 @@ import re
 
 from kpilint.findings import Finding, Report
 from kpilint.reporters import RenderOptions
+from kpilint.reporters.visible import visible_copy
 
 SUITE = "kpilint"
 # XML 1.0 forbids most control characters even as character references.
@@ -37,6 +38,7 @@ def _case_name(f: Finding) -> str:
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    report = visible_copy(report)  # control characters shown, not obeyed
     import xml.etree.ElementTree as ET
 
     n = len(report.findings)

@@ -11,6 +11,7 @@ import re
 
 from kpilint.findings import SEVERITY_RANK, Finding, Report
 from kpilint.reporters import RenderOptions
+from kpilint.reporters.visible import visible_copy
 
 MAX_ROWS = 100
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones
@@ -23,6 +24,13 @@ def cell(text: str) -> str:
     text = _SPECIAL.sub(r"\\\1", text)
     text = text.replace("@", "@<!-- -->")  # no @mentions from user-written messages
     return "<br>".join(line.strip() for line in text.replace("\r\n", "\n").split("\n"))
+
+
+def code(text: str) -> str:
+    """``text`` as inline code; text a code span cannot hold is escaped as a cell instead."""
+    if "`" in text or "\n" in text or "|" in text:
+        return cell(text)
+    return f"`{text}`"
 
 
 def _plural(n: int, word: str) -> str:
@@ -51,6 +59,7 @@ def verdict(report: Report) -> str:
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    report = visible_copy(report)  # control characters shown, not obeyed
     lines = ["## kpilint report", "", verdict(report), ""]
     lines += ["| severity | findings |", "| --- | ---: |"]
     lines += [f"| {sev} | {report.count(sev)} |" for sev in ("error", "warning", "info")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kpilint.findings import Report
 from kpilint.reporters import RenderOptions
+from kpilint.reporters.visible import visible_copy
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
@@ -17,6 +18,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    report = visible_copy(report)  # control characters shown, not obeyed
     color = options.color
     lines = []
     for f in report.findings:
