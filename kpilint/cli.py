@@ -562,12 +562,20 @@ def import_cmd(
 
 
 @cli.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
 def rules_cmd(fmt: str) -> None:
-    """List every rule: code, name, severity, summary."""
+    """List every rule: code, name, severity, summary.
+
+    `--format markdown` prints the full reference (docs/rules.md).
+    """
     from kpilint.registry import registry
 
     rules = registry()
+    if fmt == "markdown":
+        from kpilint.rulesdoc import markdown
+
+        click.echo(markdown(rules), nl=False)
+        return
     if fmt == "json":
         import json
 
@@ -603,6 +611,7 @@ def rules_cmd(fmt: str) -> None:
 def rule_cmd(code_or_name: str) -> None:
     """Explain one rule: what it checks, why, an example, the fix."""
     from kpilint.registry import by_name_or_code, registry
+    from kpilint.rulesdoc import rule_url
 
     found = by_name_or_code(code_or_name)
     if found is None:
@@ -624,6 +633,7 @@ def rule_cmd(code_or_name: str) -> None:
     ]
     if m.options_doc:
         sections.append(f"## Options\n{m.options_doc}")
+    sections.append(f"Docs: {rule_url(m.code, m.name)}")
     click.echo("\n\n".join(sections))
 
 

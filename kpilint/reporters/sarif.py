@@ -14,12 +14,13 @@ from urllib.parse import quote
 from kpilint import __version__
 from kpilint.findings import Finding, Report, RuleInfo, assign_fingerprints
 from kpilint.reporters import RenderOptions
+from kpilint.rulesdoc import REPOSITORY, rule_url
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-INFORMATION_URI = "https://github.com/kpilint/kpilint"
+INFORMATION_URI = REPOSITORY
 # Versioned key: if the fingerprint recipe ever changes, a new key keeps old alerts apart.
 FINGERPRINT_KEY = "kpilint/v1"
 SRCROOT = "%SRCROOT%"
@@ -49,6 +50,7 @@ def _rule_descriptor(info: RuleInfo) -> dict[str, Any]:
         "shortDescription": {"text": info.summary or info.name},
         "fullDescription": {"text": info.why or info.summary or info.name},
         "help": {"text": help_text, "markdown": help_md},
+        "helpUri": rule_url(info.code, info.name),
         "defaultConfiguration": (
             {"level": level(info.severity)} if enabled else {"enabled": False, "level": "none"}
         ),
