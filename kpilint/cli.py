@@ -226,6 +226,11 @@ from_option = click.option(
     metavar="F",
     help="Lint stdin (PATH '-') as the file F; with --fix, print the fixed text.",
 )
+@click.option(
+    "--no-impact",
+    is_flag=True,
+    help="On a partial run, report only findings in the named files (not those they caused).",
+)
 @from_option
 def check(
     args: LintArgs,
@@ -238,6 +243,7 @@ def check(
     known: str | None,
     write_known: str | None,
     stdin_filename: str | None,
+    no_impact: bool,
     source_format: str | None,
 ) -> None:
     """Lint KPI files (default: the current folder).
@@ -265,6 +271,7 @@ def check(
             source_format=source_format,
             # Fixes are computed from the files themselves, never from a cache entry.
             use_cache=not (no_cache or fix or show_diff),
+            impact=not no_impact,
         )
 
     try:
@@ -282,12 +289,15 @@ def check(
     for note in report.notes:
         click.echo(f"kpilint: warning: {note}", err=True)
     if write_known:
-        from kpilint.known import write
+        from kpilint.known import KnownFileError, write
 
-        entries = write(Path(write_known), report.findings)
+        try:
+            recorded, entries = write(Path(write_known), report)
+        except KnownFileError as exc:
+            _die(str(exc))
+        scope = " (entries of files not in this run kept)" if report.partial else ""
         click.echo(
-            f"kpilint: recorded {len(report.findings)} findings ({entries} entries) "
-            f"in {write_known}",
+            f"kpilint: recorded {recorded} findings ({entries} entries) in {write_known}{scope}",
             err=True,
         )
         sys.exit(EXIT_OK)
@@ -495,7 +505,7 @@ def _without_known(report: Report, path: Path) -> Report:
         _die(str(exc))
     for problem in problems:
         click.echo(f"kpilint: warning: {problem}", err=True)
-    fresh, stale = subtract(report.findings, known)
+    fresh, stale = subtract(report.findings, known, report.files)
     for item in stale:
         where = f" {item.entity}" if item.entity else ""
         click.echo(

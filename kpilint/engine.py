@@ -64,6 +64,7 @@ def lint(
     progress: Callable[[str], None] | None = None,
     use_cache: bool = False,
     overlay: Mapping[Path, str | bytes] | None = None,
+    impact: bool = True,
 ) -> Report:
     """Lint ``paths``; each path's project is loaded whole, findings are for ``paths`` only.
 
@@ -77,7 +78,12 @@ def lint(
     ``overlay`` gives the text of some files (absolute paths) instead of the disk:
     stdin (``--stdin-filename``) and an editor's unsaved buffers. Such a file
     need not exist; it is part of its project whatever its name.
+    ``impact``: when only part of a project is named, also report findings in
+    its other files that the project at git ``HEAD`` does not have (FORMAT.md;
+    ``kpilint.impact``).
     """
+    if isinstance(paths, (str, os.PathLike)):  # one path, not its characters
+        paths = [paths]
     with paused_gc():  # millions of small objects, no cycles worth collecting
         return _lint(
             paths,
@@ -91,6 +97,7 @@ def lint(
             progress,
             use_cache,
             _absolute(overlay, cwd),
+            impact and source_format is None,
         )
 
 
@@ -111,6 +118,7 @@ def _lint(
     progress: Callable[[str], None] | None,
     use_cache: bool,
     overlay: Overlay,
+    impact: bool,
 ) -> Report:
     cwd = (cwd or Path.cwd()).resolve()
     report = Report()
@@ -127,9 +135,14 @@ def _lint(
         report.rules.update(rule_infos(project_config))
         key = None
         if use_cache and source_format is None and on_project is None and not overlay:
-            key, shown = _cache_key(root, named, project_config, cwd, day, force_exclude)
-            hit = cache.load(root, key, shown) if key else None
+            found_files = project_files(root, named, project_config, force_exclude=force_exclude)
+            displays = [display_path(p, cwd) for p in found_files.paths]
+            reported = {d for d, r in zip(displays, found_files.reported, strict=True) if r}
+            key = _cache_key(project_config, cwd, day, found_files, root if impact else None)
+            hit = cache.load(root, key, {"", *displays}) if key else None
             if hit is not None:
+                report.files |= reported
+                report.partial |= len(reported) < len(displays)
                 findings.extend(hit[0])
                 for name, n in hit[1].items():
                     setattr(report.summary, name, getattr(report.summary, name) + n)
@@ -140,8 +153,10 @@ def _lint(
             loaded = load_project(
                 root, named, project_config, cwd, force_exclude=force_exclude, overlay=overlay
             )
+        report.files |= loaded.reported
+        report.partial |= len(loaded.reported) < len(loaded.project.files)
         say(f"running rules on {len(loaded.project.files)} files")
-        found = run_rules(loaded, day)
+        found = run_rules_with_impact(loaded, day, cwd) if impact else run_rules(loaded, day)
         findings.extend(found)
         if on_project is not None:
             on_project(loaded, day)
@@ -161,10 +176,9 @@ def _lint(
 
 
 def _cache_key(
-    root: Path, named: list[Path], config: Config, cwd: Path, day: date, force_exclude: bool
-) -> tuple[str | None, set[str]]:
-    """The cache key, and the display paths a cached finding may have."""
-    found = project_files(root, named, config, force_exclude=force_exclude)
+    config: Config, cwd: Path, day: date, found: ProjectFiles, impact_root: Path | None
+) -> str | None:
+    """The key of a run's findings: config, today, the files and, for impact, git HEAD."""
     parts = [
         config.model_dump_json(),
         str(config.source),
@@ -172,8 +186,11 @@ def _cache_key(
         str(cwd),
         *(f"{p}:{r}" for p, r in zip(found.paths, found.reported, strict=True)),
     ]
-    shown = {"", *(display_path(p, cwd) for p in found.paths)}
-    return cache.digest(parts, found.paths), shown
+    if impact_root is not None and not all(found.reported):
+        from kpilint import gitio
+
+        parts.append(f"HEAD:{gitio.head_of(impact_root)}")  # impact is measured against it
+    return cache.digest(parts, found.paths)
 
 
 def rule_infos(config: Config) -> dict[str, RuleInfo]:
@@ -318,6 +335,22 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
         files = [source.read(p, display_path(p, cwd), config.max_file_size) for p in unique]
         entities = [e for sf in files for e in entities_of(sf)]
     return Loaded(Project(root, files, entities), config, {sf.display for sf in files})
+
+
+def run_rules_with_impact(loaded: Loaded, today: date, cwd: Path) -> list[Finding]:
+    """``run_rules``, plus the named files' impact on the others on a partial run."""
+    everything = {sf.display for sf in loaded.project.files}
+    if loaded.reported >= everything:
+        return run_rules(loaded, today)
+    from kpilint import gitio
+
+    if gitio.work_tree_top(loaded.project.root) is None:
+        return run_rules(loaded, today)
+    from kpilint.impact import impact
+
+    found = run_rules(Loaded(loaded.project, loaded.config, everything), today)
+    named = [f for f in found if f.path in loaded.reported]
+    return named + impact(loaded, found, today, cwd)
 
 
 def run_rules(loaded: Loaded, today: date) -> list[Finding]:

@@ -130,6 +130,8 @@ class Report:
     fail_on: str = "error"
     rules: dict[str, RuleInfo] = field(default_factory=dict)  # the rules that ran
     notes: list[str] = field(default_factory=list)  # warnings for the user, one line each
+    files: set[str] = field(default_factory=set)  # display paths of the files reported on
+    partial: bool = False  # only part of a project was named (FORMAT.md "impact")
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

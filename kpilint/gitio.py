@@ -124,3 +124,34 @@ def read_blobs(oids: list[str], top: Path) -> dict[str, bytes]:
         blobs[oid] = out[start : start + size]
         at = start + size + 1  # the content is followed by a newline
     return blobs
+
+
+def work_tree_top(cwd: Path) -> Path | None:
+    """The work tree top holding ``cwd``, or None outside git (or without git)."""
+    try:
+        out = _git(["rev-parse", "--show-toplevel"], cwd)
+    except (_GitFailed, UsageError):
+        return None
+    return Path(os.fsdecode(out.rstrip(b"\n"))).resolve() if out.strip() else None
+
+
+def head_commit(top: Path) -> str | None:
+    """The commit HEAD names, or None in a repository with no commit yet."""
+    try:
+        return _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], top).decode().strip()
+    except _GitFailed:
+        return None
+
+
+def changed_paths(commit: str, top: Path) -> set[str]:
+    """Tracked paths whose work-tree content differs from ``commit`` (staged or not)."""
+    out = _git(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", commit, "--"], top)
+    return {os.fsdecode(p) for p in out.split(b"\0") if p}
+
+
+def head_of(path: Path) -> str:
+    """HEAD's commit id in the repository holding ``path``; "" outside git or before a commit."""
+    try:
+        return _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], path).decode().strip()
+    except (_GitFailed, UsageError, OSError):
+        return ""

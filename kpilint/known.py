@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kpilint.findings import Finding
+from kpilint.findings import Finding, Report
 
 KNOWN_VERSION = 1
 Key = tuple[str, str, str, str, str]  # code, path, entity kind, entity id, key
@@ -38,8 +39,18 @@ def _key(f: Finding) -> Key:
     return (f.code, f.path, kind, ident, f.key or "")
 
 
-def write(path: Path, findings: list[Finding]) -> int:
-    counts = Counter(_key(f) for f in findings)
+def write(path: Path, report: Report) -> tuple[int, int]:
+    """Record ``report``'s findings in ``path``: (findings recorded, entries written).
+
+    A partial run (some files of a project named, as pre-commit does) knows
+    nothing of the other files, so their entries are kept as the file had them
+    and only the named files' entries are rewritten.
+    """
+    counts: Counter[Key] = Counter()
+    if report.partial and path.exists():
+        counts.update({k: n for k, n in read(path).items() if k[1] not in report.files})
+    mine = [f for f in report.findings if not report.partial or f.path in report.files]
+    counts.update(_key(f) for f in mine)
     entries = [
         {
             "code": code,
@@ -52,7 +63,7 @@ def write(path: Path, findings: list[Finding]) -> int:
     ]
     payload = {"version": KNOWN_VERSION, "findings": entries}
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    return len(entries)
+    return len(mine), len(entries)
 
 
 def read(path: Path, problems: list[str] | None = None) -> Counter[Key]:
@@ -104,8 +115,14 @@ def _entry(e: Any) -> tuple[Key, int] | str:
     return (str(code), str(file), str(kind), str(ident), str(key)), count
 
 
-def subtract(findings: list[Finding], known: Counter[Key]) -> tuple[list[Finding], list[Stale]]:
-    """Findings the known file does not account for, and its entries that no longer occur."""
+def subtract(
+    findings: list[Finding], known: Counter[Key], files: Collection[str] | None = None
+) -> tuple[list[Finding], list[Stale]]:
+    """Findings the known file does not account for, and its entries that no longer occur.
+
+    Only entries of ``files`` (the files the run reported on; default: all) can
+    be stale: a run that did not look at a file cannot say its findings are gone.
+    """
     budget = Counter(known)
     fresh = []
     for f in findings:
@@ -117,6 +134,6 @@ def subtract(findings: list[Finding], known: Counter[Key]) -> tuple[list[Finding
     stale = [
         Stale(code, file, f"{kind} '{ident}'" if kind else "", n)
         for (code, file, kind, ident, _), n in sorted(budget.items())
-        if n > 0
+        if n > 0 and (files is None or file in files)
     ]
     return fresh, stale

@@ -104,3 +104,51 @@ def test_deeply_nested_known_file_is_exit_2(write_project: WriteProject) -> None
     (root / "known.json").write_text('{"version": 1, "findings": [' + deep + "]}")
     code, out = run(root, "--known", "known.json")
     assert code == 2 and "nested too deeply" in out and len(out.strip().splitlines()) == 1
+
+
+TWO_FILES = {
+    "a.kpi.yaml": LEGACY,
+    "b.kpi.yaml": LEGACY.replace("id: a", "id: c").replace("id: b", "id: d"),
+}
+
+
+def test_a_partial_run_lists_no_stale_entries_of_files_it_did_not_read(
+    write_project: WriteProject,
+) -> None:
+    root = write_project(TWO_FILES)
+    run(root, "--write-known", "known.json")
+    code, out = run(root, "--known", "known.json", "a.kpi.yaml")
+    assert code == 0
+    assert "no longer occurs" not in out  # b.kpi.yaml's entries were not looked at
+    (root / "a.kpi.yaml").write_text("kpis:\n  - id: a\n    name: A\n")
+    code, out = run(root, "--known", "known.json", "a.kpi.yaml")
+    assert "known finding no longer occurs: KPI101 a.kpi.yaml kpi 'b' (x1)" in out
+    assert "b.kpi.yaml" not in out
+
+
+def test_write_known_on_a_partial_run_rewrites_only_the_named_files(
+    write_project: WriteProject,
+) -> None:
+    root = write_project(TWO_FILES)
+    run(root, "--write-known", "known.json")
+    before = json.loads((root / "known.json").read_text())["findings"]
+    (root / "a.kpi.yaml").write_text("kpis:\n  - id: a\n    name: A\n")
+    code, out = run(root, "--write-known", "known.json", "a.kpi.yaml")
+    assert code == 0 and "entries of files not in this run kept" in out
+    after = json.loads((root / "known.json").read_text())["findings"]
+    assert [e for e in after if e["path"] == "b.kpi.yaml"] == [
+        e for e in before if e["path"] == "b.kpi.yaml"
+    ]
+    assert {e["entity"]["id"] for e in after if e["path"] == "a.kpi.yaml"} == {"a"}
+    assert run(root, "--known", "known.json")[0] == 0
+
+
+def test_write_known_on_a_whole_run_drops_entries_of_deleted_files(
+    write_project: WriteProject,
+) -> None:
+    root = write_project(TWO_FILES)
+    run(root, "--write-known", "known.json")
+    (root / "b.kpi.yaml").unlink()
+    run(root, "--write-known", "known.json")
+    paths = {e["path"] for e in json.loads((root / "known.json").read_text())["findings"]}
+    assert paths == {"a.kpi.yaml"}

@@ -243,6 +243,7 @@ def audit(
             source_format=source_format,
             on_project=lambda loaded, day: parts.append((loaded, day)),
             progress=progress,
+            impact=False,  # the portfolio of what was named, not what a change caused
         )
         (progress or _quiet)("scoring")
         return build(report, parts)
