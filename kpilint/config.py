@@ -8,6 +8,7 @@ Unknown keys, unknown rule selectors and bad option values are ``ConfigError``
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -91,7 +92,8 @@ class Config(BaseModel):
         return config
 
     @classmethod
-    def from_file(cls, path: Path) -> Config:
+    def from_file(cls, path: str | os.PathLike[str]) -> Config:
+        path = Path(path)
         try:
             data = read_toml(path)
         except ValueError as exc:

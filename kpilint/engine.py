@@ -267,7 +267,7 @@ def project_files(
         return text[len(prefix) :] if text.startswith(prefix) else text
 
     order = sorted(paths, key=lambda ident: rel(paths[ident]))
-    return ProjectFiles(
+    found = ProjectFiles(
         [paths[ident] for ident in order],
         [
             ident in named_files
@@ -278,6 +278,22 @@ def project_files(
             for ident in order
         ],
     )
+    if named_dirs:
+        shown = [p for p, r in zip(found.paths, found.reported, strict=True) if r]
+        _require_files(named_dirs, shown, include)
+    return found
+
+
+def _require_files(dirs: list[str], reported: Sequence[Path], patterns: Sequence[str]) -> None:
+    """A named folder with nothing to lint is a mistake (a typo must not pass CI): exit 2."""
+    real = [os.path.realpath(p) for p in reported]
+    for folder in dirs:
+        if not any(r.startswith(folder) for r in real):
+            shown = os.path.relpath(folder.rstrip(os.sep) or os.sep)
+            raise UsageError(
+                f"no file to lint in folder '{shown}' (looked for {', '.join(patterns)}); "
+                "name a folder that holds KPI files, or set `include` in the config"
+            )
 
 
 def _identity(path: Path) -> tuple[int, int]:
@@ -327,7 +343,10 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
     paths: list[Path] = []
     for path in named:
         if path.is_dir():
-            paths.extend(discover(path, root, source.GLOBS, tuple(config.exclude)))
+            inside = discover(path, root, source.GLOBS, tuple(config.exclude))
+            if not inside:
+                _require_files([os.path.join(os.path.realpath(path), "")], [], source.GLOBS)
+            paths.extend(inside)
         else:
             paths.append(path)
     unique = sorted(dict.fromkeys(p.resolve() for p in paths), key=lambda p: _rel(p, root))

@@ -352,9 +352,7 @@ def read_bytes(sf: SourceFile, max_bytes: int) -> bytes | None:
 def parse_bytes(sf: SourceFile, raw: bytes, *, require_mapping: bool = True) -> None:
     """Decode (UTF-8, BOM allowed) and parse; bad bytes are KPI001 at their position."""
     if b"\x00" in raw:
-        sf.problems.append(
-            Problem("KPI001", FILE_START, "binary file (it contains NUL bytes), not YAML")
-        )
+        sf.problems.append(Problem("KPI001", FILE_START, *nul_bytes(raw, "YAML")))
         return
     try:
         text = raw.decode("utf-8-sig")
@@ -372,6 +370,34 @@ def parse_bytes(sf: SourceFile, raw: bytes, *, require_mapping: bool = True) -> 
         )
         return
     parse_text(sf, text, require_mapping=require_mapping)
+
+
+_WIDE_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+def nul_bytes(raw: bytes, what: str) -> tuple[str, str]:
+    """Message and fix for a file with NUL bytes: UTF-16/32 text, or binary.
+
+    Notepad and Excel save "Unicode" as UTF-16; every ASCII character then has a
+    NUL beside it. A BOM says so, and so does a NUL in every other byte.
+    """
+    encoding = next((name for bom, name in _WIDE_BOMS.items() if raw.startswith(bom)), None)
+    if encoding is None:
+        head = raw[:4096]
+        pairs = len(head) // 2
+        if pairs and max(head[0::2].count(0), head[1::2].count(0)) >= pairs * 0.9:
+            encoding = "UTF-16"
+    if encoding is not None:
+        return (
+            f"the file is {encoding} text, not UTF-8",
+            "Save it as UTF-8 (in most editors: Save As, encoding UTF-8)",
+        )
+    return f"binary file (it contains NUL bytes), not {what}", "Name a text file"
 
 
 def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> None:

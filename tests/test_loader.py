@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from kpilint import lint
+from kpilint.engine import UsageError
 from kpilint.loader import SourceFile, parse_bytes
 from kpilint.project import discover
 from tests.conftest import WriteProject
@@ -191,7 +192,8 @@ def test_one_bad_file_does_not_stop_the_others(write_project: WriteProject) -> N
 
 def test_named_file_is_linted_whatever_its_name(write_project: WriteProject) -> None:
     root = write_project({"kpis.yaml": "kpis:\n  - id: a\n    name: A\n"})
-    assert lint([root], cwd=root).findings == []
+    with pytest.raises(UsageError, match="no file to lint in folder"):
+        lint([root], cwd=root)  # a folder is searched for *.kpi.yaml only
     report = lint([root / "kpis.yaml"], cwd=root, today=date(2027, 1, 1))
     assert ("kpis.yaml", "KPI101", 2, 5) in [
         (f.path, f.code, f.line, f.column) for f in report.findings
