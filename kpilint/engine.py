@@ -32,7 +32,7 @@ from kpilint.findings import (
 from kpilint.loader import SourceFile, read_file, read_text
 from kpilint.project import Project, discover, excluded, find_root, is_kpi_name
 from kpilint.registry import Check, Rule, registry
-from kpilint.suppressions import Unused, apply
+from kpilint.suppressions import apply
 from kpilint.validate import entities_of
 
 Overlay = dict[Path, "str | bytes"]  # absolute path -> text that replaces the file's
@@ -373,7 +373,7 @@ def run_rules_with_impact(loaded: Loaded, today: date, cwd: Path) -> list[Findin
 
 
 def run_rules(loaded: Loaded, today: date) -> list[Finding]:
-    """Run every enabled check, then apply scope, suppressions and KPI010."""
+    """Run every enabled check, then apply scope, suppressions and KPI008-KPI011."""
     resolved = loaded.config.resolve()
     rules = registry()
     project = loaded.project
@@ -390,8 +390,9 @@ def run_rules(loaded: Loaded, today: date) -> list[Finding]:
     found = [f for f in run_checks(subjects, ctx, resolved) if f.path in reported]
     found = drop_per_file_ignored(found, reported, resolved, project.root)
     names = {code: rule.name for code, rule in rules.items()}
-    kept, unused = apply(found, reported, resolved.severities, names)
-    return kept + run_checks({Unused: unused}, ctx, resolved)
+    entities = [e for e in project.all_entities() if e.file.display in reported]
+    outcome = apply(found, reported, resolved.severities, names, today=today, entities=entities)
+    return outcome.kept + run_checks(outcome.subjects(), ctx, resolved)
 
 
 def run_checks(

@@ -21,6 +21,8 @@ from typing import Any, ClassVar, NamedTuple
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
+from kpilint.comments import Suppression
+from kpilint.comments import read as read_comment
 from kpilint.findings import FILE_START, Edit, Pos
 
 try:  # the libyaml C parser is 5-10x faster; fall back to pure Python when absent
@@ -105,18 +107,6 @@ class Problem:
     fix: str | None = None
     path: Path_ = ()  # logical path of the offending key or value
     edits: tuple[Edit, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Suppression:
-    """A ``# kpilint: ignore[...]`` (or ``ignore-file[...]``) comment."""
-
-    pos: Pos
-    start: int  # character offsets of the comment, for the removal fix
-    end: int
-    selectors: tuple[str, ...]
-    reason: str
-    whole_file: bool
 
 
 _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -666,35 +656,23 @@ class _Converter:
         return None
 
 
-_SUPPRESSION = re.compile(
-    r"#[ \t]*kpilint:[ \t]*(?P<kind>ignore-file|ignore)\[(?P<sel>[^\]\r\n]*)\](?P<reason>[^\r\n]*)"
-)
+_KPILINT_COMMENT = re.compile(r"#[ \t]*kpilint:[^\r\n]*")
 
 
 def _find_suppressions(sf: SourceFile, root: yaml.Node | None) -> None:
+    """Every ``# kpilint:`` comment, valid or not (KPI008 reports the others)."""
     text = sf.text
     if "kpilint:" not in text:
         return
     shielded = _quoted_spans(root) if root is not None else []
-    for match in _SUPPRESSION.finditer(text):
+    for match in _KPILINT_COMMENT.finditer(text):
         start = match.start()
         if start > 0 and text[start - 1] not in " \t\n\r":
             continue  # YAML needs white space before a comment's '#'
         if any(a <= start < b for a, b in shielded):
             continue  # inside a quoted or block string, not a comment
-        selectors = tuple(s.strip() for s in match["sel"].split(",") if s.strip())
-        reason = match["reason"].strip().lstrip(":-—").strip()
-        end = match.end()
-        sf.suppressions.append(
-            Suppression(
-                sf.position(start),
-                start,
-                end,
-                selectors,
-                reason,
-                match["kind"] == "ignore-file",
-            )
-        )
+        rest = text.index("kpilint:", start) + len("kpilint:")
+        sf.suppressions.append(read_comment(sf.position(start), start, match.end(), rest, text))
 
 
 def _quoted_spans(root: yaml.Node) -> list[tuple[int, int]]:

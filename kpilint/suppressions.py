@@ -1,26 +1,29 @@
-"""``# kpilint: ignore[...]`` comments, applied by the engine after rules ran.
+"""``# kpilint:`` comments, applied by the engine after rules ran.
 
-Rules never see suppressions; the engine filters their findings here and
-records which comments silenced something, so KPI010 can report the rest.
+Rules never see suppressions; the engine filters their findings here and sorts
+the comments into what KPI008-KPI011 report: malformed (silences nothing),
+expired waivers, and valid ones that silenced nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
+from kpilint.comments import DIRECTIVES, Suppression
 from kpilint.findings import Edit, Finding
-from kpilint.loader import SourceFile, Suppression
+from kpilint.loader import SourceFile
 
 
 @dataclass(frozen=True, slots=True)
-class Unused:
-    """A suppression comment (or some of its selectors) that silenced nothing."""
+class Comment:
+    """A valid suppression comment in a reported file (KPI009 reads these)."""
 
     file: SourceFile
     suppression: Suppression
-    selectors: tuple[str, ...]
-    unknown: tuple[str, ...]  # those that name no rule at all
 
     def removal(self) -> Edit:
         """Delete the comment, and its line when the comment stands alone."""
@@ -36,6 +39,45 @@ class Unused:
         return Edit(start, s.end, "")
 
 
+@dataclass(frozen=True, slots=True)
+class Unused(Comment):
+    """A valid, unexpired suppression that silenced nothing (KPI010)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expired(Comment):
+    """A waiver whose ``until`` date is before today (KPI011)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Malformed(Comment):
+    """A ``kpilint:`` comment that is not a valid suppression (KPI008)."""
+
+    problem: str = ""
+    suggestion: str = ""  # "did you mean" text
+    edits: tuple[Edit, ...] = ()
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The findings left after suppressions, and the comments sorted by what they did."""
+
+    kept: list[Finding] = field(default_factory=list)
+    valid: list[Comment] = field(default_factory=list)
+    unused: list[Unused] = field(default_factory=list)
+    expired: list[Expired] = field(default_factory=list)
+    malformed: list[Malformed] = field(default_factory=list)
+
+    def subjects(self) -> dict[type, Sequence[Any]]:
+        """What the suppression rules run over, by their subject type."""
+        return {
+            Comment: self.valid,
+            Unused: self.unused,
+            Expired: self.expired,
+            Malformed: self.malformed,
+        }
+
+
 def matches(selector: str, code: str, name: str) -> bool:
     sel = selector.strip()
     return (
@@ -49,45 +91,123 @@ def _targets(selector: str, names: dict[str, str]) -> list[str]:
     return [code for code, name in names.items() if matches(selector, code, name)]
 
 
+def close_rule(selector: str, names: dict[str, str]) -> str | None:
+    """The rule code or name a misspelt selector most likely meant (``KPI3O5``: KPI305)."""
+    import difflib
+
+    sel = selector.strip()
+    if sel.upper().startswith("KPI"):
+        fixed = sel.upper().replace("O", "0").replace("I", "1").replace("L", "1")
+        fixed = "KPI" + fixed[3:]
+        if _targets(fixed, names):
+            return fixed
+        found = difflib.get_close_matches(sel.upper(), list(names), n=1, cutoff=0.6)
+    else:
+        found = difflib.get_close_matches(sel.lower(), list(names.values()), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _malformed(sf: SourceFile, s: Suppression, names: dict[str, str]) -> Malformed | None:
+    """Why a comment is not a valid suppression, or None when it is one."""
+    if s.problem is not None:
+        edits: tuple[Edit, ...] = ()
+        suggestion = ""
+        if s.directive and s.directive not in DIRECTIVES:
+            import difflib
+
+            close = difflib.get_close_matches(s.directive, DIRECTIVES, n=1)
+            if close:
+                suggestion = close[0]
+                edits = (Edit(*s.directive_span, close[0]),)
+        return Malformed(sf, s, s.problem, suggestion, edits)
+    unknown = [sel for sel in s.selectors if not _targets(sel, names)]
+    if not unknown:
+        return None
+    guesses = {sel: close_rule(sel, names) for sel in unknown}
+    listed = ", ".join(repr(u) for u in unknown)
+    problem = f"no rule is called {listed}"
+    suggestion = ", ".join(g for g in guesses.values() if g)
+    edits = ()
+    if all(guesses.values()) and s.selector_span is not None:
+        written = ", ".join(guesses.get(sel) or sel for sel in s.selectors)
+        edits = (Edit(*s.selector_span, written),)
+    return Malformed(sf, s, problem, suggestion, edits)
+
+
+def classify(
+    files: Iterable[SourceFile], names: dict[str, str], today: date
+) -> tuple[list[Comment], list[Expired], list[Malformed]]:
+    """Every kpilint comment of ``files``: in force, expired, or malformed."""
+    active: list[Comment] = []
+    expired: list[Expired] = []
+    malformed: list[Malformed] = []
+    for sf in files:
+        for s in sf.suppressions:
+            bad = _malformed(sf, s, names)
+            if bad is not None:
+                malformed.append(bad)
+            elif s.until is not None and s.until < today:
+                expired.append(Expired(sf, s))
+            else:
+                active.append(Comment(sf, s))
+    return active, expired, malformed
+
+
+def _entity_lines(entities: Iterable[Any]) -> dict[tuple[str, str, str | None], list[int]]:
+    """The lines that open entities, by (file, kind, id), sorted."""
+    lines: dict[tuple[str, str, str | None], list[int]] = {}
+    for entity in entities:
+        lines.setdefault((entity.file.display, entity.kind, entity.id), []).append(entity.pos.line)
+    for found in lines.values():
+        found.sort()
+    return lines
+
+
 def apply(
     findings: Iterable[Finding],
     files: dict[str, SourceFile],
     enabled: dict[str, str],
     names: dict[str, str],
-) -> tuple[list[Finding], list[Unused]]:
-    """Drop suppressed findings; return the kept ones and the unused suppressions."""
-    used: set[tuple[int, str, str]] = set()  # (id(file), comment offset, selector)
-    kept: list[Finding] = []
-    by_line: dict[tuple[str, int], list[Suppression]] = {}
-    whole_file: dict[str, list[Suppression]] = {}
-    for display, sf in files.items():
-        for s in sf.suppressions:
-            if s.whole_file:
-                whole_file.setdefault(display, []).append(s)
-            else:
-                by_line.setdefault((display, s.pos.line), []).append(s)
+    *,
+    today: date,
+    entities: Iterable[Any] = (),
+) -> Outcome:
+    """Drop suppressed findings; sort the comments of ``files`` into an ``Outcome``.
+
+    A suppression silences findings on its line, in its file (``ignore-file``),
+    or of the entity whose first key is on its line (FORMAT.md).
+    """
+    active, expired, malformed = classify(files.values(), names, today)
+    out = Outcome(valid=[*active, *expired], expired=expired, malformed=malformed)
+    by_line: dict[tuple[str, int], list[Comment]] = {}
+    whole_file: dict[str, list[Comment]] = {}
+    for c in active:
+        if c.suppression.whole_file:
+            whole_file.setdefault(c.file.display, []).append(c)
+        else:
+            by_line.setdefault((c.file.display, c.suppression.pos.line), []).append(c)
+    opening = _entity_lines(entities) if by_line else {}
+    used: set[int] = set()  # id() of comments that silenced something
     for finding in findings:
+        candidates = [*by_line.get((finding.path, finding.line), ())]
+        if finding.entity is not None and opening:
+            lines = opening.get((finding.path, finding.entity.kind, finding.entity.id))
+            if lines:  # the last entity of that id opened at or before the finding
+                line = lines[max(bisect.bisect_right(lines, finding.line) - 1, 0)]
+                if line != finding.line:
+                    candidates += by_line.get((finding.path, line), ())
+        candidates += whole_file.get(finding.path, ())
         silenced = False
-        candidates = [
-            *by_line.get((finding.path, finding.line), ()),
-            *whole_file.get(finding.path, ()),
-        ]
-        for s in candidates:
-            for selector in s.selectors:
-                if matches(selector, finding.code, finding.name):
-                    used.add((id(files[finding.path]), str(s.start), selector))
-                    silenced = True
+        for c in candidates:
+            if any(matches(sel, finding.code, finding.name) for sel in c.suppression.selectors):
+                used.add(id(c))
+                silenced = True
         if not silenced:
-            kept.append(finding)
-    unused: list[Unused] = []
-    for sf in files.values():
-        for s in sf.suppressions:
-            if any((id(sf), str(s.start), sel) in used for sel in s.selectors):
-                continue  # it silenced something: not unused (FORMAT.md)
-            unknown = [sel for sel in s.selectors if not _targets(sel, names)]
-            enabled_targets = any(
-                code in enabled for sel in s.selectors for code in _targets(sel, names)
-            )
-            if unknown or enabled_targets or not s.selectors:
-                unused.append(Unused(sf, s, s.selectors, tuple(unknown)))
-    return kept, unused
+            out.kept.append(finding)
+    for c in active:
+        if id(c) in used:
+            continue  # it silenced something: not unused (FORMAT.md)
+        selectors = c.suppression.selectors
+        if any(code in enabled for sel in selectors for code in _targets(sel, names)):
+            out.unused.append(Unused(c.file, c.suppression))
+    return out

@@ -1,4 +1,4 @@
-"""Suppression comments: applied after rules ran; KPI009 and KPI010."""
+"""Suppression comments: applied after rules ran; KPI008-KPI011."""
 
 from __future__ import annotations
 
@@ -50,16 +50,25 @@ def test_unused_suppression(write_project: WriteProject) -> None:
 
 def test_partly_used_suppression_is_not_unused(write_project: WriteProject) -> None:
     assert rows(write_project, "  # kpilint: ignore[KPI601, KPI101] why") == []
-    assert rows(write_project, "  # kpilint: ignore[KPI601, no-such-rule] why") == []
 
 
-def test_unknown_rule_in_suppression_is_unused(write_project: WriteProject) -> None:
+def test_one_unknown_rule_makes_the_whole_comment_malformed(write_project: WriteProject) -> None:
+    assert rows(write_project, "  # kpilint: ignore[KPI601, no-such-rule] why") == [
+        ("KPI601", 6, 5),
+        ("KPI008", 6, 21),
+    ]
+
+
+def test_unknown_rule_in_suppression_is_malformed_not_unused(
+    write_project: WriteProject,
+) -> None:
     root = write_project(
         {"a.kpi.yaml": BASE.lstrip("\n").format(comment="  # kpilint: ignore[nope] x")}
     )
     findings = lint([root], cwd=root, today=date(2027, 6, 1)).findings
-    assert [(f.code, f.line, f.column) for f in findings] == [("KPI601", 6, 5), ("KPI010", 6, 21)]
+    assert [(f.code, f.line, f.column) for f in findings] == [("KPI601", 6, 5), ("KPI008", 6, 21)]
     assert "no rule is called 'nope'" in findings[1].message
+    assert findings[1].fix.edits == ()
 
 
 def test_file_suppression(write_project: WriteProject) -> None:

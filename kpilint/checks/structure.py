@@ -11,7 +11,7 @@ from kpilint.loader import Problem, SourceFile
 from kpilint.model import KIND_OF_SECTION
 from kpilint.project import Project
 from kpilint.registry import rule
-from kpilint.suppressions import Unused
+from kpilint.suppressions import Comment, Expired, Malformed, Unused
 
 
 def _problems(file: SourceFile, code: str) -> Iterator[Violation]:
@@ -146,22 +146,45 @@ def goal_cycle(project: Project) -> Iterator[Violation]:
             state[i] = 2
 
 
+@rule("KPI008")
+def malformed_suppression(comment: Malformed) -> Iterator[Violation]:
+    hint = f"; did you mean '{comment.suggestion}'?" if comment.suggestion else ""
+    fix = (
+        f"Write '{comment.suggestion}'"
+        if comment.suggestion
+        else "Write it as '# kpilint: ignore[CODE, ...] reason' (or ignore-file[...]), "
+        "with 'until YYYY-MM-DD:' before the reason for a waiver"
+    )
+    yield Violation(
+        f"'kpilint:' comment is not a valid suppression and silences nothing: "
+        f"{comment.problem}{hint}",
+        comment.suppression.pos,
+        comment.file,
+        fix=fix,
+        edits=comment.edits,
+    )
+
+
 @rule("KPI009")
-def suppression_without_reason(file: SourceFile) -> Iterator[Violation]:
-    for s in file.suppressions:
-        if not s.reason:
-            kind = "ignore-file" if s.whole_file else "ignore"
-            yield Violation(
-                f"suppression '{kind}[{', '.join(s.selectors)}]' gives no reason", s.pos, file
-            )
+def suppression_without_reason(comment: Comment) -> Iterator[Violation]:
+    s = comment.suppression
+    if s.without_reason:
+        what = "only 'TODO' as its reason" if s.reason else "no reason"
+        yield Violation(f"suppression '{s.label}' gives {what}", s.pos, comment.file)
 
 
 @rule("KPI010")
 def unused_suppression(unused: Unused) -> Iterator[Violation]:
     s = unused.suppression
-    kind = "ignore-file" if s.whole_file else "ignore"
-    detail = ""
-    if unused.unknown:
-        detail = f"; no rule is called {', '.join(repr(u) for u in unused.unknown)}"
-    message = f"suppression '{kind}[{', '.join(s.selectors)}]' silences nothing{detail}"
+    message = f"suppression '{s.label}' silences nothing"
     yield Violation(message, s.pos, unused.file, edits=(unused.removal(),))
+
+
+@rule("KPI011")
+def expired_suppression(expired: Expired) -> Iterator[Violation]:
+    s = expired.suppression
+    yield Violation(
+        f"waiver '{s.label}' ran until {s.until} and has expired; it silences nothing now",
+        s.pos,
+        expired.file,
+    )
