@@ -224,6 +224,27 @@ def kpilint_argv() -> list[str]:
     return [sys.executable, "-m", "kpilint"]
 
 
+def git_copy(root: Path, changed: Path) -> Path:
+    """``root`` committed in a git repository beside it, with ``changed`` edited since."""
+    dest = root.parent / f"git-{root.name}"
+    stamp = dest / ".git" / "kpilint-bench-source"
+    source_stamp = (root / MANIFEST).read_text() if (root / MANIFEST).exists() else ""
+    if not stamp.exists() or stamp.read_text() != source_stamp:
+        import shutil
+
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(root, dest)
+        git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
+            subprocess.run([*git, *args], cwd=dest, check=True, capture_output=True)
+        stamp.write_text(source_stamp)
+    target = dest / changed
+    text = target.read_text()
+    if not text.endswith("# changed by the bench\n"):
+        target.write_text(text + "# changed by the bench\n")
+    return dest
+
+
 def find_peer(name: str, extra: list[Path]) -> str | None:
     """A peer tool beside this interpreter, in ``--peer-bin`` folders, or on PATH (no shims)."""
     folders = [Path(sys.executable).parent, *extra]
@@ -357,6 +378,30 @@ def build(args: argparse.Namespace) -> tuple[list[Case], list[str]]:
                     f"{Path(named).name}",
                     cold,
                     big_root,
+                    env,
+                    "kpilint",
+                    (0, 1),
+                ),
+            ],
+            Target(ratio=1.5),
+        )
+    )
+    # The same in a git work tree, as pre-commit runs: the named file is changed
+    # against HEAD, so the impact on the other files (FORMAT.md) is measured too.
+    in_git = f"{pre}, in git (impact)"
+    git_root = git_copy(big_root, Path(named))  # named is relative to the project root
+    cases.append(
+        Case(
+            in_git,
+            big * 5,
+            [
+                big_floor,
+                Command(
+                    in_git,
+                    f"kpilint check --format json{' --no-cache' if no_cache else ''} "
+                    f"{Path(named).name} (changed, in git)",
+                    [*kp, "check", "--format", "json", *no_cache, named],
+                    git_root,
                     env,
                     "kpilint",
                     (0, 1),
