@@ -43,7 +43,7 @@ def digest(parts: list[str], files: list[Path]) -> str | None:
     """The key of one lint of ``files``; None when a file cannot be read."""
     h = hashlib.sha256(__version__.encode() + _code_stamp().encode())
     for part in parts:
-        h.update(b"\0" + part.encode())
+        h.update(b"\0" + os.fsencode(part))  # a file name need not be UTF-8
     for path in files:
         try:
             if not stat.S_ISREG(path.stat().st_mode):
@@ -51,7 +51,7 @@ def digest(parts: list[str], files: list[Path]) -> str | None:
             data = path.read_bytes()
         except OSError:
             return None
-        h.update(b"\0" + str(path).encode() + b"\0" + hashlib.sha256(data).digest())
+        h.update(b"\0" + os.fsencode(path) + b"\0" + hashlib.sha256(data).digest())
     return h.hexdigest()
 
 

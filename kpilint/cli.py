@@ -526,7 +526,7 @@ def _without_known(report: Report, path: Path) -> Report:
 def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", errors="backslashreplace")
     except OSError as exc:
         _die(f"cannot write '{path}': {exc.strerror}")
 
@@ -662,4 +662,10 @@ def schema() -> None:
 
 
 def main() -> None:
+    # A file name that is not UTF-8 reaches reports as lone surrogates; print
+    # them as escapes rather than fail (human formats show them as \xNN).
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     cli(prog_name="kpilint")

@@ -80,7 +80,8 @@ def fingerprint_base(code: str, path: str, entity: EntityRef | None, key: str | 
         (entity.id or "") if entity else "",
         key or "",
     ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+    # surrogateescape: the path of a file whose name is not UTF-8 keeps its bytes
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def assign_fingerprints(findings: list[Finding]) -> list[Finding]:

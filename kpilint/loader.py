@@ -16,7 +16,7 @@ from array import array
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, BinaryIO, ClassVar, NamedTuple
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -326,7 +326,7 @@ def read_bytes(sf: SourceFile, max_bytes: int) -> bytes | None:
             sf.problems.append(_too_big(st.st_size, max_bytes))
             return None
         with sf.path.open("rb") as handle:
-            return handle.read(max_bytes + 1)  # the file may grow after stat()
+            return _read_at_most(handle, st.st_size, max_bytes + 1)
     except OSError as exc:
         sf.problems.append(
             Problem(
@@ -337,6 +337,24 @@ def read_bytes(sf: SourceFile, max_bytes: int) -> bytes | None:
             )
         )
         return None
+
+
+def _read_at_most(handle: BinaryIO, size: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes of a file ``size`` bytes long when stat() ran.
+
+    ``read(n)`` allocates ``n`` bytes first, so a huge configured limit asks
+    for the file's size; a file that grew since is read on in chunks.
+    """
+    data = handle.read(min(size + 1, limit))
+    parts = [data]
+    total = len(data)
+    while size < total < limit:
+        chunk = handle.read(min(1 << 20, limit - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return data if len(parts) == 1 else b"".join(parts)
 
 
 def parse_bytes(sf: SourceFile, raw: bytes, *, require_mapping: bool = True) -> None:

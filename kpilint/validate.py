@@ -25,6 +25,7 @@ from kpilint.model import (
     known_keys,
     validate,
 )
+from kpilint.quoting import quote
 
 _UNION_TAGS = {"mapping", "text"}
 ENTITY_KEY_DEPTH = 3  # ("kpis", 3, "target")
@@ -46,7 +47,7 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
             sf.problems.append(_unknown_key(sf, (key,), TOP_LEVEL_KEYS, "top-level"))
     if "version" in data and (type(data["version"]) is not int or data["version"] != 1):
         sf.problems.append(
-            _problem(sf, ("version",), f"version is {data['version']!r}; only 1 is supported")
+            _problem(sf, ("version",), f"version is {quote(data['version'])}; only 1 is supported")
         )
     out: list[Entity[Any]] = []
     for section, model in SECTIONS.items():
@@ -240,14 +241,20 @@ def _missing(sf: SourceFile, path: Path_, loc: Path_, raw: dict[str, Any]) -> Pr
 
 
 def _invalid(sf: SourceFile, path: Path_, loc: Path_, error: Any, raw: dict[str, Any]) -> Problem:
+    loc = _value_loc(raw, loc)  # a single value given for a list: the value, not its letter
     field = _dotted(loc)
-    value = _get(raw, loc)
     expected, fix = _expectation(error, field)
-    shown = repr(value) if not isinstance(value, str) else f"'{value}'"
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    message = f"{_owner(path, raw)}'{field}' is {shown}; {expected}"
+    message = f"{_owner(path, raw)}'{field}' is {quote(_get(raw, loc))}; {expected}"
     return Problem("KPI002", _pos(sf, (*path, *loc)), message, fix, (*path, *loc))
+
+
+def _value_loc(raw: Any, loc: Path_) -> Path_:
+    """``loc`` up to the last part that indexes a mapping or a list in ``raw``."""
+    for n, part in enumerate(loc):
+        if not isinstance(raw, (dict, list)):
+            return loc[:n]
+        raw = _get(raw, (part,))
+    return loc
 
 
 def _expectation(error: Any, field: str) -> tuple[str, str]:

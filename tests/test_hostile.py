@@ -689,3 +689,84 @@ def test_control_characters_and_markdown_in_diff_markdown(root: Path) -> None:
     owner_cell = "@<!-- -->octocat !\\[x\\](https://example.com/t.png) \\[click\\](https://evil"
     assert any(owner_cell in row for row in rows), rows
     assert all(row.count(" | ") == 3 for row in rows[2:]), rows  # no cell broke out
+
+
+# --- content that used to raise: huge integers, the last date, file names, limits ----
+
+BIG_INTS = {
+    "hex": "0x" + "f" * 3700,
+    "binary": "0b" + "1" * 15000,
+    "octal": "0" + "7" * 5000,
+    "base-60": ":".join(["59"] * 2500),
+}
+
+
+@pytest.mark.parametrize("number", list(BIG_INTS.values()), ids=list(BIG_INTS))
+def test_huge_integers_in_messages(root: Path, number: str) -> None:
+    kpi = KPI.format(id="k", name="MRR").replace("baseline: 100", f"baseline: {number}")
+    kpi = kpi.replace("owner: cfo", f"owner: {number}")
+    write(root, "a.kpi.yaml", f"version: {number}\n" + GOAL + METRIC + "kpis:\n" + kpi)
+    run = check(root)
+    found = {(code, line) for code, line, _ in run.where("KPI002")}
+    assert found == {("KPI002", 1), ("KPI002", 21), ("KPI002", 22)}  # version, owner, baseline
+    assert all(len(f["message"]) < 200 for f in run.findings())
+    if number == BIG_INTS["hex"]:  # every format goes through the same quoting
+        kpilint("check", "--format", "sarif", "--today", TODAY, ".", cwd=root)
+        for fmt in ("json", "html"):
+            kpilint("audit", "--format", fmt, "--today", TODAY, ".", cwd=root)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html"])
+def test_last_reviewed_on_the_last_day_there_is(root: Path, fmt: str) -> None:
+    write(
+        root, "a.kpi.yaml", CLEAN.replace("last_reviewed: 2027-03-01", "last_reviewed: 9999-12-31")
+    )
+    assert kpilint("audit", "--format", fmt, "--today", TODAY, ".", cwd=root).code in (0, 1)
+
+
+NOT_UTF8 = b"caf\xe9.kpi.yaml"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "junit", "markdown"])
+def test_file_name_that_is_not_utf8(root: Path, fmt: str) -> None:
+    (root / os.fsdecode(NOT_UTF8)).write_text(CLEAN.replace("owner: cfo", "ownr: cfo"))
+    run = kpilint("check", "--format", fmt, "--today", TODAY, ".", cwd=root)
+    assert run.code == 1
+    if fmt == "json":
+        assert {f["path"] for f in run.findings()} == {"caf\udce9.kpi.yaml"}
+    elif fmt == "gitlab":
+        assert {f["location"]["path"] for f in json.loads(run.stdout)} == {"caf\udce9.kpi.yaml"}
+    elif fmt == "markdown":
+        assert "caf\\\\xe9.kpi.yaml" in run.stdout
+    elif fmt == "sarif":
+        assert '"uri": "caf%E9.kpi.yaml"' in run.stdout
+    else:
+        assert "caf\\xe9.kpi.yaml" in run.stdout
+
+
+def test_file_name_that_is_not_utf8_is_fixed_and_audited(root: Path) -> None:
+    path = root / os.fsdecode(NOT_UTF8)
+    path.write_text(CLEAN.replace("owner: cfo", "ownr: cfo"))
+    run = kpilint("check", "--fix", "--today", TODAY, ".", cwd=root)
+    assert run.code == 0 and path.read_text() == CLEAN
+    for fmt in ("text", "json", "markdown", "html"):
+        kpilint("audit", "--format", fmt, "--today", TODAY, ".", cwd=root)
+
+
+def test_absurd_max_file_size(root: Path) -> None:
+    write(root, "kpilint.toml", "max-file-size = 99999999999999999999999999\n")
+    write(root, "a.kpi.yaml", CLEAN)
+    assert check(root).where() == []
+
+
+# --- values quoted in messages -------------------------------------------------------
+
+
+def test_a_value_is_quoted_whole_or_shortened(root: Path) -> None:
+    long = "x" * 300
+    kpi = KPI.format(id="k", name="MRR").replace("goal: g", 'goal: "@octocat"')
+    kpi += f"    status: {long}\n"
+    write(root, "a.kpi.yaml", GOAL + METRIC + "kpis:\n" + kpi)
+    messages = {f["line"]: f["message"] for f in check(root).findings() if f["code"] == "KPI002"}
+    assert messages[18].startswith("KPI 'k': 'goal' is '@octocat'; ")
+    assert messages[23].startswith("KPI 'k': 'status' is '" + "x" * 57 + "…'; ")

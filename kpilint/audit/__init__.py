@@ -495,8 +495,10 @@ class _Part:
                         )
                     )
             if t.review is not None and t.last_reviewed is not None:
-                due = t.last_reviewed + timedelta(days=CADENCE_DAYS[t.review])
-                if due < self.today:
+                # A review dated near 9999-12-31 is due after the last date there is.
+                cadence = timedelta(days=CADENCE_DAYS[t.review])
+                due = t.last_reviewed + cadence if t.last_reviewed < date.max - cadence else None
+                if due is not None and due < self.today:
                     late = (self.today - due).days
                     out.append(
                         Attention(

@@ -35,7 +35,8 @@ def level(severity: str) -> str:
 
 def uri(path: str) -> str:
     """A relative path as a URI reference: spaces, ``%`` and ``#`` would otherwise break it."""
-    return quote(path, safe="/")
+    # The file name's own bytes, percent-encoded, also when they are not UTF-8.
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _rule_descriptor(info: RuleInfo) -> dict[str, Any]:
