@@ -102,7 +102,7 @@ def test_sections_and_charts(page: str) -> None:
     assert page.count("<details") == 5  # one per goal
     assert "97.8" in page
     # The severity filter works without JavaScript: radio buttons and CSS only.
-    assert 'id="sev-error"' in page and "#sev-error:checked ~ table" in page
+    assert 'id="sev-error"' in page and "#sev-error:checked ~ .scroll tbody" in page
 
 
 def test_user_text_is_escaped(write_project: WriteProject) -> None:
@@ -212,3 +212,108 @@ def test_renders_in_headless_chromium(example_audit: Audit, tmp_path: Path) -> N
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1280, 2000)
     assert len(data) > 50_000  # a blank page compresses to a few kilobytes
+
+
+# --- wrapping, code, quality beside completeness (issue 13 items 6, 7) ---------------------
+
+
+def test_messages_show_code_as_code_and_paths_wrap_only_at_slashes(page: str) -> None:
+    # KPI404's fix says "with `metric:`": code, not literal backticks.
+    assert "Link the metric to a KPI with <code>metric:</code>, or remove it" in page
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)
+    assert not [c for c in cells if "`" in c]
+    assert "examples/<wbr>engineering.kpi.yaml:38:5" in page
+    # No rule lets the browser break inside a word ("compan y").
+    assert "anywhere" not in page and "break-all" not in page
+    assert "td { overflow-wrap: break-word; }" in page
+
+
+def test_a_complete_scope_with_bad_findings_does_not_show_green(
+    write_project: WriteProject,
+) -> None:
+    """Every field filled, but a vanity KPI fed from a spreadsheet: quality says so."""
+    root = write_project(
+        {
+            "growth.kpi.yaml": """
+            goals:
+              - {id: g, name: Grow, kind: growth, period: {start: 2027-01-01, end: 2027-12-31}}
+            metrics:
+              - {id: followers, name: Instagram followers, unit: followers,
+                 source: growth.xlsx, source_type: spreadsheet, aggregation: sum}
+            kpis:
+              - id: followers
+                name: Instagram followers
+                goal: g
+                metric: followers
+                owner: growth-lead
+                scope: team:growth
+                target: {value: 12000, unit: followers, direction: increase, baseline: 10000}
+                timeline: {start: 2027-01-01, end: 2027-12-31, review: monthly}
+            """
+        }
+    )
+    from datetime import date
+
+    result = audit([root], cwd=root, today=date(2027, 3, 1))
+    (scope,) = result.scopes
+    assert scope.completeness is not None and scope.completeness["overall"] == 100.0
+    assert scope.score == 84.0  # KPI601 and KPI701, two warnings
+    page = render(result, "html")
+    bar = re.search(r'<g class="bar"><title>team:growth: (.*?)</g>', page, re.S)
+    assert bar is not None
+    assert bar.group(1).startswith("100% complete, quality 84.0 of 100</title>")
+    complete = re.search(r'<rect class="complete"[^>]*fill="([^"]+)" data-v="100.0"', bar.group(1))
+    quality = re.search(r'<rect class="quality"[^>]*fill="([^"]+)" data-v="84.0"', bar.group(1))
+    assert complete is not None and quality is not None
+    assert quality.group(1) == "#9a6700"  # fair, not green
+    assert complete.group(1) != "#1a7f37"  # completeness is not a verdict: never green
+    assert "Completeness and quality by scope" in page
+
+
+# Marks every word (split at blanks and after hyphens) that the layout broke across lines.
+_WORD_PROBE = """<script>
+(function () {
+  var broken = [];
+  var cells = document.querySelectorAll("td, th, figcaption, .legend, summary");
+  Array.prototype.forEach.call(cells, function (cell) {
+    var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var re = /[^\\s-]+-?/g, m;
+      while ((m = re.exec(node.data)) !== null) {
+        var range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        var lines = {};
+        Array.prototype.forEach.call(range.getClientRects(), function (r) {
+          if (r.width > 0) { lines[Math.round(r.top)] = 1; }
+        });
+        if (Object.keys(lines).length > 1) { broken.push(m[0]); }
+      }
+    }
+  });
+  var out = document.createElement("div");
+  out.id = "words";
+  out.setAttribute("data-broken", broken.join(" "));
+  out.setAttribute("data-checked", String(cells.length));
+  document.body.appendChild(out);
+})();
+</script>"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [800, 1280])
+def test_no_word_is_broken_mid_way_in_chromium(
+    example_audit: Audit, tmp_path: Path, width: int
+) -> None:
+    binary = _chromium()
+    probe = tmp_path / "words.html"
+    probe.write_text(
+        render(example_audit, "html").replace("</body>", _WORD_PROBE + "</body>"), "utf-8"
+    )
+    seen = _run_chromium(
+        binary, tmp_path / "p", f"--window-size={width},2000", "--dump-dom", probe.as_uri()
+    )
+    found = re.search(r'<div id="words" data-broken="([^"]*)" data-checked="(\d+)"', seen.stdout)
+    assert found is not None, seen.stdout[-2000:]
+    assert int(found.group(2)) > 100
+    assert found.group(1) == ""

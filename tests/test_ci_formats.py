@@ -358,7 +358,7 @@ def test_markdown_escapes_cells() -> None:
     message = cells[3].strip()
     # The newline is shown as \n (CLI.md "Output safety"), its backslash escaped.
     assert message == r"ratio a\|b\\nper @<!-- -->growth-team \<b\>\*x\*\</b\>"
-    assert cells[4].strip() == r"Use \`a\|b\`"
+    assert cells[4].strip() == r"Use `a\|b`"  # kpilint's code span stays code
     assert "\n" not in row
 
 

@@ -9,6 +9,7 @@ need the script. Every text from the KPI files goes through ``html.escape``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 
@@ -61,7 +62,12 @@ table { border-collapse: collapse; width: 100%; background: var(--card);
   border: 1px solid var(--line); }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line);
   vertical-align: top; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
+.scroll { overflow-x: auto; }
+td.text { min-width: 14em; }
+.legend { display: flex; gap: 16px; color: var(--muted); font-size: 12px; margin: 0 0 6px; }
+.legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
+  margin-right: 4px; vertical-align: -1px; }
 th { background: #eef1f4; font-weight: 600; white-space: nowrap; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 th button { all: unset; cursor: pointer; }
@@ -82,10 +88,10 @@ td > code:first-child { white-space: nowrap; }
 .filters input[type=radio]:focus-visible + label { outline: 2px solid var(--info); }
 .filters input[type=search] { margin-left: auto; padding: 4px 8px; min-width: 240px;
   border: 1px solid var(--line); border-radius: 6px; }
-.filters table { flex-basis: 100%; }
-#sev-error:checked ~ table tbody tr:not(.sev-error),
-#sev-warning:checked ~ table tbody tr:not(.sev-warning),
-#sev-info:checked ~ table tbody tr:not(.sev-info) { display: none; }
+.filters .scroll { flex-basis: 100%; }
+#sev-error:checked ~ .scroll tbody tr:not(.sev-error),
+#sev-warning:checked ~ .scroll tbody tr:not(.sev-warning),
+#sev-info:checked ~ .scroll tbody tr:not(.sev-info) { display: none; }
 .tree ul { list-style: none; margin: 0; padding-left: 22px; border-left: 1px dotted var(--line); }
 .tree > details, .tree > ul { margin-bottom: 6px; }
 .tree summary { cursor: pointer; padding: 2px 0; }
@@ -168,6 +174,22 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _rich(text: str) -> str:
+    """Escaped text whose `code spans` (as kpilint's messages write them) render as code."""
+    parts = _CODE_SPAN.split(text)
+    return "".join(
+        f"<code>{_e(part)}</code>" if i % 2 else _e(part) for i, part in enumerate(parts)
+    )
+
+
+def _path(text: str) -> str:
+    """An escaped path that may wrap after each ``/``, never inside a name."""
+    return "/<wbr>".join(_e(part) for part in text.split("/"))
+
+
 def _band(score: float | None) -> str:
     """The CSS class of a score: good from 90, fair from 70, poor below."""
     if score is None:
@@ -208,11 +230,11 @@ def _th(titles: Iterable[tuple[str, bool]], sortable: bool = True) -> str:
 def _table(table_id: str, titles: Iterable[tuple[str, bool]], rows: Iterable[str]) -> list[str]:
     """A sortable table's lines: header, then one ``<tr>`` per row."""
     return [
-        f'<table class="sortable" id="{table_id}">',
+        f'<div class="scroll"><table class="sortable" id="{table_id}">',
         _th(titles),
         "<tbody>",
         *rows,
-        "</tbody></table>",
+        "</tbody></table></div>",
     ]
 
 
@@ -292,30 +314,55 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+_NEUTRAL = "#6e7781"  # completeness is a fill level, not a verdict: no traffic-light colour
+
+
 def _completeness_chart(result: Audit) -> str:
-    """Horizontal bars: the share of completeness checks each scope's KPIs pass."""
-    rows = [(s.scope, s.completeness["overall"] if s.completeness else 0.0) for s in result.scopes]
-    label_w, bar_w, row_h, top = 250, 300, 26, 8
-    height = top * 2 + row_h * max(len(rows), 1)
+    """Two bars per scope: completeness (fields filled) and quality (the score from findings).
+
+    Completeness alone says "fine" for a team whose KPIs are all filled in with a
+    vanity metric fed from a spreadsheet; the score beside it says otherwise.
+    """
+    label_w, bar_w, bar_h, row_h, top = 250, 300, 11, 34, 8
+    height = top * 2 + row_h * max(len(result.scopes), 1)
     width = label_w + bar_w + 60
     out = [
-        '<figure id="completeness-chart"><figcaption>Completeness by scope</figcaption>',
+        '<figure id="completeness-chart"><figcaption>Completeness and quality by scope'
+        "</figcaption>",
+        f'<p class="legend"><span><i style="background:{_NEUTRAL}"></i>complete: share of '
+        'fields filled</span><span><i style="background:#1a7f37"></i><i style="background:'
+        '#9a6700"></i><i style="background:#cf222e"></i>quality: score from findings (good '
+        "from 90, fair from 70)</span></p>",
         f'<svg class="chart" role="img" width="100%" viewBox="0 0 {width} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-label="Completeness in percent per scope">',
+        'xmlns="http://www.w3.org/2000/svg" '
+        'aria-label="Completeness in percent and quality score per scope">',
     ]
-    if not rows:
+    if not result.scopes:
         out.append(f'<text x="0" y="{top + 16}" class="muted">No live KPIs.</text>')
-    for i, (scope, pct) in enumerate(rows):
+    for i, scope in enumerate(result.scopes):
         y = top + i * row_h
-        w = round(bar_w * pct / 100, 1)
+        pct = scope.completeness["overall"] if scope.completeness else 0.0
+        bars = (
+            ("complete", pct, fmt_pct(pct), y + 3, _NEUTRAL),
+            ("quality", scope.score or 0.0, fmt_score(scope.score), y + 5 + bar_h, None),
+        )
         out += [
-            f'<g class="bar"><title>{_e(scope)}: {_e(fmt_pct(pct))} complete</title>',
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{_e(_clip(scope, 34))}</text>',
-            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="16" rx="3" fill="#e6eaef"/>',
-            f'<rect x="{label_w}" y="{y + 4}" width="{w}" height="16" rx="3" '
-            f'fill="{_color(pct)}"/>',
-            f'<text x="{label_w + bar_w + 6}" y="{y + 16}">{_e(fmt_pct(pct))}</text></g>',
+            f'<g class="bar"><title>{_e(scope.scope)}: {_e(fmt_pct(pct))} complete, '
+            f"quality {_e(fmt_score(scope.score))} of 100</title>",
+            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">'
+            f"{_e(_clip(scope.scope, 34))}</text>",
         ]
+        for kind, value, text, bar_y, fill in bars:
+            w = round(bar_w * value / 100, 1)
+            out += [
+                f'<rect x="{label_w}" y="{bar_y}" width="{bar_w}" height="{bar_h}" rx="2" '
+                'fill="#e6eaef"/>',
+                f'<rect class="{kind}" x="{label_w}" y="{bar_y}" width="{w}" height="{bar_h}" '
+                f'rx="2" fill="{fill or _color(value)}" data-v="{value}"/>',
+                f'<text x="{label_w + bar_w + 6}" y="{bar_y + bar_h - 1}" class="muted">'
+                f"{_e(text)}</text>",
+            ]
+        out.append("</g>")
     out += ["</svg>", "</figure>"]
     return "\n".join(out)
 
@@ -403,7 +450,7 @@ def _goals(result: Audit) -> str:
         + "".join(
             [
                 f"<td><code>{_e(g.label)}</code></td>",
-                f"<td>{_e(g.name)}</td>",
+                f'<td class="text">{_e(g.name)}</td>',
                 f"<td>{_e(g.level)}</td>",
                 _num(g.kpis, str(g.kpis)),
                 *_completeness_cells(g.completeness),
@@ -431,7 +478,7 @@ def _attention(result: Audit) -> str:
         f'<tr class="{"sev-warning" if a.kind == "deadline-soon" else "sev-error"}">'
         f"<td><code>{_e(a.kpi.label)}</code></td>"
         f'<td class="sev">{_e(a.kind)}</td><td>{_e(a.date.isoformat())}</td>'
-        f"<td>{_e(a.message)}</td><td>{_e(a.kpi.path)}:{a.kpi.line}</td></tr>"
+        f"<td>{_rich(a.message)}</td><td>{_path(a.kpi.path)}:{a.kpi.line}</td></tr>"
         for a in result.attention
     )
     out += _table("attention-table", titles, rows)
@@ -482,8 +529,9 @@ def _findings(result: Audit) -> str:
             f'<tr class="sev-{f.severity}">'
             f'<td class="sev" data-v="{rank[f.severity]}">{f.severity}</td>'
             f"<td><code>{_e(f.code)}</code> {_e(f.name)}</td>"
-            f'<td data-v="{_e(f.path)}:{f.line:08d}:{f.column:08d}">{_e(where)}</td>'
-            f"<td>{_e(entity)}</td><td>{_e(f.message)}</td><td>{_e(f.fix.description)}</td></tr>"
+            f'<td data-v="{_e(f.path)}:{f.line:08d}:{f.column:08d}">{_path(where)}</td>'
+            f"<td>{_e(entity)}</td><td>{_rich(f.message)}</td>"
+            f"<td>{_rich(f.fix.description)}</td></tr>"
         )
     out += _table("findings-table", titles, rows)
     out.append("</div>")
@@ -539,7 +587,7 @@ def _orphans(result: Audit) -> str:
             continue
         items = "".join(
             f"<li><code>{_e(r.label)}</code> {_e(r.name)} "
-            f'<span class="metric">{_e(r.path)}:{r.line}</span></li>'
+            f'<span class="metric">{_path(r.path)}:{r.line}</span></li>'
             for r in refs
         )
         out.append(f"<p><strong>{_e(title)}</strong> ({len(refs)}):</p><ul>{items}</ul>")
@@ -574,5 +622,5 @@ def _kpi_row(k: KpiRow) -> str:
         f'<td class="n" data-v="{k.completeness}"{title}>{_e(fmt_pct(k.completeness))}</td>'
         + "".join(_num(k.findings[s], str(k.findings[s])) for s in SEVERITIES)
         + _score_cell(k.score)
-        + f'<td data-v="{_e(k.path)}:{k.line:08d}">{_e(k.path)}:{k.line}</td></tr>'
+        + f'<td data-v="{_e(k.path)}:{k.line:08d}">{_path(k.path)}:{k.line}</td></tr>'
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from kpilint.audit import COMPLETENESS, COMPLETENESS_TITLES, Audit, Ref, TreeGoal
 from kpilint.audit.render_text import fmt_pct, fmt_score
 from kpilint.findings import SEVERITY_RANK
-from kpilint.reporters.markdown import MAX_ROWS, cell
+from kpilint.reporters.markdown import MAX_ROWS, cell, rich
 from kpilint.reporters.markdown import code as _code
 
 
@@ -134,7 +134,7 @@ def render(result: Audit, *, color: bool = False) -> str:
                     _code(a.kpi.label),
                     a.kind,
                     a.date.isoformat(),
-                    cell(a.message),
+                    rich(a.message),
                     cell(f"{a.kpi.path}:{a.kpi.line}"),
                 ]
             )
@@ -171,7 +171,7 @@ def render(result: Audit, *, color: bool = False) -> str:
                     cell(f"{f.path}:{f.line}" if f.path else "(no file)"),
                     f"{f.code} {f.name}",
                     f.severity,
-                    cell(f.message),
+                    rich(f.message),
                 ]
             )
             for f in ordered[:MAX_ROWS]

@@ -33,6 +33,24 @@ def code(text: str) -> str:
     return f"`{text}`"
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def rich(text: str) -> str:
+    """``cell`` for kpilint's own wording, whose `code spans` stay code (not shown as \\`)."""
+    spans: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        # In a GFM table a pipe is escaped even inside a code span, and shown as "|".
+        spans.append(f"`{match.group(1).replace('|', chr(92) + '|')}`")
+        return f"\ue000{len(spans) - 1}\ue001"
+
+    if "\ue000" in text:  # private-use marks are ours; text holding them stays plain
+        return cell(text)
+    escaped = cell(_CODE_SPAN.sub(hold, text))
+    return re.sub("\ue000(\\d+)\ue001", lambda m: spans[int(m.group(1))], escaped)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 or word == 'info' else 's'}"
 
@@ -71,8 +89,9 @@ def render(report: Report, options: RenderOptions) -> str:
             "| --- | --- | --- | --- | --- |",
         ]
         for f in ordered[:MAX_ROWS]:
-            row = (_location(f), f"{f.code} {f.name}", f.severity, f.message, f.fix.description)
-            lines.append("| " + " | ".join(cell(part) for part in row) + " |")
+            row = (cell(_location(f)), f"{f.code} {f.name}", f.severity)
+            texts = (rich(f.message), rich(f.fix.description))
+            lines.append("| " + " | ".join((*row, *texts)) + " |")
         if len(ordered) > MAX_ROWS:
             more = len(ordered) - MAX_ROWS
             lines += ["", f"_… and {_plural(more, 'more finding')} not shown._"]
