@@ -37,7 +37,8 @@ class _Group(click.Group):
             return super().main(*args, **kwargs)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "kpilint"
-            _die(f"{exc.format_message().rstrip('.')}; see '{where} --help'")
+            message = exc.format_message().rstrip(".").replace(". Did you mean", "; did you mean")
+            _die(f"{message}; see '{where} --help'")
         except click.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(130)
@@ -87,6 +88,19 @@ class LintArgs:
     config: Any  # an explicit Config, or None for the project's own
     overrides: dict[str, Any]
     today: date | None
+    exit_zero: bool = False
+    quiet: int = 0  # -q: findings only; -qq: nothing but the exit code
+    verbose: bool = False
+
+    def exit(self, fails: bool) -> NoReturn:
+        """CLI.md's exit code: 1 when something fails, unless ``--exit-zero``."""
+        sys.exit(EXIT_FINDINGS if fails and not self.exit_zero else EXIT_OK)
+
+    def progress(self) -> Callable[[str], None] | None:
+        """``-v``: the engine's progress notes on stderr."""
+        if not self.verbose:
+            return None
+        return lambda message: click.echo(f"kpilint: {message}", err=True)
 
 
 def lint_options(
@@ -134,6 +148,25 @@ def lint_options(
                     callback=_parse_today,
                     help="The date the date rules use (YYYY-MM-DD).",
                 ),
+                click.option(
+                    "--exclude",
+                    multiple=True,
+                    help="Also skip files matching these patterns (added to `exclude`).",
+                ),
+                click.option(
+                    "--exit-zero",
+                    is_flag=True,
+                    help="Exit 0 whatever is found (2 still on misuse).",
+                ),
+                click.option(
+                    "-q",
+                    "--quiet",
+                    count=True,
+                    help="Findings only, no summary; twice: print nothing, only the exit code.",
+                ),
+                click.option(
+                    "-v", "--verbose", is_flag=True, help="Say on stderr what is loaded and run."
+                ),
             ]
         ):
             command = option(command)
@@ -151,6 +184,10 @@ _SHARED = (
     "extend_select",
     "config_file",
     "today",
+    "exclude",
+    "exit_zero",
+    "quiet",
+    "verbose",
 )
 
 
@@ -163,6 +200,10 @@ def _lint_args(
     extend_select: tuple[str, ...],
     config_file: str | None,
     today: date | None,
+    exclude: tuple[str, ...],
+    exit_zero: bool,
+    quiet: int,
+    verbose: bool,
 ) -> LintArgs:
     from kpilint.config import Config, ConfigError
 
@@ -178,15 +219,24 @@ def _lint_args(
         "select": _split(select) or None,
         "ignore": _split(ignore),
         "extend_select": _split(extend_select),
+        "exclude": _split(exclude),
         "fail_on": fail_on,
     }
-    return LintArgs(fmt, output_file, config, overrides, today)
+    return LintArgs(fmt, output_file, config, overrides, today, exit_zero, quiet, verbose)
 
 
-def emit(report: Report, fmt: str | None, output_file: str | None) -> None:
-    """Render ``report`` with the chosen reporter and deliver it."""
-    color = output_file is None and _use_color(sys.stdout)
-    _deliver(_render(report, fmt, color), output_file, color)
+def emit(report: Report, args: LintArgs, **options: Any) -> None:
+    """Render ``report`` with the chosen reporter and deliver it (``-qq``: not at all).
+
+    ``options`` go to ``RenderOptions`` (``fix_hint``, ``unsafe_fixes``, ``previews``).
+    """
+    from kpilint.reporters import RenderOptions, get
+
+    if args.quiet >= 2:
+        return
+    color = args.output_file is None and _use_color(sys.stdout)
+    render = RenderOptions(color=color, quiet=args.quiet > 0, **options)
+    _deliver(get(args.fmt or "text")(report, render), args.output_file, color)
 
 
 def _render(report: Report, fmt: str | None, color: bool) -> str:
@@ -215,8 +265,20 @@ from_option = click.option(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @lint_options(tuple(FORMATS))
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (with --fix/--diff).")
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Include unsafe fixes: applied with --fix/--diff, else shown as available.",
+)
 @click.option("--diff", "show_diff", is_flag=True, help="Print fixes as a diff; write nothing.")
+@click.option(
+    "--show-fixes",
+    is_flag=True,
+    help="Show each fix as a diff under its finding; with --fix, list what was fixed.",
+)
+@click.option("--statistics", is_flag=True, help="Counts by rule instead of the findings.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings and exit.")
+@click.option("--show-files", is_flag=True, help="Print the files that would be linted and exit.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to named files too.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write .kpilint_cache/.")
 @click.option("--known", type=click.Path(dir_okay=False), help="Hide findings listed in F.")
@@ -238,6 +300,10 @@ def check(
     fix: bool,
     unsafe_fixes: bool,
     show_diff: bool,
+    show_fixes: bool,
+    statistics: bool,
+    show_settings: bool,
+    show_files: bool,
     force_exclude: bool,
     no_cache: bool,
     known: str | None,
@@ -251,6 +317,9 @@ def check(
     `kpilint check --stdin-filename F -` lints the text on stdin as the file F
     (the rest of the project from disk); with --fix the fixed text goes to
     stdout and the report to stderr.
+
+    `--unsafe-fixes` without `--fix` applies nothing: unsafe fixes are then shown
+    as available (`[*]`, and in the hint), as ruff does.
     """
     from kpilint.config import ConfigError
     from kpilint.engine import UsageError, lint
@@ -259,7 +328,16 @@ def check(
         _die(f"--fix and --diff edit KPI files; run `kpilint import --from {source_format}` first")
     if stdin_filename is not None or "-" in paths:
         _check_stdin(args, paths, stdin_filename, source_format, fix, unsafe_fixes, show_diff)
+    if statistics and (args.fmt or "text") not in ("text", "json"):
+        _die(f"--statistics prints text or json, not {args.fmt}; drop --format or --statistics")
     cwd = Path.cwd()
+    try:
+        if show_settings:
+            _show_settings(paths or (".",), args, cwd)
+        if show_files:
+            _show_files(paths or (".",), args, cwd, force_exclude)
+    except (ConfigError, UsageError) as exc:
+        _die(str(exc))
 
     def run() -> Report:
         return lint(
@@ -270,18 +348,19 @@ def check(
             force_exclude=force_exclude,
             source_format=source_format,
             # Fixes are computed from the files themselves, never from a cache entry.
-            use_cache=not (no_cache or fix or show_diff),
+            use_cache=not (no_cache or fix or show_diff or show_fixes),
             impact=not no_impact,
+            progress=args.progress(),
         )
 
     try:
         if show_diff:
-            _show_fix_diff(run(), cwd, unsafe_fixes)
+            _show_fix_diff(run(), cwd, unsafe_fixes, args)
         if fix:
             from kpilint.fixes import fix_loop
 
             report, result = fix_loop(run, cwd, unsafe=unsafe_fixes)
-            _fix_summary(result)
+            _fix_summary(result, show_fixes, args.quiet)
         else:
             report = run()
     except (ConfigError, UsageError) as exc:
@@ -303,8 +382,56 @@ def check(
         sys.exit(EXIT_OK)
     if known:
         report = _without_known(report, Path(known))
-    emit(report, args.fmt, args.output_file)
-    sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
+    # --from reads another format, which --fix cannot edit: no fix is offered.
+    options: dict[str, Any] = {"fix_hint": source_format is None, "unsafe_fixes": unsafe_fixes}
+    if statistics:
+        _statistics(report, args, options)
+    else:
+        if show_fixes and not fix and source_format is None:
+            from kpilint.fixes import previews
+
+            options["previews"] = previews(report, cwd, unsafe=unsafe_fixes)
+        emit(report, args, **options)
+    args.exit(report.fails())
+
+
+def _statistics(report: Report, args: LintArgs, options: dict[str, Any]) -> None:
+    from kpilint.reporters import RenderOptions
+    from kpilint.reporters.statistics import render
+
+    if args.quiet < 2:
+        text = render(report, args.fmt or "text", RenderOptions(quiet=args.quiet > 0, **options))
+        _deliver(text, args.output_file)
+
+
+def _show_settings(paths: tuple[str, ...], args: LintArgs, cwd: Path) -> NoReturn:
+    from kpilint.config import Config
+    from kpilint.engine import _group_by_project
+    from kpilint.settings import describe
+
+    texts = []
+    for root, config_file, _named in _group_by_project(paths, cwd, {}):
+        config = args.config or (Config.from_file(config_file) if config_file else Config())
+        texts.append(describe(root, config_file, config, args.overrides, args.today))
+    _deliver("\n".join(texts), args.output_file)
+    sys.exit(EXIT_OK)
+
+
+def _show_files(paths: tuple[str, ...], args: LintArgs, cwd: Path, force_exclude: bool) -> NoReturn:
+    """The files whose findings ``check`` would report, one a line, in project order."""
+    from kpilint.config import Config
+    from kpilint.engine import _group_by_project, display_path, project_files
+
+    lines = []
+    for root, config_file, named in _group_by_project(paths, cwd, {}):
+        config = args.config or (Config.from_file(config_file) if config_file else Config())
+        config = config.with_overrides(**args.overrides)
+        found = project_files(root, named, config, force_exclude=force_exclude)
+        for path, reported in zip(found.paths, found.reported, strict=True):
+            if reported:
+                lines.append(display_path(path, cwd))
+    _deliver("".join(f"{line}\n" for line in lines), args.output_file)
+    sys.exit(EXIT_OK)
 
 
 @cli.command("diff")
@@ -327,11 +454,12 @@ def diff_cmd(args: LintArgs, base: str, head: str | None) -> None:
     except (ConfigError, UsageError) as exc:
         _die(str(exc))
     if args.fmt == "markdown":
-        text = render_markdown(result.report, result.changes, result.base, result.head)
-        _deliver(text, args.output_file)
+        if args.quiet < 2:
+            text = render_markdown(result.report, result.changes, result.base, result.head)
+            _deliver(text, args.output_file)
     else:
-        emit(result.report, args.fmt, args.output_file)
-    sys.exit(EXIT_FINDINGS if result.report.fails() else EXIT_OK)
+        emit(result.report, args, fix_hint=False)  # diff edits nothing: no --fix to offer
+    args.exit(result.report.fails())
 
 
 @cli.command("audit")
@@ -370,7 +498,7 @@ def audit_cmd(
                 today=args.today,
                 overrides=args.overrides,
                 source_format=source_format,
-                progress=progress,
+                progress=args.progress() or progress,
             )
         except (ConfigError, UsageError) as exc:
             error = str(exc)
@@ -380,8 +508,9 @@ def audit_cmd(
             text = render(result, fmt, color=color)
     if error:
         _die(error)
-    _deliver(text, args.output_file, color)
-    sys.exit(EXIT_FINDINGS if result.report.fails() else EXIT_OK)
+    if args.quiet < 2:
+        _deliver(text, args.output_file, color)
+    args.exit(result.report.fails())
 
 
 def _check_stdin(
@@ -443,11 +572,11 @@ def _check_stdin(
         if args.output_file is None:  # stdout holds the text: the report goes to stderr
             color = _use_color(sys.stderr)
             click.echo(_render(report, args.fmt, color), nl=False, err=True, color=color)
-            sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
+            args.exit(report.fails())
     # --diff writes nothing, so every finding still stands (CLI.md's exit code)
     if not show_diff:
-        emit(report, args.fmt, args.output_file)
-    sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
+        emit(report, args)
+    args.exit(report.fails())
 
 
 def _fix_stdin(
@@ -470,29 +599,44 @@ def _fix_stdin(
     return fixed, (bom + after.encode("utf-8")) if count else raw, count
 
 
-def _show_fix_diff(report: Report, cwd: Path, unsafe: bool) -> NoReturn:
+def _show_fix_diff(report: Report, cwd: Path, unsafe: bool, args: LintArgs) -> NoReturn:
     from kpilint.fixes import plan
 
     plans = plan(report, cwd, unsafe=unsafe)
     for item in plans:
         click.echo(item.unified_diff(), nl=False)
     count = sum(len(p.fixed) for p in plans)
-    if count:
+    if count and not args.quiet:
         click.echo(f"Would fix {count} finding{'s' if count != 1 else ''}.", err=True)
     # Nothing is written, so every finding still stands: CLI.md's exit code applies.
-    sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
+    args.exit(report.fails())
 
 
-def _fix_summary(result: Any) -> None:
-    if result.fixed:
+def _fix_summary(result: Any, show_fixes: bool = False, quiet: int = 0) -> None:
+    if result.fixed and not quiet:
         files = len(result.files)
         click.echo(
             f"Fixed {result.fixed} finding{'s' if result.fixed != 1 else ''} "
             f"in {files} file{'s' if files != 1 else ''}.",
             err=True,
         )
+    if show_fixes and result.findings and quiet < 2:
+        _list_fixed(result.findings)
     for display in result.refused:
         click.echo(f"kpilint: not fixed {display}: the result would not parse", err=True)
+
+
+def _list_fixed(findings: list[Any]) -> None:
+    """ruff's ``--show-fixes`` list: per file, how many of each rule were fixed."""
+    from collections import Counter
+
+    by_file: dict[str, Counter[tuple[str, str]]] = {}
+    for f in findings:
+        by_file.setdefault(f.path, Counter())[(f.code, f.name)] += 1
+    for path in sorted(by_file):
+        click.echo(f"- {path}:", err=True)
+        for (code, name), n in sorted(by_file[path].items()):
+            click.echo(f"    {n} × {code} ({name})", err=True)
 
 
 def _without_known(report: Report, path: Path) -> Report:
@@ -649,6 +793,24 @@ def rule_cmd(code_or_name: str) -> None:
 
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+
+
+@cli.command("init")
+@click.argument("folder", required=False, default=".", type=click.Path(file_okay=False))
+@click.option("--today", callback=_parse_today, help="The date the starter's dates start from.")
+def init_cmd(folder: str, today: date | None) -> None:
+    """Write a commented kpilint.toml and a starter KPI file that passes; never overwrite."""
+    from kpilint.starter import InitRefused, init
+
+    try:
+        written = init(Path(folder), today or date.today())
+    except InitRefused as exc:
+        _die(str(exc))
+    except OSError as exc:
+        _die(f"cannot write into '{folder}': {exc.strerror}")
+    for item in written:
+        click.echo(f"Wrote {item.path} ({item.what})")
+    click.echo("Next: edit them, then run `kpilint check`.")
 
 
 @cli.command()

@@ -86,8 +86,13 @@ class Config(BaseModel):
             config = cls.model_validate({**data, "source": source})
         except ValidationError as exc:
             error = exc.errors(include_url=False)[0]
+            field = next(
+                (f for name, f in cls.model_fields.items() if error["loc"][0] in (name, f.alias)),
+                None,
+            )
             loc = ".".join(str(p) for p in error["loc"])
-            raise ConfigError(f"{where}'{loc}': {error['msg']}") from None
+            kind = _inner(field.annotation if field else None, error["loc"][1:])
+            raise ConfigError(f"{where}'{loc}'{_plain(error, kind)}") from None
         config.resolve()  # validate selectors, severities and rule options now
         return config
 
@@ -106,12 +111,18 @@ class Config(BaseModel):
         return cls.from_mapping(data, path)
 
     def with_overrides(self, **overrides: Any) -> Config:
-        """Command-line options over the file: ``select`` replaces, the rest add."""
+        """Command-line options over the file: ``select`` replaces, the rest add.
+
+        A bad selector is blamed on its option (``--extend-select``), not on the file.
+        """
         update: dict[str, Any] = {}
         for key, value in overrides.items():
             if value is None or value == ():
                 continue
-            if key in ("ignore", "extend_select"):
+            if key in _SELECTOR_KEYS:
+                for selector in value:
+                    _expand(selector, "", "--" + key.replace("_", "-"))
+            if key in ("ignore", "extend_select", "exclude"):
                 update[key] = (*getattr(self, key), *value)
             else:
                 update[key] = value
@@ -172,8 +183,9 @@ def _resolve(config: Config) -> Resolved:
             try:
                 value = TypeAdapter(kind).validate_python(value, strict=True)
             except ValidationError as exc:
-                msg = exc.errors(include_url=False)[0]["msg"]
-                raise ConfigError(f"{where}[rules.{selector}] {raw_name}: {msg}") from None
+                error = exc.errors(include_url=False)[0]
+                plain = _plain(error, kind, value)
+                raise ConfigError(f"{where}[rules.{selector}] {raw_name}{plain}") from None
             options.setdefault(target, {})[name] = value
     pfi = tuple(
         (pattern, frozenset(c for s in selectors for c in _expand(s, where, "per-file-ignores")))
@@ -185,13 +197,17 @@ def _resolve(config: Config) -> Resolved:
 def _selected(config: Config, code: str, name: str, where: str) -> bool:
     """Ruff's rule: the most specific matching selector wins; ignore wins ties."""
     best: tuple[int, bool] = (0, True)  # (specificity, enabled): all rules on by default
-    positive = (*(config.select if config.select is not None else ("ALL",)), *config.extend_select)
-    negative = (*config.ignore, *config.extend_ignore)
+    lists: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+        ("select", config.select if config.select is not None else ("ALL",), True),
+        ("extend-select", config.extend_select, True),
+        ("ignore", config.ignore, False),
+        ("extend-ignore", config.extend_ignore, False),
+    )
     if config.select is not None:
         best = (0, False)
-    for selectors, on in ((positive, True), (negative, False)):
+    for key, selectors, on in lists:
         for selector in selectors:
-            _expand(selector, where, "select" if on else "ignore")  # validates
+            _expand(selector, where, key)  # validates
             weight = _specificity(selector, code, name)
             if weight and (weight > best[0] or (weight == best[0] and not on)):
                 best = (weight, on)
@@ -223,6 +239,93 @@ def _expand(selector: str, where: str, key: str) -> list[str]:
             f"{_did_you_mean(selector, _all_keys())}"
         )
     return hits
+
+
+_SELECTOR_KEYS = ("select", "ignore", "extend_select", "extend_ignore")
+
+
+def _plain(error: Any, kind: Any, value: Any = None) -> str:
+    """A validation error in the words of the TOML file, not pydantic's.
+
+    ``kind`` is the type expected where the error is; ``value`` the value written
+    there (default: what pydantic saw, which for a union is inside one branch).
+    """
+    ctx = error.get("ctx") or {}
+    shown = _shown(error["input"] if value is None else value)
+    if error["type"] == "value_error" and "error" in ctx:
+        return f": {ctx['error']}"  # our own validators' messages
+    for bound, words in (("gt", "greater than"), ("ge", "at least"), ("lt", "less than")):
+        if bound in ctx:
+            return f" must be {words} {ctx[bound]}, not {shown}"
+    return f" must be {describe_type(kind)}, not {shown}"
+
+
+def _shown(value: Any) -> str:
+    """A value as TOML writes it, cut short."""
+    import json
+
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str | int | float):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, dict):
+        text = "a table"
+    elif isinstance(value, list | tuple):
+        text = "a list"
+    else:
+        text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _inner(kind: Any, loc: tuple[Any, ...]) -> Any:
+    """The type at ``loc`` inside ``kind`` (a dict's values, a list's items)."""
+    import types
+    import typing
+
+    for _ in loc:
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        origin = typing.get_origin(kind)
+        if origin in (typing.Union, types.UnionType) and len(args) == 1:
+            kind, args = args[0], list(typing.get_args(args[0]))
+            origin = typing.get_origin(kind)
+        if origin is dict and len(args) == 2:
+            kind = args[1]
+        elif origin in (list, tuple) and args:
+            kind = args[0]
+        else:
+            return kind
+    return kind
+
+
+def describe_type(kind: Any, plural: bool = False) -> str:
+    """``tuple[str, ...]`` -> "a list of strings": what a TOML author must write."""
+    import types
+    import typing
+
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):
+        parts = [describe_type(a, plural) for a in args if a is not type(None)]
+        return " or ".join(dict.fromkeys(parts))
+    if origin is typing.Literal:
+        return "one of " + ", ".join(f'"{a}"' for a in args)
+    if origin in (list, tuple):
+        items = [a for a in args if a is not Ellipsis]
+        inner = describe_type(items[0], plural=True) if items else "values"
+        return ("lists" if plural else "a list") + f" of {inner}"
+    if origin is dict:
+        inner = describe_type(args[1], plural=True) if len(args) == 2 else "values"
+        return ("tables" if plural else "a table") + f" of {inner}"
+    names = {
+        bool: ("true or false", "true or false"),
+        int: ("a whole number", "whole numbers"),
+        float: ("a number", "numbers"),
+        str: ("a string", "strings"),
+        date: ("a date like 2027-06-01", "dates like 2027-06-01"),
+        Path: ("a path", "paths"),
+    }
+    if kind in names:
+        return names[kind][1 if plural else 0]
+    return "values" if plural else "a value"
 
 
 def _lookup(selector: str) -> str | None:

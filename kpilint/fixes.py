@@ -47,6 +47,7 @@ class FileFix:
 class FixResult:
     fixed: int = 0
     files: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # what was fixed, for --show-fixes
     refused: list[str] = field(default_factory=list)  # files whose fix would not parse
 
 
@@ -74,6 +75,28 @@ def plan(report: Report, cwd: Path, *, unsafe: bool) -> list[FileFix]:
         if applied:
             plans.append(FileFix(path, display, before, after, bom, applied))
     return plans
+
+
+def previews(report: Report, cwd: Path, *, unsafe: bool) -> dict[str, str]:
+    """Each fixable finding's own fix as a unified diff, keyed by fingerprint."""
+    texts: dict[str, str | None] = {}
+    out = {}
+    for finding in report.findings:
+        if not fixable(finding, unsafe):
+            continue
+        if finding.path not in texts:
+            try:
+                texts[finding.path] = (cwd / finding.path).read_bytes().decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                texts[finding.path] = None
+        before = texts[finding.path]
+        if before is None:
+            continue
+        after, applied = _apply_edits(before, [finding])
+        if applied:
+            fix = FileFix(cwd / finding.path, finding.path, before, after, False, applied)
+            out[finding.fingerprint] = fix.unified_diff()
+    return out
 
 
 def _apply_edits(text: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
@@ -162,6 +185,7 @@ def fix_loop(relint: Callable[[], Report], cwd: Path, *, unsafe: bool) -> tuple[
             encoded = fix.after.encode("utf-8")
             write_atomically(fix.path, (b"\xef\xbb\xbf" if fix.bom else b"") + encoded)
             result.fixed += len(fix.fixed)
+            result.findings.extend(fix.fixed)
             if fix.path not in result.files:
                 result.files.append(fix.path)
         report = relint()

@@ -156,9 +156,11 @@ def test_output_file(
     [
         (["check", "missing/"], "path 'missing/' does not exist"),
         (["check", "--format", "xml"], "'xml' is not one of"),
-        (["check", "--bogus"], "No such option '--bogus'; see 'kpilint check --help'"),
+        (["check", "--zzzz"], "No such option '--zzzz'; see 'kpilint check --help'"),
+        (["check", "--exit-zeroo"], "'--exit-zeroo'; did you mean '--exit-zero'?; see"),
         (["check", "--today", "June"], "'June' is not an ISO date"),
-        (["check", "--select", "KPI999"], "'KPI999' is not a rule code"),
+        (["check", "--select", "KPI999"], "error: --select: 'KPI999' is not a rule code"),
+        (["check", "--extend-select", "foo"], "error: --extend-select: 'foo' is not a rule code"),
         (["check", "--config", "nope.toml"], "config file 'nope.toml' does not exist"),
         (["rule", "missing-targt"], "did you mean 'missing-target'?"),
         (["nonsense"], "No such command 'nonsense'"),

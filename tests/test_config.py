@@ -119,8 +119,11 @@ def test_vanity_terms_options(write_project: WriteProject) -> None:
         ('[severity]\nKPI101 = "fatal"\n', "'severity.KPI101'"),
         ("[rules.too-many-kpi]\nmax = 3\n", "no such rule; did you mean 'too-many-kpis'?"),
         ("[rules.too-many-kpis]\nmaxx = 3\n", "unknown option 'maxx'; did you mean 'max'?"),
-        ('[rules.too-many-kpis]\nmax = "three"\n', "[rules.too-many-kpis] max:"),
-        ('[rules.unrealistic-target]\nfactor = "x"\n', "[rules.unrealistic-target] factor:"),
+        ('[rules.too-many-kpis]\nmax = "three"\n', "[rules.too-many-kpis] max must be"),
+        (
+            '[rules.unrealistic-target]\nfactor = "x"\n',
+            "[rules.unrealistic-target] factor must be a number",
+        ),
         ("[rules.missing-target]\nx = 1\n", "it takes no options"),
         ("today = 'soon'\n", "'soon' is not an ISO date"),
         ("this is = not toml\n", "not valid TOML"),
@@ -151,3 +154,53 @@ def test_include_and_exclude(write_project: WriteProject) -> None:
     )
     report = lint([root], cwd=root, today=date(2027, 6, 1))
     assert sorted({f.path for f in report.findings}) == ["a.kpi.yaml", "other.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('select = "KPI1"\n', "'select' must be a list of strings, not \"KPI1\""),
+        ('fail-on = "sometimes"\n', '\'fail-on\' must be one of "error", "warning"'),
+        ("max-file-size = -1\n", "'max-file-size' must be greater than 0, not -1"),
+        ('[severity]\nKPI101 = "fatal"\n', "'severity.KPI101' must be one of \"error\""),
+        ("per-file-ignores = 3\n", "'per-file-ignores' must be a table of lists of strings"),
+        ("include = [3]\n", "'include.0' must be a string, not 3"),
+        ("today = 'soon'\n", "'today': 'soon' is not an ISO date like 2027-06-01"),
+        (
+            '[rules.too-many-kpis]\nmax = "three"\n',
+            "[rules.too-many-kpis] max must be a whole number or a table of whole numbers, "
+            'not "three"',
+        ),
+        ('[rules.vanity-metric-kpi]\nterms = "likes"\n', "terms must be a list of strings"),
+        ('extend-select = ["foo"]\n', "extend-select: 'foo' is not a rule code"),
+    ],
+)
+def test_config_errors_speak_toml_not_pydantic(
+    write_project: WriteProject, toml: str, message: str
+) -> None:
+    """The user wrote TOML: no "Input should be", "Value error", "valid tuple"."""
+    root = write_project({"a.kpi.yaml": KPI, "kpilint.toml": toml})
+    with pytest.raises(ConfigError) as info:
+        lint([root], cwd=root)
+    text = str(info.value)
+    assert message in text
+    for leak in ("Input should", "Value error", "tuple", "valid dictionary"):
+        assert leak not in text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"select": ("KPI999",)}, "--select: 'KPI999' is not a rule code"),
+        ({"extend_select": ("foo",)}, "--extend-select: 'foo' is not a rule code"),
+        ({"ignore": ("bar",)}, "--ignore: 'bar' is not a rule code"),
+    ],
+)
+def test_bad_selector_on_the_command_line_is_blamed_on_the_option(
+    write_project: WriteProject, overrides: dict[str, tuple[str, ...]], message: str
+) -> None:
+    root = write_project({"a.kpi.yaml": KPI, "kpilint.toml": ""})
+    with pytest.raises(ConfigError) as info:
+        lint([root], cwd=root, overrides=overrides)
+    assert str(info.value).startswith(message)
+    assert "kpilint.toml" not in str(info.value)

@@ -7,7 +7,8 @@ A reporter is a ``render(report, options) -> str`` function over the whole
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from kpilint.findings import Report
@@ -26,7 +27,10 @@ FORMATS: dict[str, str] = {
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     color: bool = False
-    fix_hint: bool = True
+    fix_hint: bool = True  # False where --fix cannot apply (``diff``, ``check --from``)
+    unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as available
+    quiet: bool = False  # -q: the findings only, no summary lines
+    previews: Mapping[str, str] = field(default_factory=dict)  # fingerprint -> fix as a diff
 
 
 class Renderer(Protocol):

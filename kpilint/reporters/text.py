@@ -20,13 +20,20 @@ def _plural(n: int, word: str) -> str:
 def render(report: Report, options: RenderOptions) -> str:
     report = visible_copy(report)  # control characters shown, not obeyed
     color = options.color
+    offered = ("safe", "unsafe") if options.unsafe_fixes else ("safe",)
     lines = []
     for f in report.findings:
         where = _style(f"{f.path}:{f.line}:{f.column}:", "1", color)
         tag = _style(f"{f.code} [{f.severity}]", _COLORS[f.severity] + ";1", color)
         lines.append(f"{where} {tag} {f.message}")
-        marker = " [*]" if f.fix.applicability == "safe" else ""
+        fixable = options.fix_hint and f.fix.applicability in offered
+        marker = " [*]" if fixable else ""
         lines.append(f"  {_style('fix:', '32', color)}{marker} {f.fix.description}")
+        preview = options.previews.get(f.fingerprint)
+        if preview:
+            lines.extend("    " + line for line in preview.rstrip("\n").split("\n"))
+    if options.quiet:
+        return "\n".join(lines) + "\n" if lines else ""
     s = report.summary
     files = _plural(s.files, "file")
     if report.findings:
@@ -36,15 +43,24 @@ def render(report: Report, options: RenderOptions) -> str:
             if n
         )
         lines.append(f"Found {_plural(len(report.findings), 'finding')} ({counts}) in {files}.")
-        safe = sum(1 for f in report.findings if f.fix.applicability == "safe")
-        unsafe = sum(1 for f in report.findings if f.fix.applicability == "unsafe")
-        if options.fix_hint and (safe or unsafe):
-            hint = f"[*] {safe} fixable with `--fix`"
-            if unsafe:
-                hint += f" ({unsafe} more with `--unsafe-fixes`)"
-            lines.append(hint + ".")
+        if options.fix_hint:
+            lines.extend(_fix_hint(report, options.unsafe_fixes))
     else:
         lines.append(
             f"All checks passed: {files}, {_plural(s.kpis, 'KPI')}, {_plural(s.goals, 'goal')}."
         )
     return "\n".join(lines) + "\n"
+
+
+def _fix_hint(report: Report, unsafe_fixes: bool) -> list[str]:
+    """What ``--fix`` would do; unsafe fixes are counted apart unless asked for, as in ruff."""
+    safe = sum(1 for f in report.findings if f.fix.applicability == "safe")
+    unsafe = sum(1 for f in report.findings if f.fix.applicability == "unsafe")
+    if unsafe_fixes and (safe or unsafe):
+        return [f"[*] {safe + unsafe} fixable with `--fix --unsafe-fixes`."]
+    if not (safe or unsafe):
+        return []
+    hint = f"[*] {safe} fixable with `--fix`"
+    if unsafe:
+        hint += f" ({unsafe} more with `--unsafe-fixes`)"
+    return [hint + "."]
