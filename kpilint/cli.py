@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from kpilint import __version__
-from kpilint.importers import IMPORTERS
+from kpilint.importers import formats
 from kpilint.reporters import FORMATS
 
 if TYPE_CHECKING:
@@ -256,7 +256,7 @@ def _deliver(text: str, output_file: str | None, color: bool = False) -> None:
 from_option = click.option(
     "--from",
     "source_format",
-    type=click.Choice(tuple(IMPORTERS)),
+    type=click.Choice(formats()),
     help="Read definitions in another format; findings point into its files.",
 )
 
@@ -678,7 +678,7 @@ def _write(path: Path, text: str) -> None:
 @cli.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option(
-    "--from", "source_format", type=click.Choice(tuple(IMPORTERS)), required=True, help="Format."
+    "--from", "source_format", type=click.Choice(formats()), required=True, help="Format."
 )
 @click.option(
     "-o",

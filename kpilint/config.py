@@ -61,6 +61,7 @@ class Config(BaseModel):
     severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     max_file_size: int = Field(default=10 * 1024 * 1024, alias="max-file-size", gt=0)
+    sources: tuple[dict[str, Any], ...] = ()  # [[sources]] (SOURCES.md), checked by source_specs
     source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("today", mode="before")
@@ -94,6 +95,8 @@ class Config(BaseModel):
             kind = _inner(field.annotation if field else None, error["loc"][1:])
             raise ConfigError(f"{where}'{loc}'{_plain(error, kind)}") from None
         config.resolve()  # validate selectors, severities and rule options now
+        if "sources" in data:
+            config.source_specs()  # a source declared wrongly is an error before any file is read
         return config
 
     @classmethod
@@ -129,6 +132,14 @@ class Config(BaseModel):
         merged = self.model_copy(update=update)
         merged.resolve()
         return merged
+
+    def source_specs(self) -> tuple[Any, ...]:
+        """The ``[[sources]]`` declarations, checked (``kpilint.sources.spec.SourceSpec``)."""
+        if not self.sources:
+            return ()
+        from kpilint.sources.spec import parse_sources
+
+        return parse_sources(list(self.sources), f"{self.source}: " if self.source else "")
 
     def resolve(self) -> Resolved:
         """Which rules run, at what severity, with what options."""

@@ -11,7 +11,7 @@ import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -221,6 +221,7 @@ class ProjectFiles:
 
     paths: list[Path]  # as found (not resolved), sorted by root-relative path
     reported: list[bool]
+    sources: dict[Path, int] = field(default_factory=dict)  # path -> its [[sources]] index
 
 
 def project_files(
@@ -249,6 +250,7 @@ def project_files(
             and not excluded(p, root, exclude)
         ):
             paths.setdefault(_identity(p), p)
+    from_source = _source_files(root, config, paths)
     named_files: set[tuple[int, int]] = set()
     named_dirs: list[str] = []
     for path in named:
@@ -277,6 +279,7 @@ def project_files(
             )
             for ident in order
         ],
+        {paths[ident]: from_source[ident] for ident in order if ident in from_source},
     )
     if named_dirs:
         shown = [p for p, r in zip(found.paths, found.reported, strict=True) if r]
@@ -294,6 +297,26 @@ def _require_files(dirs: list[str], reported: Sequence[Path], patterns: Sequence
                 f"no file to lint in folder '{shown}' (looked for {', '.join(patterns)}); "
                 "name a folder that holds KPI files, or set `include` in the config"
             )
+
+
+def _source_files(
+    root: Path, config: Config, paths: dict[tuple[int, int], Path]
+) -> dict[tuple[int, int], int]:
+    """Files of the configured sources (added to ``paths``) -> the index of their source.
+
+    A KPI file is never a source file, and a file two sources match is the first's.
+    """
+    found: dict[tuple[int, int], int] = {}
+    if not config.sources:
+        return found
+    exclude = tuple(config.exclude)
+    for index, spec in enumerate(config.source_specs()):
+        for p in discover(root, root, spec.include, (*exclude, *spec.exclude)):
+            ident = _identity(p)
+            if ident not in paths:
+                paths[ident] = p
+                found[ident] = index
+    return found
 
 
 def _identity(path: Path) -> tuple[int, int]:
@@ -320,19 +343,34 @@ def load_project(
     files = []
     entities: list[Entity[Any]] = []
     reported: set[str] = set()
+    readers = _source_readers(config) if found.sources else []
     with paused_gc():
         for path, is_reported in zip(found.paths, found.reported, strict=True):
+            index = found.sources.get(path)
             text = by_identity.get(_identity(path)) if overlay else None
-            if text is None:
-                sf = read_file(path, display_path(path, cwd), config.max_file_size)
+            display = display_path(path, cwd)
+            if index is not None:
+                if text is None:
+                    sf = readers[index].read(path, display, config.max_file_size)
+                else:
+                    raw = text.encode("utf-8") if isinstance(text, str) else text
+                    sf = readers[index].parse(path, display, raw)
+            elif text is None:
+                sf = read_file(path, display, config.max_file_size)
             else:
-                sf = read_text(path, display_path(path, cwd), text, config.max_file_size)
+                sf = read_text(path, display, text, config.max_file_size)
             files.append(sf)
             entities.extend(entities_of(sf))  # now, so its nested positions go at once
             if is_reported:
                 reported.add(sf.display)
     project = Project(root, files, entities)
     return Loaded(project, config, reported)
+
+
+def _source_readers(config: Config) -> list[Any]:
+    from kpilint.sources.load import SourceReader
+
+    return [SourceReader(spec) for spec in config.source_specs()]
 
 
 def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: Path) -> Loaded:
@@ -430,7 +468,8 @@ def _run(
 
 
 def _finding(rule: Rule, severity: str, v: Violation) -> Finding:
-    applicability = rule.meta.applicability if v.edits else "none"
+    edits = () if v.file.catalogue else v.edits  # a catalogue kpilint does not own: text fix
+    applicability = rule.meta.applicability if edits else "none"
     return Finding(
         code=rule.code,
         name=rule.name,
@@ -440,7 +479,7 @@ def _finding(rule: Rule, severity: str, v: Violation) -> Finding:
         column=v.pos.column,
         entity=v.entity,
         message=v.message,
-        fix=Fix(v.fix or rule.meta.fix, applicability, v.edits),  # type: ignore[arg-type]
+        fix=Fix(v.fix or rule.meta.fix, applicability, edits),  # type: ignore[arg-type]
         key=v.key,
     )
 

@@ -63,7 +63,14 @@ class Entity(Generic[M]):
 
     @property
     def pos(self) -> Pos:
-        """The entity's first key (the ``- id:`` line), as RULES.md locates entities."""
+        """The entity's first key (the ``- id:`` line), as RULES.md locates entities.
+
+        An entity read from a source is located at its record's first key, which
+        the source stores as the entity's own key (a list item has none otherwise).
+        """
+        span = self.file.keys.get(self.path)
+        if span is not None:
+            return span.pos
         first = next(iter(self.raw), None)
         if first is not None:
             span = self.file.keys.get((*self.path, first))

@@ -260,6 +260,7 @@ class SourceFile:
     values: PositionMap = field(init=False)
     suppressions: list[Suppression] = field(default_factory=list)
     newline: str = "\n"
+    catalogue: str | None = None  # read through a source (SOURCES.md): never fixed in place
 
     def __post_init__(self) -> None:
         self.positions = PositionStore(self.lines)
@@ -408,8 +409,14 @@ def nul_bytes(raw: bytes, what: str) -> tuple[str, str]:
     return f"binary file (it contains NUL bytes), not {what}", "Name a text file"
 
 
-def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> None:
-    """Parse ``text`` into ``sf``; ``require_mapping=False`` keeps any top level (importers)."""
+def parse_text(
+    sf: SourceFile, text: str, *, require_mapping: bool = True, documents: bool = False
+) -> None:
+    """Parse ``text`` into ``sf``; ``require_mapping=False`` keeps any top level (importers).
+
+    ``documents=True`` reads every document of a stream (OpenSLO files hold several):
+    ``sf.data`` is then the list of documents, positioned under ``(index, ...)``.
+    """
     sf.text = text
     sf.lines.reset(text)
     if "\r\n" in text:
@@ -420,7 +427,12 @@ def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> No
         return
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        if documents:
+            nodes: list[yaml.Node] = []
+            while loader.check_node():
+                nodes.append(loader.get_node())  # type: ignore[arg-type]
+        else:
+            node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         deep = _too_deep_before(text, mark.line if mark is not None else None)
@@ -452,7 +464,10 @@ def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> No
         return
     finally:
         loader.dispose()
-    _find_suppressions(sf, node)
+    if documents:
+        _read_documents(sf, nodes)
+        return
+    _find_suppressions(sf, [node] if node is not None else [])
     if node is None:  # empty document or comments only
         sf.data = {}
         return
@@ -479,6 +494,23 @@ def parse_text(sf: SourceFile, text: str, *, require_mapping: bool = True) -> No
         )
         return
     sf.data = data
+
+
+def _read_documents(sf: SourceFile, nodes: list[yaml.Node]) -> None:
+    _find_suppressions(sf, nodes)
+    converter = _Converter(sf, budget=len(sf.text) + 1000)
+    data: list[Any] = []
+    for index, node in enumerate(nodes):
+        try:
+            data.append(converter.convert(node, (index,), 1))
+        except _TooBig as exc:
+            sf.problems.append(Problem("KPI001", Pos(node.start_mark.line + 1, 1), str(exc)))
+            return
+        except RecursionError:
+            sf.problems.append(Problem("KPI001", FILE_START, "the YAML nests too deeply to read"))
+            return
+    if not converter.failed:
+        sf.data = data
 
 
 LIBYAML_SAFE_DEPTH = 5000  # libyaml's recursive composer overflows the C stack near 25,000
@@ -677,12 +709,12 @@ class _Converter:
 _KPILINT_COMMENT = re.compile(r"#[ \t]*kpilint:[^\r\n]*")
 
 
-def _find_suppressions(sf: SourceFile, root: yaml.Node | None) -> None:
+def _find_suppressions(sf: SourceFile, roots: list[yaml.Node]) -> None:
     """Every ``# kpilint:`` comment, valid or not (KPI008 reports the others)."""
     text = sf.text
     if "kpilint:" not in text:
         return
-    shielded = _quoted_spans(root) if root is not None else []
+    shielded = [span for root in roots for span in _quoted_spans(root)]
     for match in _KPILINT_COMMENT.finditer(text):
         start = match.start()
         if start > 0 and text[start - 1] not in " \t\n\r":

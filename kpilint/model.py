@@ -169,6 +169,7 @@ class Metric:
     unit: str | None = None
     source: str | None = None
     source_type: SourceType | None = None
+    owner: str | None = None
     aggregation: Aggregation | None = None
 
 

@@ -191,6 +191,9 @@ def _contains(container: Any, part: str | int) -> bool:
 
 
 def _entity_pos(sf: SourceFile, path: Path_) -> Pos:
+    span = sf.keys.get(path)  # a source's record location (see Entity.pos)
+    if span is not None:
+        return span.pos
     data = _get(sf.data, path)
     if isinstance(data, dict) and data:
         span = sf.keys.get((*path, next(iter(data))))

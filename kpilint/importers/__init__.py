@@ -34,8 +34,20 @@ class UnknownFormat(ValueError):
     pass
 
 
+def formats() -> tuple[str, ...]:
+    """What ``--from`` accepts: the code importers, then every source preset."""
+    from kpilint.sources.presets import preset_names
+
+    return tuple(dict.fromkeys([*IMPORTERS, *preset_names()]))
+
+
 def importer(name: str) -> Importer:
-    if name not in IMPORTERS:
-        raise UnknownFormat(f"unknown format '{name}'; choose one of {', '.join(IMPORTERS)}")
-    module: Importer = importlib.import_module(IMPORTERS[name])
-    return module
+    """The code importer of ``name``, else a reader for the source preset of that name."""
+    if name in IMPORTERS:
+        module: Importer = importlib.import_module(IMPORTERS[name])
+        return module
+    if name not in formats():
+        raise UnknownFormat(f"unknown format '{name}'; choose one of {', '.join(formats())}")
+    from kpilint.sources.load import preset_reader
+
+    return preset_reader(name)

@@ -1,0 +1,383 @@
+"""Apply a mapping to a read source: records to kpilint entities, positions carried over.
+
+The result is a ``SourceFile`` in the KPI file format's shape (``kpis``,
+``metrics``, ``goals``) whose every key is positioned at the source key that
+held its value, and every entity at its record's first key, so validation,
+rules, suppressions and reporters work on it unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kpilint.findings import FILE_START
+from kpilint.loader import Path_, Problem, SourceFile, Span
+from kpilint.sources.spec import KINDS, Also, Field, SourceSpec, normal
+
+__all__ = ["Picked", "Record", "evaluate", "fill", "normal", "slug", "walk"]
+
+_MISSING: Any = object()
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]|\[\?([^\]]+)\]")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_NUMERIC = frozenset({"target.value", "target.change", "target.baseline"})
+_NESTED = frozenset({"target", "timeline", "period"})
+
+
+@dataclass(slots=True)
+class Picked:
+    """A value and where it sits in the source (``src`` None: nowhere, a constant)."""
+
+    value: Any
+    src: Path_ | None = None
+    children: dict[str, Picked] | None = None  # positions of a built mapping's keys
+    sourced: bool = True  # False: only a `default` gave it
+
+
+@dataclass(slots=True)
+class Record:
+    """One record of a document, with what the pseudo-paths need."""
+
+    data: Any
+    path: Path_  # (document, *records path, key or index)
+    document: Any
+    key: str | int | None
+    stem: str
+    parsed: SourceFile
+    state: dict[str, Any] = field(default_factory=dict)  # per file, for functions
+
+    def lookup(self, dotted: str) -> tuple[Any, Path_ | None]:
+        """The value at a dotted path and its source path; ``_MISSING`` when absent."""
+        if dotted == "$file":
+            return self.stem, None
+        if dotted == "$key":
+            return (self.key, self.path) if isinstance(self.key, str) else (_MISSING, None)
+        if dotted.startswith("$doc."):
+            return walk(self.document, self.path[:1], dotted[5:])
+        return walk(self.data, self.path, dotted)
+
+
+def walk(value: Any, base: Path_, dotted: str) -> tuple[Any, Path_ | None]:
+    """Follow ``a.b[0].c`` (and ``[?key]``, the first item holding ``key``) from ``value``."""
+    path = base
+    for name, index, having in _PART.findall(dotted):
+        if name:
+            if not isinstance(value, dict) or name not in value:
+                return _MISSING, None
+            value, path = value[name], (*path, name)
+        elif index:
+            n = int(index)
+            if not isinstance(value, list) or n >= len(value):
+                return _MISSING, None
+            value, path = value[n], (*path, n)
+        else:
+            if not isinstance(value, list):
+                return _MISSING, None
+            for n, item in enumerate(value):
+                if isinstance(item, dict) and item.get(having) is not None:
+                    value, path = item, (*path, n)
+                    break
+            else:
+                return _MISSING, None
+    return value, path
+
+
+def slug(value: Any) -> str:
+    """SOURCES.md's slug: lower-case ASCII letters and digits, other runs one '-'."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii")
+    return _NON_SLUG.sub("-", text.lower()).strip("-")
+
+
+def text_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def fill(template: str, value: Any) -> str:
+    """``{}`` is the value, ``{slug}`` its slug; nothing else is interpreted."""
+    return template.replace("{slug}", slug(value)).replace("{}", text_of(value))
+
+
+def evaluate(fields: tuple[Field, ...], rec: Record, *, kind: bool = False) -> Picked | None:
+    """The first of ``fields`` that gives a value (after fn, values, scale, template)."""
+    for f in fields:
+        picked = _one(f, rec, kind)
+        if picked is not None:
+            return picked
+    return None
+
+
+def _one(f: Field, rec: Record, kind: bool) -> Picked | None:
+    picked: Picked | None = None
+    for dotted in f.paths:
+        value, src = rec.lookup(dotted)
+        if value is not _MISSING and value is not None:
+            picked = Picked(value, src)
+            break
+    if f.fn is not None:
+        from kpilint.sources.fns import FNS
+
+        picked = FNS[f.fn].apply(picked, rec)
+    if picked is None or picked.value is None:
+        return Picked(f.default, None, sourced=False) if f.default is not None else None
+    value = picked.value
+    if isinstance(value, (dict, list)):
+        return picked
+    translated = False
+    if f.values is not None:
+        key = normal(value)
+        if key in f.values:
+            value, translated = f.values[key], True
+    if kind and not translated and value not in KINDS and f.default is not None:
+        return Picked(f.default, picked.src)
+    if f.scale is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        scaled = round(value * f.scale, 10)
+        value = int(scaled) if scaled == int(scaled) and isinstance(value, int) else scaled
+    if f.template is not None and value is not None:
+        value = fill(f.template, value)
+    return Picked(value, picked.src, picked.children)
+
+
+class Builder:
+    """One source file's records to entities; ``goals`` is shared by the source's files."""
+
+    def __init__(self, spec: SourceSpec, parsed: SourceFile, goals: dict[str, bool]) -> None:
+        self.spec = spec
+        self.parsed = parsed
+        self.goal_ids = goals
+        self.sf = SourceFile(path=parsed.path, display=parsed.display)
+        self.sf.text, self.sf.newline = parsed.text, parsed.newline
+        self.sf.suppressions = parsed.suppressions
+        self.sf.lines.reset(parsed.text)
+        self.sf.catalogue = spec.preset or spec.where_declared
+        self.sf.problems.extend(Problem(p.code, p.pos, p.message, p.fix) for p in parsed.problems)
+        self.sections: dict[str, list[dict[str, Any]]] = {
+            "goals": [],
+            "metrics": [],
+            "kpis": [],
+            "incentives": [],
+        }
+        self.state: dict[str, Any] = {}
+
+    def build(self, stem: str) -> SourceFile:
+        documents = self.parsed.data if isinstance(self.parsed.data, list) else []
+        for doc_index, document in enumerate(documents):
+            for rec in self._records(doc_index, document, stem):
+                self._record(rec)
+        self.sf.data = {s: items for s, items in self.sections.items() if items}
+        return self.sf
+
+    def _records(self, doc_index: int, document: Any, stem: str) -> list[Record]:
+        if document is None:
+            return []
+        for dotted in self.spec.records:
+            if dotted == "":
+                if isinstance(document, list):  # a CSV's rows, or a YAML list of records
+                    return self._list(document, (doc_index,), document, stem)
+                return [Record(document, (doc_index,), document, None, stem, self.parsed)]
+            found, path = walk(document, (doc_index,), dotted)
+            if found is _MISSING or found is None or path is None:
+                continue
+            if isinstance(found, list):
+                return self._list(found, path, document, stem)
+            if isinstance(found, dict):
+                return [
+                    Record(item, (*path, key), document, key, stem, self.parsed, self.state)
+                    for key, item in found.items()
+                ]
+            self._unreadable(path, f"'{dotted}' is {_a(found)}, not a list or mapping of records")
+            return []
+        return []
+
+    def _list(self, items: list[Any], path: Path_, document: Any, stem: str) -> list[Record]:
+        return [
+            Record(item, (*path, n), document, n, stem, self.parsed, self.state)
+            for n, item in enumerate(items)
+        ]
+
+    def _unreadable(self, path: Path_, message: str) -> None:
+        span = self.parsed.values.get(path)
+        self.sf.problems.append(
+            Problem(
+                "KPI002",
+                span.pos if span is not None else FILE_START,
+                message,
+                "Correct the record, or exclude the file from the source",
+            )
+        )
+
+    def _record(self, rec: Record) -> None:
+        if not isinstance(rec.data, dict):
+            self._unreadable(
+                rec.path, f"record {rec.key!r} is {_a(rec.data)}, not a mapping; it is not read"
+            )
+            return
+        if not rec.data:
+            return
+        main = self.spec.entity
+        if _admitted(main, rec):
+            self._entity(main, rec)
+        for also in self.spec.also:
+            if _admitted(also, rec):
+                self._entity(also, rec)
+        if self.spec.goals_from is not None:
+            self._goal_from(rec)
+
+    def _entity(self, how: Also, rec: Record) -> None:
+        kind_pick = evaluate(how.kind, rec, kind=True)
+        kind = kind_pick.value if kind_pick is not None else None
+        if kind not in KINDS:
+            src = kind_pick.src if kind_pick is not None else None
+            span = self._span(src) if src is not None else None
+            self.sf.problems.append(
+                Problem(
+                    "KPI002",
+                    span.pos if span is not None else self._record_pos(rec),
+                    f"record kind {kind!r} is not one of {', '.join(KINDS)}; "
+                    "the record is not read",
+                    "Map the value to a kind with `values`, or give `kind` a `default`",
+                )
+            )
+            return
+        from kpilint.model import SECTIONS, known_keys
+
+        section = f"{kind}s"
+        allowed = set(known_keys(SECTIONS[section]))
+        path: Path_ = (section, len(self.sections[section]))
+        out: dict[str, Any] = {}
+        sourced: dict[str, bool] = {}
+        for name, fields in how.map.items():
+            parts = name.split(".")
+            if parts[0] not in allowed:
+                continue
+            picked = evaluate(fields, rec)
+            if picked is None:
+                continue
+            value = picked.value
+            if name in _NUMERIC and isinstance(value, str):
+                from kpilint.importers.csv import number
+
+                value = number(value)
+            if not _assign(out, parts, value):
+                continue
+            if len(parts) > 1:
+                sourced[parts[0]] = sourced.get(parts[0], False) or picked.sourced
+            self._copy(picked, (*path, *parts), value)
+        for top, any_sourced in sourced.items():
+            if not any_sourced:  # a nested mapping of defaults only says nothing
+                out.pop(top, None)
+            elif isinstance(out.get(top), dict) and self.sf.keys.get((*path, top)) is None:
+                self._locate_parent((*path, top), out[top])
+        self._locate(path, rec)
+        self.sections[section].append(out)
+
+    def _goal_from(self, rec: Record) -> None:
+        how = self.spec.goals_from
+        assert how is not None
+        picked = evaluate((how.field,), rec)
+        if picked is None or isinstance(picked.value, (dict, list)):
+            return
+        ident = fill(how.id, picked.value)
+        if ident in self.goal_ids:
+            return
+        self.goal_ids[ident] = True
+        path: Path_ = ("goals", len(self.sections["goals"]))
+        goal = {"id": ident, "name": fill(how.name, picked.value)}
+        self._locate(path, rec)
+        for key in goal:
+            self._copy(Picked(goal[key], picked.src), (*path, key), goal[key])
+        self.sections["goals"].append(goal)
+
+    def _locate(self, path: Path_, rec: Record) -> None:
+        """The entity at its record's first key (stored as the entity's own key)."""
+        first = next(iter(rec.data), None)
+        span = self.parsed.keys.get((*rec.path, first)) if first is not None else None
+        record = self.parsed.values.get(rec.path)
+        span = span or record
+        if span is not None:
+            self.sf.keys.put(path, span.start, span.end)
+        if record is not None:
+            self.sf.values.put(path, record.start, record.end)
+
+    def _locate_parent(self, path: Path_, built: dict[str, Any]) -> None:
+        """``target`` built from ``target.value`` etc. is where its first placed key is."""
+        for key in built:
+            span = self.sf.keys.get((*path, key))
+            if span is not None:
+                self.sf.keys.put(path, span.start, span.end)
+                return
+
+    def _record_pos(self, rec: Record) -> Any:
+        first = next(iter(rec.data), None)
+        span = self.parsed.keys.get((*rec.path, first)) if first is not None else None
+        span = span or self.parsed.values.get(rec.path)
+        return span.pos if span is not None else FILE_START
+
+    def _span(self, src: Path_) -> Span | None:
+        return self.parsed.keys.get(src) or self.parsed.values.get(src)
+
+    def _copy(self, picked: Picked, dst: Path_, value: Any) -> None:
+        """Positions of the source key (and everything under it) as those of ``dst``."""
+        if picked.children is not None:
+            for key, child in picked.children.items():
+                self._copy(child, (*dst, key), child.value)
+            if picked.src is None:
+                return
+        if picked.src is None:
+            return
+        self._copy_path(picked.src, dst, value, top=True)
+
+    def _copy_path(self, src: Path_, dst: Path_, value: Any, *, top: bool = False) -> None:
+        key = self.parsed.keys.get(src)
+        val = self.parsed.values.get(src)
+        if key is None and val is None:
+            return
+        key = key or val
+        assert key is not None
+        self.sf.keys.put(dst, key.start, key.end)
+        if val is not None:
+            self.sf.values.put(dst, val.start, val.end)
+        if isinstance(value, dict):
+            for name, item in value.items():
+                self._copy_path((*src, name), (*dst, name), item)
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                self._copy_path((*src, n), (*dst, n), item)
+
+
+def _assign(out: dict[str, Any], parts: list[str], value: Any) -> bool:
+    """Set ``out[a][b] = value``; False when an earlier key already holds that place."""
+    node = out
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            return False
+        node = child
+    if parts[-1] in node:
+        return False
+    node[parts[-1]] = value
+    return True
+
+
+def _admitted(how: Also, rec: Record) -> bool:
+    for dotted, wanted in how.where:
+        value, _ = rec.lookup(dotted)
+        if value is _MISSING or normal(value) not in wanted:
+            return False
+    for dotted, unwanted in how.skip:
+        value, _ = rec.lookup(dotted)
+        if value is not _MISSING and normal(value) in unwanted:
+            return False
+    return True
+
+
+def _a(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "null" if value is None else f"a single value ({value!r})"

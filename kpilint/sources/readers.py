@@ -1,0 +1,191 @@
+"""Readers: a source file's bytes to documents plus the position of every key and value.
+
+A reader knows formats and positions, nothing of KPIs. Each returns a
+``SourceFile`` whose ``data`` is the list of the file's documents (YAML may hold
+several; every other format one) and whose positions are keyed
+``(document, *path)``, in the file's own text: a finding in front matter is on
+the Markdown file's line, a TOML finding on the key's line.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from kpilint.findings import FILE_START, Pos
+from kpilint.loader import Problem, SourceFile, nul_bytes, parse_text
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def decode(sf: SourceFile, raw: bytes) -> str | None:
+    """UTF-8 text (BOM allowed), or None with KPI001 at the byte that fails."""
+    if b"\x00" in raw:
+        sf.problems.append(Problem("KPI001", FILE_START, *nul_bytes(raw, "text")))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        from kpilint.importers.common import undecodable
+
+        sf.problems.append(
+            Problem(
+                "KPI001",
+                undecodable(raw, exc),
+                f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                "Save the file as UTF-8",
+            )
+        )
+        return None
+
+
+def read(fmt: str, path: Path, display: str, raw: bytes) -> SourceFile:
+    """The documents of one file in ``fmt``; problems (KPI001, KPI004) recorded, never raised."""
+    sf = SourceFile(path=path, display=display)
+    text = decode(sf, raw)
+    if text is None:
+        return sf
+    _READERS[fmt](sf, text)
+    sf.text = text
+    sf.lines.reset(text)
+    if "\r\n" in text:
+        sf.newline = "\r\n"
+    return sf
+
+
+def _yaml(sf: SourceFile, text: str) -> None:
+    parse_text(sf, text, documents=True)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+
+
+def _front_matter(sf: SourceFile, text: str) -> None:
+    """The YAML between ``---`` lines at the top; a file without it holds no record.
+
+    The YAML is parsed as the file's own prefix (it starts with ``---``, a
+    document marker), so every offset is already the Markdown file's.
+    """
+    if not _FRONT_MATTER.match(text):
+        sf.data = []
+        return
+    close = _CLOSE.search(text, _FRONT_MATTER.match(text).end())  # type: ignore[union-attr]
+    if close is None:
+        sf.problems.append(
+            Problem(
+                "KPI001",
+                FILE_START,
+                "the front matter starting on line 1 is never closed with a `---` line",
+                "End the front matter with a line holding only ---",
+            )
+        )
+        return
+    parse_text(sf, text[: close.start()], documents=True)
+    if isinstance(sf.data, list):
+        sf.data = [d for d in sf.data if d is not None][:1]
+
+
+def _json(sf: SourceFile, text: str) -> None:
+    """JSON values from ``json``; positions from the YAML reading of the same text.
+
+    JSON is YAML but for tabs between tokens and the ``\\/`` escape: both are
+    replaced by characters of the same length before the YAML pass, so offsets hold.
+    """
+    import json
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        sf.problems.append(
+            Problem("KPI001", Pos(exc.lineno, exc.colno), f"invalid JSON: {exc.msg}")
+        )
+        return
+    except RecursionError:
+        sf.problems.append(Problem("KPI001", FILE_START, "the JSON nests too deeply to read"))
+        return
+    shadow = SourceFile(path=sf.path, display=sf.display)
+    parse_text(shadow, text.replace("\t", " ").replace("\\/", "//"), documents=True)
+    if not isinstance(shadow.data, list):  # nesting limits: the YAML pass refused it
+        sf.problems.extend(shadow.problems)
+        return
+    sf.positions = shadow.positions
+    sf.keys, sf.values = shadow.keys, shadow.values
+    sf.positions.lines = sf.lines
+    sf.problems.extend(p for p in shadow.problems if p.code == "KPI004")
+    sf.data = [data]
+
+
+_TOML_ERROR = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml(sf: SourceFile, text: str) -> None:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_ERROR.search(message)
+        pos = Pos(int(found[1]), int(found[2])) if found else FILE_START
+        detail = _TOML_ERROR.sub("", message).strip()
+        sf.problems.append(Problem("KPI001", pos, f"invalid TOML: {detail}"))
+        return
+    from kpilint.sources.tomlpos import scan
+
+    scan(text, sf)
+    sf.data = [data]
+
+
+def _csv(sf: SourceFile, text: str) -> None:
+    """Each row a record: header name -> cell text (empty cells absent), cells positioned."""
+    from kpilint.importers.csv import sniff_delimiter, tokenize
+
+    rows, unclosed = tokenize(text, sniff_delimiter(text))
+    if unclosed is not None:
+        sf.lines.reset(text)
+        sf.problems.append(
+            Problem(
+                "KPI001",
+                sf.position(unclosed),
+                "a quoted cell starting here is never closed",
+                'Close the quote, or double a quote inside a quoted cell ("")',
+            )
+        )
+        return
+    if not rows:
+        sf.data = [[]]
+        return
+    header = [c.value for c in rows[0]]
+    records: list[dict[str, str]] = []
+    for row in rows[1:]:
+        if all(not c.value for c in row):
+            continue
+        index = len(records)
+        record: dict[str, str] = {}
+        for name, cell in zip(header, row, strict=False):
+            if name and cell.value and name not in record:
+                record[name] = cell.value
+                sf.keys.put((0, index, name), cell.start, cell.end)
+                sf.values.put((0, index, name), cell.start, cell.end)
+        if record:
+            sf.values.put((0, index), row[0].start, row[-1].end)
+            records.append(record)
+    sf.data = [records]
+
+
+_READERS = {
+    "yaml": _yaml,
+    "json": _json,
+    "toml": _toml,
+    "front-matter": _front_matter,
+    "csv": _csv,
+}
+
+
+def document_span(sf: SourceFile, path: tuple[Any, ...]) -> Any:
+    """The key span of ``path``, else its value span (None when unknown)."""
+    return sf.keys.get(path) or sf.values.get(path)

@@ -1,0 +1,326 @@
+"""Sources (SOURCES.md): catalogues read in place through a mapping, findings at source keys."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import kpilint
+from kpilint.config import Config, ConfigError
+from tests.conftest import WriteProject, invoke_in
+
+# A catalogue in a shape no preset has: a mapping keyed by id under a nested path,
+# kinds from a flag, scopes from a team name, a target split over two keys.
+CUSTOM_TOML = """
+today = 2027-01-01
+[[sources]]
+include = ["catalogue/*.yml"]
+format = "yaml"
+records = "book.entries"
+scope = { from = "squad", template = "team:{slug}" }
+
+[sources.kind]
+from = "flavour"
+values = { headline = "kpi", "raw number" = "metric" }
+default = "metric"
+
+[sources.map]
+id = "$key"
+name = "label"
+owner = "steward"
+metric = "measures"
+"target.value" = "aim.level"
+"target.unit" = "aim.unit"
+"target.direction" = { from = "aim.better", values = { up = "increase", down = "decrease" } }
+"timeline.end" = "due"
+"timeline.review" = { from = "cadence", values = { "every month" = "monthly", Yearly = "yearly" } }
+goal = { from = "okr", template = "okr-{slug}" }
+"""
+
+CUSTOM_YAML = """
+book:
+  title: Ops numbers
+  entries:
+    tickets-closed:
+      flavour: Raw Number
+      label: Tickets closed
+    time-to-resolve:
+      flavour: headline
+      label: Time to resolve
+      squad: Customer Care
+      steward: dana
+      measures: tickets-closed
+      aim: {level: 4, unit: hours, better: down}
+      due: 2027-12-31
+      cadence: Every Month
+      okr: Happy Customers
+    Bad Id:
+      flavour: headline
+      label: Broken one
+      cadence: fortnightly
+      aim: {level: lots}
+"""
+
+
+def _where(report: kpilint.Report) -> set[tuple[str, str, int, int, str | None]]:
+    return {
+        (f.code, f.path, f.line, f.column, f.entity.id if f.entity else None)
+        for f in report.findings
+    }
+
+
+def test_a_custom_mapping_reads_a_catalogue_kpilint_has_never_seen(
+    write_project: WriteProject,
+) -> None:
+    root = write_project({"kpilint.toml": CUSTOM_TOML, "catalogue/ops.yml": CUSTOM_YAML})
+    report = kpilint.lint([root], cwd=root)
+    found = _where(report)
+    p = "catalogue/ops.yml"
+    assert report.summary.kpis == 2 and report.summary.metrics == 1
+    # the KPI is located at its record's first key; its goal reference at `okr:`
+    assert ("KPI006", p, 16, 7, "time-to-resolve") in found
+    # a bad id is KPI002 at the key that holds it (the mapping key), a bad value at its key
+    assert ("KPI002", p, 17, 5, "Bad Id") in found
+    assert ("KPI002", p, 20, 7, "Bad Id") in found  # cadence: fortnightly
+    assert ("KPI002", p, 21, 13, "Bad Id") in found  # aim.level: lots
+    codes = {c for c, *_ in found}
+    assert "KPI101" not in {c for c, _, _, _, e in found if e == "time-to-resolve"}
+    assert "KPI404" not in codes  # the metric is tracked by the KPI
+    kpi = next(f for f in report.findings if f.code == "KPI006")
+    assert kpi.message.startswith("KPI 'time-to-resolve'")
+
+
+def test_values_match_case_and_blank_insensitively_and_unknown_values_are_kept(
+    write_project: WriteProject,
+) -> None:
+    root = write_project({"kpilint.toml": CUSTOM_TOML, "catalogue/ops.yml": CUSTOM_YAML})
+    report = kpilint.lint([root], cwd=root)
+    messages = [f.message for f in report.findings if f.code == "KPI002"]
+    assert any("'fortnightly'" in m for m in messages)  # kept as written for KPI002
+    assert not any("Every Month" in m for m in messages)  # "every month" matched
+
+
+FRONT_MATTER_TOML = """
+[[sources]]
+include = ["meta/*.md"]
+format = "front-matter"
+records = ""
+kind = "kpi"
+[sources.map]
+id = { from = ["number", "$file"], template = "{slug}" }
+name = "title"
+target = "target"
+"timeline.review" = "review"
+"""
+
+
+def test_front_matter_positions_are_lines_of_the_markdown_file(
+    write_project: WriteProject,
+) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": FRONT_MATTER_TOML,
+            "meta/1-2-1.md": "---\ntitle: Poverty rate\nnumber: 1.2.1\nreview: Sometimes\n"
+            "target: improve things\n---\n# Body\n\nreview: not front matter\n",
+            "meta/README.md": "# Indicators\n\nNo front matter here.\n",
+        }
+    )
+    report = kpilint.lint([root], cwd=root)
+    found = _where(report)
+    assert ("KPI002", "meta/1-2-1.md", 4, 1, "1-2-1") in found
+    assert ("KPI201", "meta/1-2-1.md", 5, 1, "1-2-1") in found
+    assert ("KPI102", "meta/1-2-1.md", 2, 1, "1-2-1") in found  # entity: the record's first key
+    assert not [f for f in report.findings if f.path == "meta/README.md"]
+    assert report.summary.kpis == 1
+
+
+def test_toml_findings_are_at_the_key_line(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": """
+                [[sources]]
+                include = ["defs/*.toml"]
+                records = "metrics"
+                kind = "metric"
+                [sources.map]
+                id = "$key"
+                name = "friendly_name"
+                source = "data_source"
+                owner = "owner"
+                """,
+            "defs/app.toml": '[metrics]\n\n[metrics.dau]\nfriendly_name = "DAU"\n'
+            'owner = ["a", "b"]\n\n[metrics."weird name"]\ndata_source = "x"\n',
+        }
+    )
+    found = _where(kpilint.lint([root], cwd=root))
+    assert ("KPI404", "defs/app.toml", 4, 1, "dau") in found  # entity: first key under header
+    assert ("KPI002", "defs/app.toml", 5, 1, "dau") in found  # owner is a list
+    assert ("KPI002", "defs/app.toml", 7, 10, "weird name") in found  # the id: the table's key
+
+
+def test_json_and_csv_sources(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": """
+                [[sources]]
+                include = ["*.json"]
+                format = "json"
+                records = "items"
+                kind = "kpi"
+                [sources.map]
+                id = "id"
+                name = "name"
+                "target.value" = "goal"
+
+                [[sources]]
+                include = ["*.csv"]
+                format = "csv"
+                kind = { from = "Type", values = { K = "kpi" }, default = "metric" }
+                [sources.map]
+                id = "Key"
+                name = "Title"
+                "target.value" = "Target"
+                """,
+            "a.json": '{"items": [\n\t{"id": "ok", "name": "Fine", "goal": 5},\n'
+            '\t{"id": "x", "name": "Bad\\/slash", "goal": "many"}\n]}\n',
+            "b.csv": "Key,Title,Type,Target\nrevenue,Revenue,K,1200\nleads,Leads,K,lots\n",
+        }
+    )
+    report = kpilint.lint([root], cwd=root)
+    found = _where(report)
+    assert ("KPI002", "a.json", 3, 36, "x") in found  # "goal": "many", after a tab and \/
+    assert ("KPI002", "b.csv", 3, 15, "leads") in found  # the cell
+    assert ("KPI101", "b.csv", 2, 1, "revenue") not in found  # 1200 read as a number
+    assert report.summary.kpis == 4
+
+
+def test_a_file_of_the_wrong_format_is_kpi001_and_others_still_read(
+    write_project: WriteProject,
+) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": """
+                [[sources]]
+                include = ["cat/*"]
+                format = "yaml"
+                records = "list"
+                kind = "metric"
+                [sources.map]
+                id = "id"
+                name = "name"
+                """,
+            "cat/a.yml": "list:\n  - id: a\n    name: A\n  - just a string\n"
+            "  - id: b\n    name: B\n",
+            "cat/b.toml": '[list]\nid = "c"\nname = [1,\n',
+        }
+    )
+    report = kpilint.lint([root], cwd=root)
+    found = {(f.code, f.path, f.line, f.column) for f in report.findings}
+    assert ("KPI001", "cat/b.toml", 3, 11) in found or any(
+        c == "KPI001" and p == "cat/b.toml" for c, p, _, _ in found
+    )
+    assert ("KPI002", "cat/a.yml", 4, 5) in found  # the record that is not a mapping
+    assert report.summary.metrics == 2  # the other records are still read
+
+
+def test_fixes_never_edit_a_source_file(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": FRONT_MATTER_TOML,
+            "meta/x.md": "---\ntitle: X\ntarget: at least 40%\n---\n",
+        }
+    )
+    report = kpilint.lint([root], cwd=root)
+    kpi208 = [f for f in report.findings if f.code == "KPI208"]
+    assert [(f.line, f.column, f.fix.applicability, f.fix.edits) for f in kpi208] == [
+        (3, 1, "none", ())
+    ]
+    code, _ = invoke_in(root, "check", "--fix", "--no-cache")
+    assert (root / "meta/x.md").read_text() == "---\ntitle: X\ntarget: at least 40%\n---\n"
+    assert code == 1
+
+
+def test_suppressions_in_front_matter_work(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": FRONT_MATTER_TOML,
+            "meta/x.md": "---\ntitle: X  # kpilint: ignore[KPI102] tracked elsewhere\n"
+            "target: at least 40%\n---\n",
+        }
+    )
+    codes = {f.code for f in kpilint.lint([root], cwd=root).findings}
+    assert "KPI102" not in codes and "KPI101" not in codes
+
+
+@pytest.mark.parametrize(
+    ("declaration", "key"),
+    [
+        ('preset = "open-sgd"', "sources[1].preset"),
+        ('include = ["x/*.yml"]\nrecords = ""\nkind = "kpi"\nformat = "yml"', "sources[1].format"),
+        ('include = ["x/*.yml"]\nkind = "kpi"', "sources[1].records"),
+        ('records = ""\nkind = "kpi"', "sources[1].include"),
+        ('include = ["../x/*.yml"]\nrecords = ""\nkind = "kpi"', "sources[1].include"),
+        ('include = ["x/[a.yml"]\nrecords = ""\nkind = "kpi"', "sources[1].include"),
+        (
+            'include = ["x/*.yml"]\nrecords = ""\nkind = "kpi"\n'
+            '[sources.map]\nstatus = { from = "s", values = "draft" }',
+            "sources[1].map.status.values",
+        ),
+        (
+            'include = ["x/*.yml"]\nrecords = ""\nkind = "kpi"\n[sources.map]\nownr = "dri"',
+            "sources[1].map.ownr",
+        ),
+        ('include = ["x/*.yml"]\nrecords = ""\nkind = "kpis"', "sources[1].kind"),
+        ('include = ["x/*.yml"]\nrecords = ""\nkind = "kpi"\nrecord = "x"', "sources[1].record"),
+    ],
+)
+def test_a_source_declared_wrongly_is_exit_2_naming_the_key(
+    write_project: WriteProject, declaration: str, key: str
+) -> None:
+    root = write_project({"kpilint.toml": f"[[sources]]\n{declaration}\n"})
+    with pytest.raises(ConfigError, match=re.escape(key)):
+        Config.from_file(root / "kpilint.toml")
+    code, output = invoke_in(root, "check")
+    assert code == 2
+    assert key in output and "Traceback" not in output
+
+
+def test_native_files_and_sources_are_one_project(write_project: WriteProject) -> None:
+    """A native KPI on top of a metric read from a source: KPI006 and KPI404 across both."""
+    root = write_project(
+        {
+            "kpilint.toml": FRONT_MATTER_TOML.replace('kind = "kpi"', 'kind = "metric"'),
+            "meta/dau.md": "---\ntitle: Daily users\n---\n",
+            "meta/wau.md": "---\ntitle: Weekly users\n---\n",
+            "team.kpi.yaml": """
+                kpis:
+                  - id: dau-kpi
+                    name: DAU
+                    metric: dau
+                  - id: other
+                    name: Other
+                    metric: dauu
+                """,
+        }
+    )
+    report = kpilint.lint([root], cwd=root)
+    found = _where(report)
+    assert ("KPI404", "meta/wau.md", 2, 1, "wau") in found
+    assert not any(c == "KPI404" and e == "dau" for c, _, _, _, e in found)
+    kpi006 = [f for f in report.findings if f.code == "KPI006"]
+    assert [(f.path, f.line, f.column) for f in kpi006] == [("team.kpi.yaml", 7, 5)]
+    assert "did you mean 'dau'" in kpi006[0].message
+
+
+def test_a_partial_run_reports_only_named_files(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": FRONT_MATTER_TOML.replace('kind = "kpi"', 'kind = "metric"'),
+            "meta/dau.md": "---\ntitle: Daily users\n---\n",
+            "team.kpi.yaml": "kpis:\n  - id: k\n    name: K\n    metric: dau\n",
+        }
+    )
+    report = kpilint.lint([root / "team.kpi.yaml"], cwd=root)
+    assert {f.path for f in report.findings} == {"team.kpi.yaml"}
+    assert not any(f.code == "KPI006" for f in report.findings)  # dau resolves in the source
