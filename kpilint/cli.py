@@ -668,9 +668,10 @@ def _without_known(report: Report, path: Path) -> Report:
 
 
 def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", errors="backslashreplace")
+    from kpilint.writing import write_output
+
+    try:  # a symlink at the name is replaced, never written through
+        write_output(path, text)
     except OSError as exc:
         _die(f"cannot write '{path}': {exc.strerror}")
 

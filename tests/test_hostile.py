@@ -770,3 +770,52 @@ def test_a_value_is_quoted_whole_or_shortened(root: Path) -> None:
     messages = {f["line"]: f["message"] for f in check(root).findings() if f["code"] == "KPI002"}
     assert messages[18].startswith("KPI 'k': 'goal' is '@octocat'; ")
     assert messages[23].startswith("KPI 'k': 'status' is '" + "x" * 57 + "…'; ")
+
+
+# --- where import and --output-file write -------------------------------------------
+
+
+def _tree(top: Path) -> set[str]:
+    return {str(p.relative_to(top)) for p in top.rglob("*")}
+
+
+def test_import_per_team_stays_inside_the_output_folder(tmp_path: Path) -> None:
+    work = tmp_path / "deep" / "work"
+    work.mkdir(parents=True)
+    rows = "id,name,scope\na,A,team:../\nb,B,team:/\nc,C,team:/тмп/\nd,D,team:тмп\x00\ne,E,team:x\n"
+    (work / "k.csv").write_bytes(rows.encode("utf-16"))
+    before = _tree(tmp_path)
+    run = kpilint("import", "--from", "csv", "--per-team", "-o", "out", "k.csv", cwd=work)
+    assert run.code == 0, run.stderr
+    written = sorted(_tree(tmp_path) - before)
+    assert written == [
+        "deep/work/out",
+        "deep/work/out/k.kpi.yaml",
+        "deep/work/out/x.kpi.yaml",
+        "deep/work/out/тмп.kpi.yaml",
+    ]
+    assert not Path("/.kpi.yaml").exists() and not Path("/тмп").exists()
+    assert "id: a" in (work / "out" / "k.kpi.yaml").read_text()
+
+
+def test_import_does_not_write_through_a_dangling_symlink(tmp_path: Path) -> None:
+    (tmp_path / "k.csv").write_text("id,name\na,A\n")
+    (tmp_path / "out").mkdir()
+    victim = tmp_path / "victim.yaml"
+    (tmp_path / "out" / "k.kpi.yaml").symlink_to(victim)
+    run = kpilint("import", "--from", "csv", "-o", "out", "k.csv", cwd=tmp_path)
+    assert run.code == 2 and "--force" in run.stderr and not victim.exists()
+    run = kpilint("import", "--from", "csv", "-o", "out", "k.csv", "--force", cwd=tmp_path)
+    assert run.code == 0 and not victim.exists()
+    assert not (tmp_path / "out" / "k.kpi.yaml").is_symlink()
+
+
+def test_output_file_symlink_is_replaced_not_followed(root: Path, tmp_path: Path) -> None:
+    write(root, "a.kpi.yaml", CLEAN)
+    victim = tmp_path / "bashrc"
+    victim.write_text("keep me\n")
+    (root / "report.json").symlink_to(victim)
+    run = kpilint("check", "--format", "json", "-o", "report.json", "--today", TODAY, ".", cwd=root)
+    assert run.code == 0 and victim.read_text() == "keep me\n"
+    assert not (root / "report.json").is_symlink()
+    assert json.loads((root / "report.json").read_text())["findings"] == []

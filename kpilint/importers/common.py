@@ -57,6 +57,15 @@ def slug(text: str) -> str:
     return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")[:MAX_SLUG].rstrip("-")
 
 
+# Separators, controls and characters Windows refuses: never part of an output name.
+_UNSAFE_NAME = re.compile('[\x00-\x1f\x7f-\x9f/\\\\:*?"<>|\u2028\u2029\u202a-\u202e\u2066-\u2069]+')
+
+
+def file_stem(name: str) -> str:
+    """``name`` as one file-name component inside the output folder ("" when nothing is left)."""
+    return _UNSAFE_NAME.sub("-", name).strip("-. ")[:MAX_SLUG].rstrip("-. ")
+
+
 class Slugs:
     """Hands out slugs unique within one file: ``x``, ``x-2``, ``x-3``."""
 
@@ -160,6 +169,8 @@ def run_import(
             f"{len(groups)} KPI files would be written; name an output folder with -o"
         )
     for name, (sections, imports) in groups.items():
+        if Path(name).name != name or name.startswith("."):
+            raise ImportRefused(f"'{name}' is not a file name inside '{out}'")  # never happens
         header = _header(fmt, [i.source.display for i in imports], imports)
         run.outputs.append(
             Output(
@@ -174,17 +185,18 @@ def run_import(
 
 def write_outputs(run: ImportRun, *, force: bool = False) -> None:
     """Write every output; refuse (before writing any) to overwrite unless ``force``."""
+    from kpilint.writing import write_output
+
     paths = [o.path for o in run.outputs if o.path is not None]
-    existing = [p for p in paths if p.exists()]
+    existing = [p for p in paths if os.path.lexists(p)]  # a dangling symlink counts
     if existing and not force:
         shown = ", ".join(str(p) for p in existing[:3]) + (" ..." if len(existing) > 3 else "")
         raise ImportRefused(f"would overwrite {shown}; use --force to replace")
     for output in run.outputs:
         if output.path is None:
             continue
-        try:
-            output.path.parent.mkdir(parents=True, exist_ok=True)
-            output.path.write_text(output.text, encoding="utf-8")
+        try:  # a symlink at the name is replaced, never written through
+            write_output(output.path, output.text)
         except OSError as exc:
             raise ImportRefused(f"cannot write '{output.path}': {exc.strerror}") from None
 
@@ -213,7 +225,8 @@ def _group(
                 continue
             for index, item in enumerate(items):
                 team = result.teams.get((section, index)) if per_team else None
-                name = f"{team or stem}.kpi.yaml"
+                # A team whose name leaves no file name ('team:../') stays in its source's file.
+                name = f"{file_stem(team or '') or stem}.kpi.yaml"
                 sections, imports = groups.setdefault(name, ({s: [] for s in SECTIONS}, []))
                 sections[section].append(item)
                 if not imports or imports[-1] is not result:
