@@ -624,6 +624,8 @@ def _fix_summary(result: Any, show_fixes: bool = False, quiet: int = 0) -> None:
         _list_fixed(result.findings)
     for display in result.refused:
         click.echo(f"kpilint: not fixed {display}: the result would not parse", err=True)
+    for display, why in result.skipped:
+        click.echo(f"kpilint: not fixed {display}: {why}", err=True)
 
 
 def _list_fixed(findings: list[Any]) -> None:

@@ -157,6 +157,12 @@ def _lint(
         report.partial |= len(loaded.reported) < len(loaded.project.files)
         say(f"running rules on {len(loaded.project.files)} files")
         found = run_rules_with_impact(loaded, day, cwd) if impact else run_rules(loaded, day)
+        # --fix writes a file only if it still has the text these findings came from.
+        report.texts.update(
+            (sf.display, hash(sf.text))
+            for sf in loaded.project.files
+            if sf.display in loaded.reported
+        )
         findings.extend(found)
         if on_project is not None:
             on_project(loaded, day)

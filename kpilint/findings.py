@@ -131,6 +131,7 @@ class Report:
     fail_on: str = "error"
     rules: dict[str, RuleInfo] = field(default_factory=dict)  # the rules that ran
     notes: list[str] = field(default_factory=list)  # warnings for the user, one line each
+    texts: dict[str, int] = field(default_factory=dict)  # hash() of each file's text as linted
     files: set[str] = field(default_factory=set)  # display paths of the files reported on
     partial: bool = False  # only part of a project was named (FORMAT.md "impact")
 

@@ -9,8 +9,6 @@ fixable, so a second ``--fix`` changes nothing.
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +47,7 @@ class FixResult:
     files: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # what was fixed, for --show-fixes
     refused: list[str] = field(default_factory=list)  # files whose fix would not parse
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why it was not written)
 
 
 def fixable(finding: Finding, unsafe: bool) -> bool:
@@ -153,20 +152,16 @@ def fix_text(
     return report, text, fixed
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, keeping the file's mode."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write(fix: FileFix, report: Report) -> str | None:
+    """Write one fixed file (see ``kpilint.writing.write_fixed``); why not, or None."""
+    from kpilint.writing import write_fixed
+
+    bom = b"\xef\xbb\xbf" if fix.bom else b""
+    seen = report.texts.get(fix.display)
+    if seen is not None and seen != hash(fix.before):
+        return "it changed while kpilint ran; run kpilint again"
+    read = bom + fix.before.encode("utf-8")
+    return write_fixed(fix.path, bom + fix.after.encode("utf-8"), read)
 
 
 def fix_loop(relint: Callable[[], Report], cwd: Path, *, unsafe: bool) -> tuple[Report, FixResult]:
@@ -182,12 +177,16 @@ def fix_loop(relint: Callable[[], Report], cwd: Path, *, unsafe: bool) -> tuple[
             if not still_parses(fix):
                 refused.add(fix.display)
                 continue
-            encoded = fix.after.encode("utf-8")
-            write_atomically(fix.path, (b"\xef\xbb\xbf" if fix.bom else b"") + encoded)
+            why = _write(fix, report)
+            if why is not None:
+                refused.add(fix.display)
+                result.skipped.append((fix.display, why))
+                continue
             result.fixed += len(fix.fixed)
             result.findings.extend(fix.fixed)
             if fix.path not in result.files:
                 result.files.append(fix.path)
         report = relint()
-    result.refused = sorted(refused)
+    written_off = {display for display, _ in result.skipped}
+    result.refused = sorted(refused - written_off)
     return report, result

@@ -26,17 +26,7 @@ def replace_file(path: Path, data: bytes, *, mode: int | None = None) -> None:
 
     ``mode`` defaults to a new file's (``0o666`` less the umask).
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _atomic(path, data, 0o666 & ~_umask() if mode is None else mode, None)
 
 
 def write_output(path: Path, text: str) -> None:
@@ -55,3 +45,55 @@ def write_output(path: Path, text: str) -> None:
     if st is not None and not path.is_symlink():
         keep = stat.S_IMODE(st.st_mode)
     replace_file(path, data, mode=keep)
+
+
+def write_fixed(path: Path, data: bytes, read: bytes) -> str | None:
+    """Write a fixed KPI file; why not when it must not be (None: written).
+
+    ``read`` is what the fix was computed from: a file changed since is left
+    alone. A symlink is fixed at its target when that is inside the link's
+    project, and stays a symlink; a read-only file or folder is refused; the
+    file's mode, owner and group are kept, or the write is refused.
+    """
+    from kpilint.project import find_root
+
+    target = Path(os.path.realpath(path))
+    if target != path.absolute():
+        root = os.path.realpath(find_root(path)[0])
+        if not str(target).startswith(os.path.join(root, "")):
+            return f"it is a symlink to {target}, outside the project"
+    try:
+        st = os.stat(target)
+        if not st.st_mode & 0o222:
+            return "the file is read-only"
+        if not os.stat(target.parent).st_mode & 0o222 or not os.access(target.parent, os.W_OK):
+            return "its folder is read-only"
+        with open(target, "rb") as handle:
+            if handle.read(len(read) + 1) != read:
+                return "it changed while kpilint ran; run kpilint again"
+        _replace_keeping(target, data, st)
+    except OSError as exc:
+        return f"cannot write it: {exc.strerror or exc}"
+    return None
+
+
+def _replace_keeping(path: Path, data: bytes, st: os.stat_result) -> None:
+    """``replace_file`` that keeps the mode, owner and group of the file it replaces."""
+    _atomic(path, data, stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid))
+
+
+def _atomic(path: Path, data: bytes, mode: int, owner: tuple[int, int] | None) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            mine = os.fstat(handle.fileno())
+        if owner is not None and (mine.st_uid, mine.st_gid) != owner:
+            os.chown(tmp, *owner)  # PermissionError when not ours to give: refused
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kpilint.cli import cli
-from kpilint.findings import Edit, Finding, Fix
+from kpilint.findings import Edit, Finding, Fix, Report
 from kpilint.fixes import FileFix, still_parses
 from tests.conftest import WriteProject, invoke_in
 
@@ -192,3 +192,90 @@ def test_fix_never_touches_unnamed_files(write_project: WriteProject, args: list
     else:
         assert "--- a/a.kpi.yaml" in result.output
     assert (root / "b.kpi.yaml").read_text() == SOURCE.replace("id: k", "id: k2")
+
+
+# --- the file system under --fix ------------------------------------------------------
+
+TYPO = "kpis:\n  - id: a\n    name: A\n    ownr: x\n"
+TYPO_FIXED = "kpis:\n  - id: a\n    name: A\n    owner: x\n"
+
+
+def test_read_only_folder_is_a_message_not_a_traceback(write_project: WriteProject) -> None:
+    root = write_project({"kpis/a.kpi.yaml": TYPO})
+    folder = root / "kpis"
+    folder.chmod(0o555)
+    try:
+        code, out = invoke(root, "--fix")
+    finally:
+        folder.chmod(0o755)
+    assert code == 1 and "Traceback" not in out
+    assert "kpilint: not fixed kpis/a.kpi.yaml: its folder is read-only" in out
+    assert (folder / "a.kpi.yaml").read_text() == TYPO
+
+
+def test_read_only_file_is_not_replaced(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": TYPO})
+    path = root / "a.kpi.yaml"
+    path.chmod(0o444)
+    inode = path.stat().st_ino
+    code, out = invoke(root, "--fix")
+    assert code == 1 and "kpilint: not fixed a.kpi.yaml: the file is read-only" in out
+    assert path.read_text() == TYPO and path.stat().st_ino == inode
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another group needs root")
+def test_fix_keeps_owner_and_group(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": TYPO})
+    path = root / "a.kpi.yaml"
+    os.chown(path, 1, 1)
+    path.chmod(0o640)
+    invoke(root, "--fix")
+    st = path.stat()
+    assert path.read_text() == TYPO_FIXED
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (1, 1, 0o640)
+
+
+def test_named_symlink_is_fixed_at_its_target(write_project: WriteProject) -> None:
+    root = write_project({"real/a.kpi.yaml": TYPO})
+    (root / "link.kpi.yaml").symlink_to("real/a.kpi.yaml")
+    _, out = invoke(root, "--fix", "link.kpi.yaml")
+    assert "Fixed 1 finding in 1 file." in out
+    assert (root / "link.kpi.yaml").is_symlink()
+    assert (root / "real" / "a.kpi.yaml").read_text() == TYPO_FIXED
+
+
+def test_symlink_out_of_the_project_is_not_fixed(
+    write_project: WriteProject, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.kpi.yaml"
+    outside.write_text(TYPO)
+    root = write_project({})
+    (root / "link.kpi.yaml").symlink_to(outside)
+    code, out = invoke(root, "--fix", "link.kpi.yaml")
+    assert code == 1 and outside.read_text() == TYPO
+    assert (root / "link.kpi.yaml").is_symlink()
+    assert f"not fixed link.kpi.yaml: it is a symlink to {outside}, outside the project" in out
+
+
+def test_file_edited_during_the_run_is_left_alone(write_project: WriteProject) -> None:
+    from datetime import date
+
+    from kpilint import lint
+    from kpilint.fixes import fix_loop
+
+    root = write_project({"a.kpi.yaml": TYPO})
+    path = root / "a.kpi.yaml"
+    edited = "kpis:\n  - id: a\n    name: Important name\n    ownr: x\n"
+    calls = []
+
+    def relint() -> Report:
+        report = lint([root], cwd=root, today=date(2027, 6, 1))
+        if not calls:
+            path.write_text(edited)  # the user saves while kpilint runs
+        calls.append(1)
+        return report
+
+    _, result = fix_loop(relint, root, unsafe=False)
+    assert path.read_text() == edited  # not "Impgoalnt name": no stale offsets
+    assert result.skipped == [("a.kpi.yaml", "it changed while kpilint ran; run kpilint again")]
