@@ -58,6 +58,7 @@ class Config(BaseModel):
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     today: date | None = None
+    owners: str | None = None  # path from the project root (FORMAT.md "Owners")
     severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     max_file_size: int = Field(default=10 * 1024 * 1024, alias="max-file-size", gt=0)

@@ -1,4 +1,4 @@
-"""What a check may know besides its subject: the project and the date."""
+"""What a check may know besides its subject: the project, the date, who exists."""
 
 from __future__ import annotations
 
@@ -12,3 +12,4 @@ from kpilint.project import Project
 class Context:
     project: Project
     today: date
+    owners: frozenset[str] | None = None  # who exists, when the config names a list

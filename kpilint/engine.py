@@ -138,7 +138,7 @@ def _lint(
             found_files = project_files(root, named, project_config, force_exclude=force_exclude)
             displays = [display_path(p, cwd) for p in found_files.paths]
             reported = {d for d, r in zip(displays, found_files.reported, strict=True) if r}
-            key = _cache_key(project_config, cwd, day, found_files, root if impact else None)
+            key = _cache_key(project_config, cwd, day, found_files, root, impact)
             hit = cache.load(root, key, {"", *displays}) if key else None
             if hit is not None:
                 report.files |= reported
@@ -182,7 +182,7 @@ def _lint(
 
 
 def _cache_key(
-    config: Config, cwd: Path, day: date, found: ProjectFiles, impact_root: Path | None
+    config: Config, cwd: Path, day: date, found: ProjectFiles, root: Path, impact: bool
 ) -> str | None:
     """The key of a run's findings: config, today, the files and, for impact, git HEAD."""
     parts = [
@@ -192,11 +192,12 @@ def _cache_key(
         str(cwd),
         *(f"{p}:{r}" for p, r in zip(found.paths, found.reported, strict=True)),
     ]
-    if impact_root is not None and not all(found.reported):
+    if impact and not all(found.reported):
         from kpilint import gitio
 
-        parts.append(f"HEAD:{gitio.head_of(impact_root)}")  # impact is measured against it
-    return cache.digest(parts, found.paths)
+        parts.append(f"HEAD:{gitio.head_of(root)}")  # impact is measured against it
+    inputs = [*found.paths, *([root / config.owners] if config.owners else [])]
+    return cache.digest(parts, inputs)
 
 
 def rule_infos(config: Config) -> dict[str, RuleInfo]:
@@ -421,7 +422,7 @@ def run_rules(loaded: Loaded, today: date) -> list[Finding]:
     resolved = loaded.config.resolve()
     rules = registry()
     project = loaded.project
-    ctx = Context(project, today)
+    ctx = Context(project, today, owners_of(loaded))
     reported = {sf.display: sf for sf in project.files if sf.display in loaded.reported}
     subjects: dict[type, list[Any]] = {
         KpiEntity: [k for k in project.kpis if k.live],
@@ -437,6 +438,16 @@ def run_rules(loaded: Loaded, today: date) -> list[Finding]:
     entities = [e for e in project.all_entities() if e.file.display in reported]
     outcome = apply(found, reported, resolved.severities, names, today=today, entities=entities)
     return outcome.kept + run_checks(outcome.subjects(), ctx, resolved)
+
+
+def owners_of(loaded: Loaded) -> frozenset[str] | None:
+    """The config's owners list (ConfigError when it cannot be read), or None."""
+    setting = loaded.config.owners
+    if setting is None:
+        return None
+    from kpilint import owners
+
+    return owners.load(loaded.project.root, setting)
 
 
 def run_checks(

@@ -7,8 +7,11 @@ invalid value counts as present: KPI002 already said what is wrong with it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from kpilint.entities import KpiEntity, Violation
+from kpilint.checks import did_you_mean
+from kpilint.context import Context
+from kpilint.entities import Entity, GoalEntity, KpiEntity, Violation
 from kpilint.registry import rule
 
 
@@ -41,3 +44,25 @@ def missing_owner(kpi: KpiEntity) -> Iterator[Violation]:
 def missing_review_cadence(kpi: KpiEntity) -> Iterator[Violation]:
     if not kpi.has("timeline.review"):
         yield kpi.violation(f"{kpi.label} has no review cadence (timeline.review)")
+
+
+@rule("KPI106")
+def unknown_owner(entity: KpiEntity, ctx: Context) -> Iterator[Violation]:
+    yield from _owner_not_listed(entity, ctx)
+
+
+@rule("KPI106")
+def unknown_goal_owner(goal: GoalEntity, ctx: Context) -> Iterator[Violation]:
+    yield from _owner_not_listed(goal, ctx)
+
+
+def _owner_not_listed(entity: Entity[Any], ctx: Context) -> Iterator[Violation]:
+    owner = getattr(entity.model, "owner", None)
+    if ctx.owners is None or not isinstance(owner, str) or not owner or owner in ctx.owners:
+        return
+    hint = did_you_mean(owner, ctx.owners)
+    yield entity.violation(
+        f"{entity.label}: owner '{owner}' is not in the owners list{hint}",
+        "owner",
+        fix=f"Name an owner from the owners list{hint}, or add '{owner}' to it",
+    )

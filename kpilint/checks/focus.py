@@ -118,3 +118,20 @@ def duplicate_kpi(project: Project) -> Iterator[Violation]:
                 f"{kpi.label} tracks metric '{kpi.model.metric}' in scope '{kpi.model.scope}', "
                 f"as {first.label} already does"
             )
+
+
+@rule("KPI406")
+def overloaded_owner(project: Project, *, max: int = 7) -> Iterator[Violation]:
+    by_owner: dict[str, list[KpiEntity]] = defaultdict(list)
+    for kpi in project.kpis:
+        if kpi.active and kpi.model.owner:
+            by_owner[kpi.model.owner].append(kpi)
+    for owner, kpis in by_owner.items():
+        if len(kpis) > max:
+            first_over = kpis[max]
+            yield first_over.violation(
+                f"owner '{owner}' is accountable for {len(kpis)} active KPIs across all "
+                f"scopes, more than {max}; {first_over.label} is the first over the limit",
+                fix=f"Share the load (at most {max} per owner), or drop KPIs that do not "
+                "drive a goal",
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from kpilint.checks import did_you_mean
 from kpilint.entities import Entity, Violation
 from kpilint.findings import EntityRef
 from kpilint.loader import Problem, SourceFile
@@ -80,13 +81,6 @@ def duplicate_id(project: Project) -> Iterator[Violation]:
                 )
 
 
-def _did_you_mean(ident: str, known: dict[str, Any]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(ident, list(known), n=1, cutoff=0.7)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 @rule("KPI006")
 def unknown_reference(project: Project) -> Iterator[Violation]:
     goals, metrics, kpis = project.ids("goal"), project.ids("metric"), project.ids("kpi")
@@ -104,7 +98,7 @@ def unknown_reference(project: Project) -> Iterator[Violation]:
     for entity, key, refs, known, noun in checks:
         for ident in dict.fromkeys(refs):
             if ident not in known:
-                hint = _did_you_mean(ident, known)
+                hint = did_you_mean(ident, known)
                 yield entity.violation(
                     f"{entity.label}: {key} '{ident}' names no {noun} in the project{hint}",
                     key,
