@@ -298,8 +298,8 @@ def unit(seed: int, i: int, kpis_per_file: int, violations: bool) -> Unit:
         key = "descripton" if at("unknown-key") == j else "description"
         lines.append(f"    {key}: {rng.choice(DESCRIPTIONS)}")
         lines += [f"    goal: {goal_id}", f"    metric: {metric_id}"]
-        if at("missing-owner") != j:
-            lines.append(f"    owner: {owner}")
+        if at("missing-owner") != j:  # at most 5 KPIs per owner, as per scope (KPI406)
+            lines.append(f"    owner: {owner if j < 5 else f'{owner}-{j // 5}'}")
         scope = team if kpis_per_file <= 5 else f"{team}-{j // 5}"
         lines.append(f"    scope: team:{scope}")
         if j == 0 and len(picks) > 1:
