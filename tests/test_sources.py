@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -324,3 +326,17 @@ def test_a_partial_run_reports_only_named_files(write_project: WriteProject) -> 
     report = kpilint.lint([root / "team.kpi.yaml"], cwd=root)
     assert {f.path for f in report.findings} == {"team.kpi.yaml"}
     assert not any(f.code == "KPI006" for f in report.findings)  # dau resolves in the source
+
+
+def test_import_source_n_writes_what_check_reads(write_project: WriteProject) -> None:
+    root = write_project({"kpilint.toml": CUSTOM_TOML, "catalogue/ops.yml": CUSTOM_YAML})
+    code, output = invoke_in(root, "import", "--source", "1", "-o", "../out")
+    assert code == 0, output
+    assert "Wrote ../out/ops.kpi.yaml (1 metric, 2 KPIs)" in output
+    source = kpilint.lint([root / "catalogue"], cwd=root, today=date(2027, 1, 1))
+    imported = kpilint.lint([root.parent / "out"], cwd=root, today=date(2027, 1, 1))
+    assert Counter((f.code, f.entity) for f in imported.findings) == Counter(
+        (f.code, f.entity) for f in source.findings
+    )
+    assert invoke_in(root, "import", "--source", "2", "-o", "out2")[0] == 2
+    assert invoke_in(root, "import", "-o", "out3")[0] == 2

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from kpilint.findings import Pos
+from kpilint.importers import Importer
 from kpilint.loader import Path_, SourceFile
 from kpilint.model import SECTIONS
 
@@ -127,19 +128,24 @@ def run_import(
     per_team: bool = False,
     cwd: Path | None = None,
     max_bytes: int = 10 * 1024 * 1024,
+    reader: Importer | None = None,
+    files: Sequence[Path] = (),
 ) -> ImportRun:
     """Convert ``sources`` (files or folders) into KPI files under ``out``; write nothing.
 
     One ``<stem>.kpi.yaml`` per source, or with ``per_team`` one ``<team>.kpi.yaml``
     per team (entities with no team stay in their source's file). ``out`` None
-    renders the single result for standard output.
+    renders the single result for standard output. ``reader`` (a configured
+    source's) replaces the importer of ``fmt``; ``files`` are read as well.
+    One reader reads every file, so a source's goals are made once.
     """
     from kpilint.importers import importer
     from kpilint.project import discover
 
     cwd = cwd or Path.cwd()
-    globs = importer(fmt).GLOBS
-    files: list[Path] = []
+    reader = reader or importer(fmt)
+    globs = reader.GLOBS
+    files = list(files)
     for raw in sources:
         path = cwd / raw
         if path.is_dir():
@@ -154,13 +160,15 @@ def run_import(
     run = ImportRun()
     converted: list[tuple[Path, Imported]] = []
     for file in dict.fromkeys(Path(os.path.normpath(p)) for p in files):
-        result = convert(fmt, file, _display(file, cwd), max_bytes)
+        result = reader.convert(file, _display(file, cwd), max_bytes)
         sf = result.source
         for p in sf.problems:
             run.messages.append(f"{sf.display}:{_where(p.pos)} {p.code} {p.message}")
         run.messages.extend(f"{sf.display}:{_where(n.pos)} note: {n.message}" for n in result.notes)
         if not isinstance(sf.data, dict):
             run.failed.append(sf.display)
+            continue
+        if sf.catalogue and not sf.data:  # a README beside the catalogue: nothing to write
             continue
         converted.append((file, result))
     groups = _group(converted, per_team)

@@ -219,8 +219,9 @@ class Builder:
         if not rec.data:
             return
         main = self.spec.entity
-        if _admitted(main, rec):
-            self._entity(main, rec)
+        if not _admitted(main, rec):  # the source's `where`/`skip` leave the record unread
+            return
+        self._entity(main, rec)
         for also in self.spec.also:
             if _admitted(also, rec):
                 self._entity(also, rec)
