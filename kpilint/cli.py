@@ -261,6 +261,16 @@ from_option = click.option(
 )
 
 
+governance_option = click.option(
+    "--fail-on-governance",
+    is_flag=True,
+    help="Exit 1 while a KPI8xx finding stands, whatever --fail-on says.",
+)
+known_option = click.option(
+    "--known", type=click.Path(dir_okay=False), help="Hide findings listed in F."
+)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @lint_options(tuple(FORMATS))
@@ -281,8 +291,19 @@ from_option = click.option(
 @click.option("--show-files", is_flag=True, help="Print the files that would be linted and exit.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to named files too.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write .kpilint_cache/.")
-@click.option("--known", type=click.Path(dir_okay=False), help="Hide findings listed in F.")
+@known_option
 @click.option("--write-known", type=click.Path(dir_okay=False), help="Record findings in F.")
+@click.option(
+    "--base",
+    metavar="REV",
+    help="Also report governance findings (KPI8xx) against git revision REV.",
+)
+@click.option(
+    "--only-changed",
+    is_flag=True,
+    help="With --base: only findings on lines changed since REV, and KPI8xx.",
+)
+@governance_option
 @click.option(
     "--stdin-filename",
     metavar="F",
@@ -308,6 +329,9 @@ def check(
     no_cache: bool,
     known: str | None,
     write_known: str | None,
+    base: str | None,
+    only_changed: bool,
+    fail_on_governance: bool,
     stdin_filename: str | None,
     no_impact: bool,
     source_format: str | None,
@@ -328,6 +352,10 @@ def check(
         _die(f"--fix and --diff edit KPI files; run `kpilint import --from {source_format}` first")
     if stdin_filename is not None or "-" in paths:
         _check_stdin(args, paths, stdin_filename, source_format, fix, unsafe_fixes, show_diff)
+    if (only_changed or fail_on_governance) and not base:
+        _die(
+            "--only-changed and --fail-on-governance need --base REV, the revision to compare with"
+        )
     if statistics and (args.fmt or "text") not in ("text", "json"):
         _die(f"--statistics prints text or json, not {args.fmt}; drop --format or --statistics")
     cwd = Path.cwd()
@@ -382,6 +410,9 @@ def check(
         sys.exit(EXIT_OK)
     if known:
         report = _without_known(report, Path(known))
+    governance = False
+    if base:
+        report, governance = _against_base(report, base, paths, args, cwd, only_changed)
     # --from reads another format, which --fix cannot edit: no fix is offered.
     options: dict[str, Any] = {"fix_hint": source_format is None, "unsafe_fixes": unsafe_fixes}
     if statistics:
@@ -392,7 +423,69 @@ def check(
 
             options["previews"] = previews(report, cwd, unsafe=unsafe_fixes)
         emit(report, args, **options)
-    args.exit(report.fails())
+    args.exit(report.fails() or (fail_on_governance and governance))
+
+
+def _against_base(
+    report: Report, base: str, paths: tuple[str, ...], args: LintArgs, cwd: Path, only_changed: bool
+) -> tuple[Report, bool]:
+    """``check --base REV``: add the standing KPI8xx findings of ``kpilint diff REV``.
+
+    With ``only_changed``, keep only findings on lines added or changed since REV
+    (and KPI8xx): what a pull request's annotations should show. Returns the
+    report and whether a KPI8xx finding stands.
+    """
+    from kpilint.config import ConfigError
+    from kpilint.diff import GOVERNANCE, diff
+    from kpilint.engine import UsageError, _group_by_project
+    from kpilint.findings import assign_fingerprints
+
+    named = paths or (".",)
+    results = []
+    try:
+        for root, _config_file, _named in _group_by_project(named, cwd, {}):
+            results.append(
+                diff(
+                    base,
+                    None,
+                    args.config,
+                    today=args.today,
+                    overrides=args.overrides,
+                    cwd=cwd,
+                    paths=named,
+                    project=root,
+                )
+            )
+    except (ConfigError, UsageError) as exc:
+        _die(str(exc))
+    governance = [f for r in results for f in r.governance]
+    findings = [f for f in report.findings if f.code not in GOVERNANCE]
+    if only_changed:
+        kept = [f for f in findings if any(r.changed(f) for r in results)]
+        hidden = len(findings) - len(kept)
+        if hidden and args.quiet < 2:
+            click.echo(
+                f"kpilint: {hidden} finding{'s' if hidden != 1 else ''} on lines not changed "
+                f"since {base} not shown (--only-changed)",
+                err=True,
+            )
+        findings = kept
+    report.findings = assign_fingerprints(
+        sorted([*findings, *governance], key=lambda f: f.sort_key)
+    )
+    _recount(report)
+    return report, bool(governance)
+
+
+def _recount(report: Report) -> None:
+    """The summary's severity counts after findings were added or dropped."""
+    fresh = report.findings
+    report.summary = replace(
+        report.summary,
+        error=sum(f.severity == "error" for f in fresh),
+        warning=sum(f.severity == "warning" for f in fresh),
+        info=sum(f.severity == "info" for f in fresh),
+    )
 
 
 def _statistics(report: Report, args: LintArgs, options: dict[str, Any]) -> None:
@@ -434,32 +527,54 @@ def _show_files(paths: tuple[str, ...], args: LintArgs, cwd: Path, force_exclude
     sys.exit(EXIT_OK)
 
 
-@cli.command("diff")
+class _PathsAfterDashes(click.Command):
+    """``kpilint diff BASE [HEAD] [-- PATH ...]``: what follows ``--`` are paths, not HEAD."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" in args:
+            at = args.index("--")
+            ctx.meta["kpilint.paths"] = tuple(args[at + 1 :])
+            args = args[:at]
+        return super().parse_args(ctx, args)
+
+
+@cli.command("diff", cls=_PathsAfterDashes)
 @click.argument("base")
 @click.argument("head", required=False)
 @lint_options(tuple(dict.fromkeys([*FORMATS, "markdown"])))
-def diff_cmd(args: LintArgs, base: str, head: str | None) -> None:
+@governance_option
+@known_option
+def diff_cmd(
+    args: LintArgs, base: str, head: str | None, fail_on_governance: bool, known: str | None
+) -> None:
     """Governance check between git revisions: KPI8xx, plus findings new at HEAD.
 
-    HEAD defaults to the work tree. Nothing is checked out: the work tree and
-    the index are left as they are. `--format markdown` adds a table of changed
-    KPIs, for $GITHUB_STEP_SUMMARY or a pull-request comment.
+    HEAD defaults to the work tree; `-- PATH ...` limits the report to those files
+    and folders. Nothing is checked out: the work tree and the index are left as
+    they are. `--format markdown` adds a table of changed KPIs, for
+    $GITHUB_STEP_SUMMARY or a pull-request comment. KPI801/KPI803 are answered by
+    a `# kpilint: ignore[...] reason` on their line; KPI802 by `status: retired`.
     """
     from kpilint.config import ConfigError
     from kpilint.diff import diff, render_markdown
     from kpilint.engine import UsageError
 
+    paths = click.get_current_context().meta.get("kpilint.paths", ())
     try:
-        result = diff(base, head, args.config, today=args.today, overrides=args.overrides)
+        result = diff(
+            base, head, args.config, today=args.today, overrides=args.overrides, paths=paths
+        )
     except (ConfigError, UsageError) as exc:
         _die(str(exc))
+    if known:
+        _without_known(result.report, Path(known), stale=False)
     if args.fmt == "markdown":
         if args.quiet < 2:
             text = render_markdown(result.report, result.changes, result.base, result.head)
             _deliver(text, args.output_file)
     else:
         emit(result.report, args, fix_hint=False)  # diff edits nothing: no --fix to offer
-    args.exit(result.report.fails())
+    args.exit(result.fails(fail_on_governance=fail_on_governance))
 
 
 @cli.command("audit")
@@ -641,7 +756,8 @@ def _list_fixed(findings: list[Any]) -> None:
             click.echo(f"    {n} × {code} ({name})", err=True)
 
 
-def _without_known(report: Report, path: Path) -> Report:
+def _without_known(report: Report, path: Path, *, stale: bool = True) -> Report:
+    """Hide known findings; ``stale``: list entries that no longer occur (not for diff)."""
     from kpilint.known import KnownFileError, read, subtract
 
     problems: list[str] = []
@@ -651,8 +767,8 @@ def _without_known(report: Report, path: Path) -> Report:
         _die(str(exc))
     for problem in problems:
         click.echo(f"kpilint: warning: {problem}", err=True)
-    fresh, stale = subtract(report.findings, known, report.files)
-    for item in stale:
+    fresh, gone = subtract(report.findings, known, report.files if stale else set())
+    for item in gone:
         where = f" {item.entity}" if item.entity else ""
         click.echo(
             f"kpilint: known finding no longer occurs: {item.code} {item.path}{where} "
@@ -660,12 +776,7 @@ def _without_known(report: Report, path: Path) -> Report:
             err=True,
         )
     report.findings = fresh
-    report.summary = replace(
-        report.summary,
-        error=sum(f.severity == "error" for f in fresh),
-        warning=sum(f.severity == "warning" for f in fresh),
-        info=sum(f.severity == "info" for f in fresh),
-    )
+    _recount(report)
     return report
 
 

@@ -71,12 +71,36 @@ class ChangedKpi:
     codes: tuple[str, ...] = ()  # KPI8xx findings on this KPI
 
 
+GOVERNANCE = ("KPI801", "KPI802", "KPI803")
+# Answered by a suppression with a reason on their line at head (RULES.md); KPI802,
+# located at base, only by keeping the KPI with `status: retired`.
+ANSWERED_BY_REASON = ("KPI801", "KPI803")
+
+
 @dataclass(slots=True)
 class DiffResult:
     report: Report
     changes: list[ChangedKpi] = field(default_factory=list)
     base: str = ""
     head: str = WORK_TREE
+    # display path -> head lines added or changed since base; None: the whole file is new
+    changed_lines: dict[str, frozenset[int] | None] = field(default_factory=dict)
+
+    @property
+    def governance(self) -> list[Finding]:
+        """The KPI8xx findings that stand (not answered)."""
+        return [f for f in self.report.findings if f.code in GOVERNANCE]
+
+    def fails(self, *, fail_on_governance: bool = False) -> bool:
+        """``--fail-on``'s verdict, or any standing KPI8xx with ``fail_on_governance``."""
+        return self.report.fails() or (fail_on_governance and bool(self.governance))
+
+    def changed(self, f: Finding) -> bool:
+        """Whether ``f`` is on a line added or changed since base."""
+        if f.path not in self.changed_lines:
+            return False
+        lines = self.changed_lines[f.path]
+        return lines is None or f.line in lines
 
 
 def diff(
@@ -87,18 +111,25 @@ def diff(
     today: date | None = None,
     cwd: Path | None = None,
     overrides: dict[str, Any] | None = None,
+    paths: Sequence[str] = (),
+    project: Path | None = None,
 ) -> DiffResult:
     """Compare the project holding ``cwd`` at ``base`` with ``head`` (default: work tree).
 
     ``config`` replaces the project's config (the head's: the work tree's, or the
     one committed at ``head``); ``overrides`` apply over it, as in ``lint``.
+    ``paths`` (relative to ``cwd``) limit the findings and changes reported to
+    those files and folders, as ``kpilint diff BASE -- PATH`` does; ``project``
+    is a folder of the project to compare when it is not ``cwd`` (paths are
+    still shown relative to ``cwd``).
     """
     cwd = (cwd or Path.cwd()).resolve()
-    top = gitio.toplevel(cwd)
+    start = (project or cwd).resolve()
+    top = gitio.toplevel(start)
     base_commit = gitio.resolve(base, top)
     head_commit = gitio.resolve(head, top) if head is not None else None
     head_tree = gitio.ls_tree(head_commit, top) if head_commit else None
-    root, found = _project_config(cwd, top, head, head_tree, parse=config is None)
+    root, found = _project_config(start, top, head, head_tree, parse=config is None)
     config = config or found
     if overrides:
         config = config.with_overrides(**overrides)
@@ -115,12 +146,85 @@ def diff(
     pairs = _pairs(base_loaded.project, head_loaded.project)
     governance = _governance(pairs, base_loaded, head_loaded, day)
 
+    governance = _unanswered(governance, head_loaded, day)
+    inside = _within(paths, cwd)
     report = Report(today=day, fail_on=config.fail_on, rules=rule_infos(config))
-    report.findings = assign_fingerprints(sorted([*new, *governance], key=lambda f: f.sort_key))
+    findings = [f for f in [*new, *governance] if inside(f.path)]
+    report.findings = assign_fingerprints(sorted(findings, key=lambda f: f.sort_key))
     count_entities(report.summary, head_loaded)
     for f in report.findings:
         setattr(report.summary, f.severity, getattr(report.summary, f.severity) + 1)
-    return DiffResult(report, _changed(pairs, governance), base, head or WORK_TREE)
+    changes = [row for row in _changed(pairs, governance) if inside(row.path)]
+    lines = _changed_lines(base_loaded.project, head_loaded.project)
+    return DiffResult(report, changes, base, head or WORK_TREE, lines)
+
+
+def _within(paths: Sequence[str], cwd: Path) -> Any:
+    """A test for display paths: inside one of ``paths`` (all, when none are given)."""
+    prefixes = []
+    for raw in paths:
+        rel = display_path(cwd / raw, cwd)
+        if rel in (".", ""):
+            return lambda _path: True
+        prefixes.append(rel.rstrip("/"))
+    if not prefixes:
+        return lambda _path: True
+    return lambda path: any(path == p or path.startswith(p + "/") for p in prefixes)
+
+
+def _unanswered(found: list[Finding], head: Loaded, day: date) -> list[Finding]:
+    """Drop KPI801/KPI803 answered by a suppression with a reason on their line at head.
+
+    One without a reason, or with only ``TODO``, does not answer (RULES.md); an
+    expired ``until`` waiver silences nothing any more.
+    """
+    from kpilint.registry import registry
+    from kpilint.suppressions import classify, matches
+
+    names = {code: rule.name for code, rule in registry().items()}
+    active, _expired, _malformed = classify(head.project.files, names, day)
+    reasons: dict[tuple[str, int], list[tuple[str, ...]]] = {}
+    for c in active:
+        s = c.suppression
+        if not s.whole_file and not s.without_reason:
+            reasons.setdefault((c.file.display, s.pos.line), []).append(s.selectors)
+    return [
+        f
+        for f in found
+        if f.code not in ANSWERED_BY_REASON
+        or not any(
+            matches(sel, f.code, f.name)
+            for selectors in reasons.get((f.path, f.line), ())
+            for sel in selectors
+        )
+    ]
+
+
+def _changed_lines(base: Project, head: Project) -> dict[str, frozenset[int] | None]:
+    """Per head file, the lines added or changed since base (``None``: a new file)."""
+    import difflib
+
+    before = {sf.display: sf.text for sf in base.files}
+    out: dict[str, frozenset[int] | None] = {}
+    for sf in head.files:
+        old = before.get(sf.display)
+        if old is None:
+            out[sf.display] = None
+            continue
+        if old == sf.text:
+            continue
+        matcher = difflib.SequenceMatcher(
+            None, old.splitlines(), sf.text.splitlines(), autojunk=False
+        )
+        lines = {
+            j + 1
+            for tag, _i1, _i2, j1, j2 in matcher.get_opcodes()
+            if tag in ("replace", "insert")
+            for j in range(j1, j2)
+        }
+        if lines:
+            out[sf.display] = frozenset(lines)
+    return out
 
 
 # --- the two sides -------------------------------------------------------------

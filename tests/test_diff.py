@@ -478,3 +478,149 @@ def test_real_process(repo: Repo) -> None:
     assert bad.returncode == 2
     assert bad.stderr.startswith("kpilint: error: unknown revision 'nope'")
     assert "Traceback" not in bad.stderr
+
+
+# --- answering governance findings, --fail-on-governance, -- PATH ------------------------
+
+LOWERED = BASE.replace(MRR_TARGET, MRR_TARGET.replace("120", "110"))
+
+
+@pytest.mark.parametrize(
+    ("comment", "answered"),
+    [
+        ("  # kpilint: ignore[KPI801] the market shrank; agreed with the CFO", True),
+        ("  # kpilint: ignore[target-lowered] churn of our largest customer", True),
+        ("  # kpilint: ignore[KPI801]", False),
+        ("  # kpilint: ignore[KPI801] TODO", False),
+        ("  # kpilint: ignore[KPI803] wrong rule", False),
+        ("  # kpilint: ignore[KPI801] until 2027-05-01: expired waiver", False),
+    ],
+    ids=["reason", "by-name", "no-reason", "todo", "other-rule", "expired"],
+)
+def test_a_reason_on_the_changed_line_answers_kpi801(
+    repo: Repo, comment: str, answered: bool
+) -> None:
+    repo.write(
+        {
+            F: LOWERED.replace(
+                MRR_TARGET.replace("120", "110"),
+                MRR_TARGET.replace("120", "110")[:-1] + comment + "\n",
+            )
+        }
+    )
+    result = run_diff("main")
+    assert (("KPI801", F, 27, 5) in rows(result)) is not answered
+    assert result.fails(fail_on_governance=True) is not answered
+    assert not result.report.fails()  # a warning, below the default fail level
+
+
+def test_a_reason_elsewhere_does_not_answer(repo: Repo) -> None:
+    repo.write(
+        {
+            F: LOWERED.replace(
+                "  - id: mrr\n", "  - id: mrr  # kpilint: ignore[KPI801] not on the target line\n"
+            )
+        }
+    )
+    assert ("KPI801", F, 27, 5) in rows(run_diff("main"))
+
+
+def test_a_reason_answers_kpi803_but_never_kpi802(repo: Repo) -> None:
+    extended = BASE.replace(
+        "end: 2027-09-30, review: monthly}\n  - id: churn",
+        "end: 2027-12-31, review: monthly}  # kpilint: ignore[KPI803] a later launch\n"
+        "  - id: churn",
+    )
+    repo.write({F: extended})
+    assert rows(run_diff("main")) == []
+    deleted = BASE.replace(CHURN, "").replace(
+        "kpis:\n", "kpis:  # kpilint: ignore-file[KPI802] merged into mrr\n"
+    )
+    repo.write({F: deleted})
+    assert ("KPI802", F, 29, 5) in rows(run_diff("main"))
+
+
+def test_cli_fail_on_governance(repo: Repo) -> None:
+    repo.write({F: LOWERED})
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["diff", "main", "--today", "2027-06-01"])
+    assert plain.exit_code == 0, plain.output  # a warning; --fail-on is error
+    strict = runner.invoke(cli, ["diff", "main", "--today", "2027-06-01", "--fail-on-governance"])
+    assert strict.exit_code == 1, strict.output
+    never = ["diff", "main", "--fail-on", "never", "--fail-on-governance"]
+    assert runner.invoke(cli, never).exit_code == 1  # whatever --fail-on says
+    answered = LOWERED.replace(
+        MRR_TARGET.replace("120", "110"),
+        MRR_TARGET.replace("120", "110")[:-1] + "  # kpilint: ignore[KPI801] new pricing\n",
+    )
+    repo.write({F: answered})
+    assert runner.invoke(cli, never).exit_code == 0
+
+
+def test_cli_paths_after_dashes_limit_the_report(repo: Repo) -> None:
+    base = repo.commit({"other/x.kpi.yaml": "kpis:\n  - id: x\n    name: X\n    status: draft\n"})
+    repo.write({F: LOWERED, "other/x.kpi.yaml": None})
+    runner = CliRunner()
+    both = runner.invoke(cli, ["diff", base, "--format", "json"])
+    codes = [(f["code"], f["path"]) for f in json.loads(both.output)["findings"]]
+    assert codes == [("KPI802", "other/x.kpi.yaml"), ("KPI801", F)]
+    only = runner.invoke(cli, ["diff", base, "--format", "json", "--", "other/"])
+    assert [f["code"] for f in json.loads(only.output)["findings"]] == ["KPI802"]
+    one = runner.invoke(cli, ["diff", base, "--format", "json", "--", F])
+    assert [f["code"] for f in json.loads(one.output)["findings"]] == ["KPI801"]
+    markdown = runner.invoke(cli, ["diff", base, "--format", "markdown", "--", "other"])
+    assert "`mrr`" not in markdown.output and "`x`" in markdown.output
+
+
+def test_cli_diff_takes_known(repo: Repo, tmp_path: Path) -> None:
+    repo.write(
+        {F: BASE.replace("    owner: cfo\n    target: {value: 120", "    target: {value: 120")}
+    )
+    runner = CliRunner()
+    known = tmp_path / "known.json"
+    assert runner.invoke(cli, ["check", "--write-known", str(known)]).exit_code == 0
+    result = runner.invoke(cli, ["diff", "main", "--known", str(known)])
+    assert result.exit_code == 0
+    assert result.output.startswith("All checks passed")
+    assert "no longer occurs" not in result.output
+
+
+def test_changed_lines(repo: Repo) -> None:
+    repo.write({F: "# a new first line\n" + LOWERED, "new.kpi.yaml": "kpis: []\n"})
+    result = run_diff("main")
+    assert result.changed_lines == {F: frozenset({1, 28}), "new.kpi.yaml": None}
+
+
+# --- check --base ------------------------------------------------------------------------
+
+
+def test_check_base_adds_governance_and_only_changed_keeps_changed_lines(repo: Repo) -> None:
+    debt = BASE.replace("    owner: cfo\n    target: {value: 5", "    target: {value: 5")
+    repo.commit({F: debt}, "churn has no owner")  # KPI104 at 29:5, old debt
+    repo.write({F: debt.replace(MRR_TARGET, MRR_TARGET.replace("120", "110"))})
+    runner = CliRunner()
+    args = ["check", "--today", "2027-06-01", "--format", "json", "--base", "main"]
+    every = runner.invoke(cli, args)
+    assert every.exit_code == 0, every.output
+    found = [(f["code"], f["line"]) for f in json.loads(every.output)["findings"]]
+    assert found == [("KPI801", 27), ("KPI104", 29)]
+    changed = runner.invoke(cli, [*args, "--only-changed"])
+    assert [(f["code"], f["line"]) for f in json.loads(changed.stdout)["findings"]] == [
+        ("KPI801", 27)
+    ]
+    assert "1 finding on lines not changed since main not shown" in changed.stderr
+    assert runner.invoke(cli, [*args, "--fail-on-governance"]).exit_code == 1
+    misuse = runner.invoke(cli, ["check", "--only-changed"])
+    assert misuse.exit_code == 2 and "need --base REV" in misuse.output
+
+
+def test_a_governance_answer_is_not_an_unused_suppression_in_check(repo: Repo) -> None:
+    repo.write(
+        {
+            F: BASE.replace(
+                MRR_TARGET, MRR_TARGET[:-1] + "  # kpilint: ignore[KPI801] lowered in May\n"
+            )
+        }
+    )
+    result = CliRunner().invoke(cli, ["check", "--today", "2027-06-01", "--fail-on", "info"])
+    assert result.exit_code == 0, result.output  # no KPI010
