@@ -42,7 +42,7 @@ from kpilint.engine import (
     run_checks,
     run_rules,
 )
-from kpilint.entities import Entity, KpiEntity, TargetView
+from kpilint.entities import KpiEntity, TargetView
 from kpilint.findings import FILE_START, Finding, Report, assign_fingerprints, fingerprint_base
 from kpilint.loader import Problem, SourceFile, parse_bytes, read_file
 from kpilint.project import (
@@ -289,20 +289,9 @@ def _toml(raw: bytes, where: str) -> dict[str, Any]:
 
 
 def _tree_side(
-    entries: list[gitio.TreeEntry],
-    top: Path,
-    scope: Path,
-    root: Path,
-    config: Config,
-    cwd: Path,
-    reuse: dict[str, tuple[SourceFile, list[Entity[Any]]]] | None = None,
+    entries: list[gitio.TreeEntry], top: Path, scope: Path, root: Path, config: Config, cwd: Path
 ) -> Loaded:
-    """The project as one revision has it, parsed from blobs.
-
-    ``reuse`` maps a path to a file already read (and its entities): at a path
-    of the revision it stands for the blob, whose content it has; at a path the
-    revision does not have, it is added (an untracked file, as it is).
-    """
+    """The project as one revision has it, parsed from blobs."""
     by_path = {e.path: e for e in entries if e.mode != gitio.MODE_SYMLINK}
     prefix = _rel(scope, top)
     prefix = "" if prefix == "." else prefix + "/"
@@ -331,19 +320,11 @@ def _tree_side(
             if target in by_path and target not in seen:  # read once, as on disk
                 picked[e.path] = by_path[target]
                 seen.add(target)
-    reuse = reuse or {}
-    small = [e.oid for p, e in picked.items() if e.size <= config.max_file_size and p not in reuse]
+    small = [e.oid for e in picked.values() if e.size <= config.max_file_size]
     blobs = gitio.read_blobs(small, top)
     files = []
-    entities: list[Entity[Any]] = []
     with paused_gc():
-        every = {*picked, *reuse}
-        for rel in sorted(every, key=lambda p: _rel(top.joinpath(*p.split("/")), root)):
-            if rel in reuse:
-                sf, own = reuse[rel]
-                files.append(sf)
-                entities.extend(own)
-                continue
+        for rel in sorted(picked, key=lambda p: _rel(top.joinpath(*p.split("/")), root)):
             entry = picked[rel]
             path = top.joinpath(*rel.split("/"))
             sf = SourceFile(path=path, display=display_path(path, cwd))
@@ -352,8 +333,7 @@ def _tree_side(
             else:
                 parse_bytes(sf, blobs[entry.oid])
             files.append(sf)
-            entities.extend(entities_of(sf))
-        return Loaded(Project(root, files, entities), config, {sf.display for sf in files})
+        return _loaded(root, files, config)
 
 
 def _skipped_dir(rel: str, prefix: str, top: Path, root: Path, exclude: tuple[str, ...]) -> bool:

@@ -143,12 +143,6 @@ def head_commit(top: Path) -> str | None:
         return None
 
 
-def changed_paths(commit: str, top: Path) -> set[str]:
-    """Tracked paths whose work-tree content differs from ``commit`` (staged or not)."""
-    out = _git(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", commit, "--"], top)
-    return {os.fsdecode(p) for p in out.split(b"\0") if p}
-
-
 def head_of(path: Path) -> str:
     """HEAD's commit id in the repository holding ``path``; "" outside git or before a commit."""
     try:

@@ -6,18 +6,25 @@ FORMAT.md defines the impact: in a git work tree, a finding located in a file
 that was not named is reported when the project at ``HEAD`` does not have it
 (same code, path, entity and key, never the line, as ``kpilint diff`` matches).
 
-The ``HEAD`` project is built from the work tree's own parsed files wherever
-their content is ``HEAD``'s (git says which paths differ), so only the changed
-files are parsed again, from git's object database; nothing is checked out.
-An untracked file that was not named is on both sides as it is: it is nobody's
-change (pre-commit leaves untracked drafts in the work tree), so its findings
-are not the named files' impact.
+"Before" is the project with each named file as ``HEAD`` has it (absent when
+``HEAD`` does not have it) and every other file as it is: exactly what the
+named files' change made different. Under pre-commit the other files are
+``HEAD``'s anyway (it stashes what is not staged); an untracked draft or an
+unstaged edit elsewhere is nobody's change here, so its findings are not
+reported as the named files' impact.
+
+Only rules that look beyond the entity or file they report on (project-scope
+checks and checks given the project context) can find something new in a file
+that did not change, so only they run on "before"; the other files are reused
+as parsed, and only the named files are read again, from git's object
+database. Nothing is checked out.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,52 +32,80 @@ from kpilint import gitio
 from kpilint.engine import Loaded, UsageError, _rel, run_rules
 from kpilint.entities import Entity
 from kpilint.findings import Finding, Fix
-from kpilint.loader import SourceFile
+from kpilint.loader import SourceFile, parse_bytes
+from kpilint.project import Project
+from kpilint.registry import registry
+from kpilint.validate import entities_of
 
 
 def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> list[Finding]:
-    """Findings of ``everywhere`` outside the named files that ``HEAD`` does not have.
+    """Findings of ``everywhere`` outside the named files that "before" does not have.
 
     ``everywhere`` is the run's findings in every file of the project. The ones
     returned carry no edits: ``--fix`` changes only the files it was given.
     """
-    from kpilint.diff import _new_findings, _tree_side
+    from kpilint.diff import _new_findings
 
-    project = loaded.project
-    others = [f for f in everywhere if f.path not in loaded.reported]
+    codes = cross_file_codes()
+    others = [f for f in everywhere if f.path not in loaded.reported and f.code in codes]
     if not others:
         return []
+    project = loaded.project
     top = gitio.work_tree_top(project.root)
     if top is None:
         return []
     try:
         commit = gitio.head_commit(top)
-        entries = gitio.ls_tree(commit, top) if commit else []
-        changed = gitio.changed_paths(commit, top) if commit else set()
+        entries = {e.path: e for e in gitio.ls_tree(commit, top)} if commit else {}
+        named = {
+            sf.display: entries.get(_rel(sf.path.absolute(), top))
+            for sf in project.files
+            if sf.display in loaded.reported
+        }
+        blobs = gitio.read_blobs(
+            [e.oid for e in named.values() if e is not None and e.mode != gitio.MODE_SYMLINK], top
+        )
     except (UsageError, gitio._GitFailed):
         return []  # git could not answer: report what was named, as without git
     owned: dict[int, list[Entity[Any]]] = {}
     for entity in project.all_entities():
         owned.setdefault(id(entity.file), []).append(entity)
-    tracked = {e.path for e in entries}
-    reuse: dict[str, tuple[SourceFile, list[Entity[Any]]]] = {}
+    files: list[SourceFile] = []
+    entities: list[Entity[Any]] = []
     for sf in project.files:
-        rel = _rel(sf.path.absolute(), top)
-        if rel.startswith("/"):
-            continue  # outside the repository: HEAD cannot say anything about it
-        if rel in tracked and rel not in changed and sf.display not in loaded.reported:
-            # HEAD's content, parsed already. A named file is always read from HEAD:
-            # its text may not be the disk's (stdin, an editor's buffer).
-            reuse[rel] = (sf, owned.get(id(sf), []))
-        elif rel not in tracked and sf.display not in loaded.reported:
-            reuse[rel] = (sf, owned.get(id(sf), []))  # untracked and not named: no change
-    scope = project.root if top in (project.root, *project.root.parents) else top
+        if sf.display not in named:
+            files.append(sf)
+            entities.extend(owned.get(id(sf), []))
+            continue
+        entry = named[sf.display]
+        if entry is None or entry.oid not in blobs:
+            continue  # new since HEAD (or a symlink there): "before" has no such file
+        old = SourceFile(path=sf.path, display=sf.display)
+        parse_bytes(old, blobs[entry.oid])
+        files.append(old)
+        entities.extend(entities_of(old))
+    config = loaded.config.with_overrides(select=tuple(sorted(codes)))
     orders = [(entity, entity.order) for entity in project.all_entities()]
     try:
-        head = _tree_side(entries, top, scope, project.root, loaded.config, cwd, reuse)
-        before = run_rules(head, day)
-    finally:  # the HEAD project numbered the shared entities its own way
+        every = {sf.display for sf in files}
+        found = run_rules(Loaded(Project(project.root, files, entities), config, every), day)
+    finally:  # "before" numbered the shared entities its own way
         for entity, order in orders:
             entity.order = order
-    new = _new_findings(before, others)
+    new = _new_findings([f for f in found if f.path not in loaded.reported], others)
     return [replace(f, fix=Fix(f.fix.description)) for f in new]
+
+
+@cache
+def cross_file_codes() -> frozenset[str]:
+    """Rules whose finding in one file can depend on another file: the ones impact runs.
+
+    A project-scope check sees every file; a check that takes the context may
+    look entities up across files. Every other check reports on one entity or
+    file from its own content, which did not change in a file that was not named.
+    """
+    return frozenset(
+        code
+        for code, rule in registry().items()
+        if any(c.scope is Project or c.wants_ctx for c in rule.checks)
+    )

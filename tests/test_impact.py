@@ -210,3 +210,17 @@ def test_pre_commit_shows_a_sixth_kpi_from_a_new_file(hooked: PreCommit) -> None
     done = staged(hooked, "a-new.kpi.yaml", "kpis:\n" + kpi("k6", scope="team:sales"))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "sales.kpi.yaml:30:5: KPI401" in done.stdout
+
+
+def test_an_unstaged_edit_elsewhere_is_not_the_named_file_s_impact(tmp_path: Path) -> None:
+    """Only what the named files changed counts; pre-commit stashes the rest anyway."""
+    root = repo(tmp_path, {"goals.kpi.yaml": GOALS, "kpis.kpi.yaml": KPIS})
+    (root / "kpis.kpi.yaml").write_text(KPIS.replace("goal: grow-revenue", "goal: nowhere"))
+    (root / "goals.kpi.yaml").write_text(GOALS.replace("name: Keep customers", "name: Keep them"))
+    _, found = check(root, "goals.kpi.yaml")
+    assert [f for f in found if f[1] != "goals.kpi.yaml"] == []  # no KPI006 in kpis.kpi.yaml
+    code, found = check(root, "kpis.kpi.yaml")  # named: its finding, and its impact
+    assert (code, found) == (
+        1,
+        [("KPI403", "goals.kpi.yaml", 2, 5), ("KPI006", "kpis.kpi.yaml", 4, 5)],
+    )
