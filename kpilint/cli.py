@@ -287,6 +287,11 @@ known_option = click.option(
     help="Show each fix as a diff under its finding; with --fix, list what was fixed.",
 )
 @click.option("--statistics", is_flag=True, help="Counts by rule instead of the findings.")
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Write a suppression with a TODO reason for every finding, and exit.",
+)
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings and exit.")
 @click.option("--show-files", is_flag=True, help="Print the files that would be linted and exit.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to named files too.")
@@ -323,6 +328,7 @@ def check(
     show_diff: bool,
     show_fixes: bool,
     statistics: bool,
+    add_noqa: bool,
     show_settings: bool,
     show_files: bool,
     force_exclude: bool,
@@ -350,6 +356,11 @@ def check(
 
     if source_format and (fix or show_diff):
         _die(f"--fix and --diff edit KPI files; run `kpilint import --from {source_format}` first")
+    if add_noqa and (fix or show_diff or source_format or stdin_filename or "-" in paths):
+        _die(
+            "--add-noqa writes suppressions into the KPI files; "
+            "run it without --fix, --diff, --from and stdin"
+        )
     if stdin_filename is not None or "-" in paths:
         _check_stdin(args, paths, stdin_filename, source_format, fix, unsafe_fixes, show_diff)
     if (only_changed or fail_on_governance) and not base:
@@ -395,6 +406,8 @@ def check(
         _die(str(exc))
     for note in report.notes:
         click.echo(f"kpilint: warning: {note}", err=True)
+    if add_noqa:
+        _add_noqa(report, cwd, args.quiet)
     if write_known:
         from kpilint.known import KnownFileError, write
 
@@ -725,6 +738,22 @@ def _show_fix_diff(report: Report, cwd: Path, unsafe: bool, args: LintArgs) -> N
         click.echo(f"Would fix {count} finding{'s' if count != 1 else ''}.", err=True)
     # Nothing is written, so every finding still stands: CLI.md's exit code applies.
     args.exit(report.fails())
+
+
+def _add_noqa(report: Report, cwd: Path, quiet: int) -> NoReturn:
+    from kpilint.noqa import add_noqa
+
+    result = add_noqa(report, cwd)
+    if not quiet:
+        files = len(result.files)
+        click.echo(
+            f"Added {result.added} suppression{'s' if result.added != 1 else ''} "
+            f"to {files} file{'s' if files != 1 else ''}.",
+            err=True,
+        )
+    for display, why in result.refused:
+        click.echo(f"kpilint: no suppressions added to {display}: {why}", err=True)
+    sys.exit(EXIT_OK)
 
 
 def _fix_summary(result: Any, show_fixes: bool = False, quiet: int = 0) -> None:

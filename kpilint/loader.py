@@ -238,11 +238,24 @@ class LineIndex:
         self._text = text
         self._starts = None
 
-    def position(self, offset: int) -> tuple[int, int]:
+    def _line_starts(self) -> list[int]:
         if self._starts is None:
             self._starts = [0, *(m.end() for m in _BREAKS.finditer(self._text))]
-        line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
+        return self._starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        starts = self._line_starts()
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    def span(self, line: int) -> tuple[int, int]:
+        """Offsets of 1-based ``line``'s first character and of its line break (or the end)."""
+        starts = self._line_starts()
+        start = starts[line - 1]
+        if line >= len(starts):
+            return start, len(self._text)
+        brk = _BREAKS.search(self._text, start)
+        return start, brk.start() if brk else len(self._text)
 
 
 @dataclass(slots=True)
