@@ -1042,6 +1042,23 @@ def init_cmd(folder: str, today: date | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--debounce",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Milliseconds between the last edit and the re-lint (default 150).",
+)
+def server(debounce: float | None) -> None:
+    """Language Server Protocol server over stdio (needs the 'server' extra)."""
+    from kpilint.server import MissingExtra, serve
+
+    try:
+        serve(None if debounce is None else debounce / 1000)
+    except MissingExtra as exc:
+        _die(str(exc))
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of a KPI file."""
     import json

@@ -1,0 +1,350 @@
+"""`kpilint server` end to end: a real LSP client talking to the server process over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from lsprotocol import types as lsp
+
+from tests.conftest import WriteProject
+from tests.lsp_session import Session, uri_of, where
+
+pytestmark = pytest.mark.slow
+
+CONFIG = 'today = 2027-06-01\nignore = ["KPI102", "KPI104", "KPI105", "KPI201", "KPI403"]\n'
+GOALS = """\
+goals:
+  - id: arr
+    name: ARR
+    kind: revenue
+"""
+KPIS = """\
+kpis:
+  - id: mrr
+    name: MRR
+    goal: arr
+    targett: {value: 5, unit: USD, direction: increase, baseline: 4}
+"""
+FIXED = KPIS.replace("targett:", "target:")
+
+
+def run(root: Path, scenario: Callable[[Session], Awaitable[None]], *args: str) -> Session:
+    """Start the server in ``root``, run ``scenario``, shut it down cleanly."""
+
+    async def main() -> Session:
+        session = Session(root)
+        await session.start("--debounce", "0", *args)
+        try:
+            await scenario(session)
+        finally:
+            await session.stop()
+        return session
+
+    return asyncio.run(main())
+
+
+@pytest.fixture
+def project(write_project: WriteProject) -> Path:
+    return write_project({"kpilint.toml": CONFIG, "goals.kpi.yaml": GOALS, "kpis.kpi.yaml": KPIS})
+
+
+def test_open_publishes_diagnostics_at_exact_ranges_and_edits_change_them(project: Path) -> None:
+    kpis = project / "kpis.kpi.yaml"
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis)
+        found = await s.diagnostics(kpis)
+        assert [where(d) for d in found] == [
+            ("KPI101", 1, 4, 1, 6),  # the entity: its `id` key
+            ("KPI003", 4, 4, 4, 11),  # the unknown key `targett`
+        ]
+        unknown = found[1]
+        assert unknown.severity == lsp.DiagnosticSeverity.Error
+        assert unknown.source == "kpilint"
+        assert "unknown-key" in unknown.message
+        assert unknown.code_description is not None
+        assert unknown.code_description.href.endswith("/unknown-key/")
+        s.change(kpis, KPIS.replace("goal: arr", "goal: arx"))
+        found = await s.diagnostics(kpis)
+        assert [where(d) for d in found] == [
+            ("KPI101", 1, 4, 1, 6),
+            ("KPI006", 3, 4, 3, 8),
+            ("KPI003", 4, 4, 4, 11),
+        ]
+
+    session = run(project, scenario)
+    assert not [m for m in session.logs if m.type == lsp.MessageType.Error]
+    # the file on disk is never written by linting
+    assert kpis.read_text() == KPIS
+
+
+def test_a_code_action_applies_the_fix_and_the_finding_goes(project: Path) -> None:
+    kpis = project / "kpis.kpi.yaml"
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis)
+        found = await s.diagnostics(kpis)
+        unknown = next(d for d in found if d.code == "KPI003")
+        actions = await s.request(
+            s.client.text_document_code_action_async(
+                lsp.CodeActionParams(
+                    text_document=lsp.TextDocumentIdentifier(uri_of(kpis)),
+                    range=unknown.range,
+                    context=lsp.CodeActionContext(diagnostics=[unknown]),
+                )
+            )
+        )
+        assert actions is not None
+        fixes = [a for a in actions if isinstance(a, lsp.CodeAction) and "Fix KPI003" in a.title]
+        assert len(fixes) == 1 and fixes[0].is_preferred
+        assert fixes[0].edit is not None
+        s.apply(kpis, fixes[0].edit)
+        assert s.texts[uri_of(kpis)] == FIXED
+        assert [d.code for d in await s.diagnostics(kpis)] == []
+
+    run(project, scenario)
+
+
+def test_suppress_with_a_reason_inserts_the_comment_on_the_finding_line(project: Path) -> None:
+    kpis = project / "kpis.kpi.yaml"
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis, FIXED.replace("goal: arr", "goal: arx"))
+        found = await s.diagnostics(kpis)
+        unknown = next(d for d in found if d.code == "KPI006")
+        actions = await s.request(
+            s.client.text_document_code_action_async(
+                lsp.CodeActionParams(
+                    text_document=lsp.TextDocumentIdentifier(uri_of(kpis)),
+                    range=unknown.range,
+                    context=lsp.CodeActionContext(diagnostics=[unknown]),
+                )
+            )
+        )
+        assert actions is not None
+        suppress = [a for a in actions if isinstance(a, lsp.CodeAction) and "Suppress" in a.title]
+        assert [a.title for a in suppress] == [
+            "Suppress KPI006 (unknown-reference) on this line, with a reason"
+        ]
+        assert suppress[0].edit is not None
+        s.apply(kpis, suppress[0].edit)
+        lines = s.texts[uri_of(kpis)].splitlines()
+        assert (
+            lines[3] == "    goal: arx  # kpilint: ignore[KPI006] TODO: say why this is acceptable"
+        )
+        assert await s.diagnostics(kpis) == []  # silenced, and the reason keeps KPI009 away
+
+    run(project, scenario)
+
+
+def test_renaming_a_goal_updates_the_other_open_file(project: Path) -> None:
+    goals, kpis = project / "goals.kpi.yaml", project / "kpis.kpi.yaml"
+
+    async def scenario(s: Session) -> None:
+        s.open(goals)
+        s.open(kpis, FIXED)
+        assert await s.diagnostics(kpis) == []
+        before = len(s.published[uri_of(kpis)])
+        s.change(goals, GOALS.replace("id: arr", "id: arrs"))
+        found = await s.until(
+            lambda: len(s.published[uri_of(kpis)]) > before and s.latest(kpis).diagnostics  # type: ignore[union-attr]
+        )
+        assert [where(d) for d in found] == [("KPI006", 3, 4, 3, 8)]
+        assert "did you mean 'arrs'" in found[0].message
+        assert await s.diagnostics(goals) == []
+        # closing the goals buffer brings back the file on disk, where 'arr' exists
+        s.client.text_document_did_close(
+            lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri_of(goals)))
+        )
+        await s.until(lambda: not s.latest(kpis).diagnostics)  # type: ignore[union-attr]
+
+    run(project, scenario)
+
+
+def test_invalid_yaml_is_kpi001_at_the_parser_position_and_the_server_lives(
+    project: Path,
+) -> None:
+    kpis = project / "kpis.kpi.yaml"
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis, "kpis:\n  - id: x\n   name: [\n")
+        found = await s.diagnostics(kpis)
+        assert [(d.code, d.range.start.line, d.range.start.character) for d in found] == [
+            ("KPI001", 2, 3)  # `check` says 3:4, where the parser stopped
+        ]
+        for junk in ("\x00\x01", "{{{{", "- [" * 3000, "a: *b\n", "\ufeffkpis: 1\n", ""):
+            s.change(kpis, junk)
+            await s.diagnostics(kpis)
+        s.change(kpis, FIXED)
+        assert await s.diagnostics(kpis) == []
+
+    session = run(project, scenario)
+    assert not [m for m in session.logs if m.type == lsp.MessageType.Error]
+
+
+def test_hover_explains_a_rule_in_a_suppression_and_under_a_diagnostic(project: Path) -> None:
+    kpis = project / "kpis.kpi.yaml"
+    text = FIXED.replace("goal: arr", "goal: arx  # kpilint: ignore[KPI601, missing-owner] why")
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis, text)
+        await s.diagnostics(kpis)
+        column = text.splitlines()[3].index("KPI601") + 2
+        hover = await s.request(
+            s.client.text_document_hover_async(
+                lsp.HoverParams(lsp.TextDocumentIdentifier(uri_of(kpis)), lsp.Position(3, column))
+            )
+        )
+        assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+        assert hover.contents.value.startswith("**KPI601 vanity-metric-kpi**")
+        assert "**Why:**" in hover.contents.value
+        assert hover.range == lsp.Range(lsp.Position(3, column - 2), lsp.Position(3, column + 4))
+        column = text.splitlines()[3].index("missing-owner") + 3
+        hover = await s.request(
+            s.client.text_document_hover_async(
+                lsp.HoverParams(lsp.TextDocumentIdentifier(uri_of(kpis)), lsp.Position(3, column))
+            )
+        )
+        assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+        assert hover.contents.value.startswith("**KPI104 missing-owner**")
+        hover = await s.request(  # on `goal`, where KPI006 is
+            s.client.text_document_hover_async(
+                lsp.HoverParams(lsp.TextDocumentIdentifier(uri_of(kpis)), lsp.Position(3, 5))
+            )
+        )
+        assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+        assert hover.contents.value.startswith("**KPI006 unknown-reference**")
+        hover = await s.request(  # nothing there
+            s.client.text_document_hover_async(
+                lsp.HoverParams(lsp.TextDocumentIdentifier(uri_of(kpis)), lsp.Position(2, 8))
+            )
+        )
+        assert hover is None
+
+    run(project, scenario)
+
+
+def test_definition_references_and_completion_of_ids_across_files(project: Path) -> None:
+    goals, kpis = project / "goals.kpi.yaml", project / "kpis.kpi.yaml"
+    incentives = project / "pay.kpi.yaml"
+    incentives.write_text(
+        "incentives:\n  - id: bonus\n    name: Bonus\n    kpis: [mrr, churn]\n"
+        "kpis:\n  - id: churn\n    name: Churn\n    goal:\n      - arr\n    counterbalance: mrr\n"
+    )
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis, FIXED)
+        await s.diagnostics(kpis)
+        doc = lsp.TextDocumentIdentifier(uri_of(kpis))
+        found = await s.request(
+            s.client.text_document_definition_async(
+                lsp.DefinitionParams(doc, lsp.Position(3, 11))  # on 'arr' of `goal: arr`
+            )
+        )
+        assert isinstance(found, list)
+        assert [(loc.uri, loc.range) for loc in found if isinstance(loc, lsp.Location)] == [
+            (uri_of(goals), lsp.Range(lsp.Position(1, 8), lsp.Position(1, 11)))
+        ]
+        refs = await s.request(
+            s.client.text_document_references_async(
+                lsp.ReferenceParams(  # on the KPI's own id, 'mrr'
+                    text_document=doc,
+                    position=lsp.Position(1, 9),
+                    context=lsp.ReferenceContext(include_declaration=True),
+                )
+            )
+        )
+        assert refs is not None
+        assert [(r.uri, r.range.start.line, r.range.start.character) for r in refs] == [
+            (uri_of(kpis), 1, 8),  # the declaration
+            (uri_of(incentives), 3, 11),  # incentive kpis: [mrr, ...]
+            (uri_of(incentives), 9, 20),  # counterbalance: mrr
+        ]
+        refs = await s.request(
+            s.client.text_document_references_async(
+                lsp.ReferenceParams(  # on 'arr' in `goal: arr`
+                    text_document=doc,
+                    position=lsp.Position(3, 10),
+                    context=lsp.ReferenceContext(include_declaration=False),
+                )
+            )
+        )
+        assert refs is not None
+        assert [(r.uri, r.range.start.line, r.range.start.character) for r in refs] == [
+            (uri_of(kpis), 3, 10),
+            (uri_of(incentives), 8, 8),  # a block list item
+        ]
+        text = FIXED.replace("goal: arr", "goal: ")
+        s.change(kpis, text)
+        await s.diagnostics(kpis)
+        items = await s.request(
+            s.client.text_document_completion_async(lsp.CompletionParams(doc, lsp.Position(3, 10)))
+        )
+        assert isinstance(items, lsp.CompletionList)
+        assert [(i.label, i.detail) for i in items.items] == [("arr", "goal: ARR")]
+        items = await s.request(  # on `name:` nothing is offered
+            s.client.text_document_completion_async(lsp.CompletionParams(doc, lsp.Position(2, 10)))
+        )
+        assert items is None
+
+    run(project, scenario)
+
+
+def test_config_changes_reload_and_relint(project: Path) -> None:
+    kpis = project / "kpis.kpi.yaml"
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis)
+        assert [d.code for d in await s.diagnostics(kpis)] == ["KPI101", "KPI003"]
+        assert any(r.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES for r in s.registrations), (
+            "the server asks to be told about config and KPI files changing on disk"
+        )
+        (project / "kpilint.toml").write_text(CONFIG.replace('"KPI201"', '"KPI201", "KPI3"'))
+        (project / "kpilint.toml").write_text(CONFIG.replace("KPI102", "KPI003"))
+        before = len(s.published[uri_of(kpis)])
+        s.client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams(
+                [lsp.FileEvent(uri_of(project / "kpilint.toml"), lsp.FileChangeType.Changed)]
+            )
+        )
+        found = await s.until(
+            lambda: s.published[uri_of(kpis)][before:] and s.published[uri_of(kpis)][-1]
+        )
+        assert [d.code for d in found.diagnostics] == ["KPI101", "KPI102"]
+        (project / "kpilint.toml").write_text("bogus = 1\n")
+        before = len(s.published[uri_of(kpis)])
+        s.client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams(
+                [lsp.FileEvent(uri_of(project / "kpilint.toml"), lsp.FileChangeType.Changed)]
+            )
+        )
+        await s.until(lambda: s.published[uri_of(kpis)][before:])
+        assert any("unknown key 'bogus'" in m.message for m in s.logs)
+
+    run(project, scenario)
+
+
+def test_edits_within_the_debounce_are_linted_once(project: Path) -> None:
+    kpis = project / "kpis.kpi.yaml"
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis)
+        await s.diagnostics(kpis)
+        for n in range(5):
+            s.change(kpis, KPIS + f"# edit {n}\n")
+        await s.diagnostics(kpis)
+        versions = [p.version for p in s.published[uri_of(kpis)]]
+        assert versions == [1, 6]
+
+    async def main() -> None:
+        session = Session(project)
+        await session.start(options={"debounce": 300})
+        try:
+            await scenario(session)
+        finally:
+            await session.stop()
+
+    asyncio.run(main())
