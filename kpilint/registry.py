@@ -31,12 +31,6 @@ CHECK_MODULES = (
     "governance",
 )
 DOC_SECTIONS = ("summary", "what", "why", "example", "passing", "fix")
-DOCS_URL = "https://kpilint.dev/rules/"
-
-
-def docs_url(name: str) -> str:
-    """Where a rule's documentation lives (LSP ``codeDescription``, SARIF ``helpUri``)."""
-    return f"{DOCS_URL}{name}/"
 
 
 @dataclass(frozen=True, slots=True)

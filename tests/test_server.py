@@ -66,7 +66,7 @@ def test_open_publishes_diagnostics_at_exact_ranges_and_edits_change_them(projec
         assert unknown.source == "kpilint"
         assert "unknown-key" in unknown.message
         assert unknown.code_description is not None
-        assert unknown.code_description.href.endswith("/unknown-key/")
+        assert unknown.code_description.href.endswith("/docs/rules.md#kpi003-unknown-key")
         s.change(kpis, KPIS.replace("goal: arr", "goal: arx"))
         found = await s.diagnostics(kpis)
         assert [where(d) for d in found] == [

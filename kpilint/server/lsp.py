@@ -26,7 +26,8 @@ from kpilint.config import ConfigError
 from kpilint.findings import Finding
 from kpilint.loader import SourceFile
 from kpilint.project import CONFIG_FILES, find_root
-from kpilint.registry import Rule, by_name_or_code, docs_url
+from kpilint.registry import Rule, by_name_or_code
+from kpilint.rulesdoc import rule_url
 from kpilint.server import navigate
 from kpilint.server.positions import TextIndex, finding_span
 from kpilint.server.state import ProjectState
@@ -162,7 +163,7 @@ def _position(index: TextIndex, offset: int) -> lsp.Position:
 
 
 def diagnostic(finding: Finding, where: lsp.Range) -> lsp.Diagnostic:
-    url = docs_url(finding.name) if finding.code != "KPI000" else None
+    url = rule_url(finding.code, finding.name) if finding.code != "KPI000" else None
     return lsp.Diagnostic(
         range=where,
         message=f"{finding.message} ({finding.name})",
@@ -423,7 +424,7 @@ def rule_markdown(rule: Rule) -> str:
     m = rule.meta
     return (
         f"**{m.code} {m.name}** ({m.severity})\n\n{m.summary}\n\n**Why:** {m.why}\n\n"
-        f"**Fix:** {m.fix}\n\n[Documentation]({docs_url(m.name)})"
+        f"**Fix:** {m.fix}\n\n[Documentation]({rule_url(m.code, m.name)})"
     )
 
 
