@@ -127,23 +127,47 @@ def store(root: Path, key: str, findings: list[Finding], counts: dict[str, int])
     if why is not None:
         return warning(root, why)
     payload = {"findings": [_entry(f) for f in findings], "counts": counts}
-    data = json.dumps(payload, default=_json_default).encode("utf-8")
+    _write(root, f"{key}.json", json.dumps(payload, default=_json_default).encode("utf-8"))
+    return None
+
+
+def load_data(root: Path, name: str) -> Any:
+    """The JSON file ``name`` of the cache folder (kept apart from the pruned results);
+    None when absent or damaged. The caller checks its shape: anyone may have written it."""
+    if unusable(root) is not None:
+        return None
+    try:
+        return json.loads(_read(root, name))
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def store_data(root: Path, name: str, payload: Any) -> str | None:
+    """Write ``payload`` as the JSON file ``name``; a warning when the folder must not be used."""
+    why = unusable(root)
+    if why is not None:
+        return warning(root, why)
+    _write(root, name, json.dumps(payload, default=_json_default).encode("utf-8"))
+    return None
+
+
+def _write(root: Path, name: str, data: bytes) -> None:
+    """Atomically (re)write ``name``; results (``*.json``) are then pruned to ``KEEP``."""
     try:
         (root / CACHE_DIR).mkdir(exist_ok=True)
         if not _DIR_FD:
-            return None  # no way to write without following a swapped-in symlink
+            return  # no way to write without following a swapped-in symlink
         folder = _open_folder(root)
         try:
             _create(folder, ".gitignore", b"# kpilint's cache: safe to delete\n*\n")
-            tmp = f".{key}.{os.getpid()}.tmp"
+            tmp = f".{name}.{os.getpid()}.tmp"
             _create(folder, tmp, data, replace=True)
-            os.replace(tmp, f"{key}.json", src_dir_fd=folder, dst_dir_fd=folder)
+            os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
             _prune(folder)
         finally:
             os.close(folder)
     except OSError:
         pass  # a read-only checkout still lints; it just does not cache
-    return None
 
 
 def _create(folder: int, name: str, data: bytes, *, replace: bool = False) -> None:

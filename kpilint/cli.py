@@ -596,21 +596,43 @@ def diff_cmd(
 @click.option(
     "--explain-score", is_flag=True, help="Print how the health score is computed, and exit."
 )
+@click.option(
+    "--history",
+    "history_count",
+    type=click.IntRange(min=1),
+    is_flag=False,
+    flag_value=10,
+    default=None,
+    metavar="N",
+    help="Also audit the last N commits (default 10) that touched the project; chart them.",
+)
+@click.option("--since", metavar="REV", help="Also audit every such commit after REV.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .kpilint_cache/.")
 @from_option
 def audit_cmd(
-    args: LintArgs, paths: tuple[str, ...], explain_score: bool, source_format: str | None
+    args: LintArgs,
+    paths: tuple[str, ...],
+    explain_score: bool,
+    history_count: int | None,
+    since: str | None,
+    no_cache: bool,
+    source_format: str | None,
 ) -> None:
     """Portfolio report: totals, completeness, health scores, goal tree, attention.
 
     The findings are those of `check`, and so is the exit code (1 when one is at
     or above --fail-on; `--fail-on never` only reports). `--format html` writes
     one self-contained page; `json` is the check report plus an `audit` object.
+    `--history N` / `--since REV` add the score and findings per rule family at
+    past commits (each with its own config and its commit date as today).
     """
     from kpilint.audit import audit, render
     from kpilint.audit.progress import Progress, wanted
     from kpilint.config import ConfigError
     from kpilint.engine import UsageError
 
+    if source_format and (history_count is not None or since is not None):
+        _die("--history and --since read KPI files from git; they do not combine with --from")
     if explain_score:
         from kpilint.audit.score import explain
 
@@ -628,6 +650,18 @@ def audit_cmd(
                 source_format=source_format,
                 progress=args.progress() or progress,
             )
+            if history_count is not None or since is not None:
+                from kpilint.audit.history import history
+
+                result.history = history(
+                    paths or (".",),
+                    args.config,
+                    count=history_count,
+                    since=since,
+                    overrides=args.overrides,
+                    use_cache=not no_cache,
+                    progress=progress,
+                )
         except (ConfigError, UsageError) as exc:
             error = str(exc)
         else:

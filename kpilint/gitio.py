@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from kpilint.engine import UsageError
@@ -149,3 +150,41 @@ def head_of(path: Path) -> str:
         return _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], path).decode().strip()
     except (_GitFailed, UsageError, OSError):
         return ""
+
+
+def is_shallow(top: Path) -> bool:
+    """Whether the repository is a shallow clone (its history stops early)."""
+    return _is_shallow(top)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit of ``git log``: id, committer date (in its own zone) and subject."""
+
+    oid: str
+    day: date
+    subject: str
+
+
+def log(
+    top: Path, pathspecs: list[str], *, limit: int | None = None, since: str | None = None
+) -> list[Commit]:
+    """Commits that touched ``pathspecs``, newest first: the last ``limit``, or those after
+    the commit ``since`` (a resolved id)."""
+    args = ["log", "-z", "--format=%H%x1f%cI%x1f%s"]
+    if limit is not None:
+        args.append(f"--max-count={limit}")
+    args += [f"{since}..HEAD" if since else "HEAD", "--", *pathspecs]
+    try:
+        out = _git(args, top)
+    except _GitFailed as exc:
+        raise UsageError(
+            f"git log failed: {str(exc).splitlines()[0] if str(exc) else exc}"
+        ) from None
+    commits = []
+    for record in out.split(b"\0"):
+        fields = record.strip(b"\n").decode(errors="replace").split("\x1f", 2)
+        if len(fields) == 3:
+            oid, when, subject = fields
+            commits.append(Commit(oid, date.fromisoformat(when[:10]), subject))
+    return commits

@@ -26,6 +26,7 @@ from kpilint.audit.score import kpi_score, mean_score
 from kpilint.findings import SEVERITIES, SEVERITY_RANK, Finding, Report
 
 if TYPE_CHECKING:
+    from kpilint.audit.history import History
     from kpilint.config import Config
     from kpilint.engine import Loaded
     from kpilint.entities import GoalEntity, KpiEntity
@@ -207,6 +208,7 @@ class Audit:
     orphans: Orphans
     attention: list[Attention]
     attention_days: int = ATTENTION_DAYS
+    history: History | None = None  # --history / --since: the project at past commits
 
     @property
     def score(self) -> float | None:

@@ -15,6 +15,7 @@ from html import escape
 
 from kpilint import __version__
 from kpilint.audit import COMPLETENESS, COMPLETENESS_TITLES, Audit, KpiRow, Ref, TreeGoal
+from kpilint.audit.history import History
 from kpilint.audit.render_text import fmt_pct, fmt_score
 from kpilint.audit.score import explain
 from kpilint.findings import SEVERITIES
@@ -65,7 +66,9 @@ th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line
 td { overflow-wrap: break-word; }
 .scroll { overflow-x: auto; }
 td.text { min-width: 14em; }
-.legend { display: flex; gap: 16px; color: var(--muted); font-size: 12px; margin: 0 0 6px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; color: var(--muted); font-size: 12px;
+  margin: 0 0 6px; }
+.legend span, td.nowrap { white-space: nowrap; }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
   margin-right: 4px; vertical-align: -1px; }
 th { background: #eef1f4; font-weight: 600; white-space: nowrap; }
@@ -260,6 +263,7 @@ def render(result: Audit, *, color: bool = False) -> str:
         _completeness_chart(result),
         _histogram(result),
         "</div>",
+        _history(result),
         _scopes(result),
         _goals(result),
         _attention(result),
@@ -365,6 +369,162 @@ def _completeness_chart(result: Audit) -> str:
         out.append("</g>")
     out += ["</svg>", "</figure>"]
     return "\n".join(out)
+
+
+#: Line colours of the rule families in the history chart, in family order.
+_PALETTE = (
+    "#0969da",
+    "#cf222e",
+    "#1a7f37",
+    "#9a6700",
+    "#8250df",
+    "#bf3989",
+    "#1b7c83",
+    "#953800",
+    "#57606a",
+    "#6639ba",
+)
+
+
+def _history(result: Audit) -> str:
+    """Health over time: the score, and findings per rule family, at past commits."""
+    from kpilint.audit.history import summary
+    from kpilint.audit.history import table as history_table
+
+    h = result.history
+    if h is None:
+        return ""
+    out = ['<h2 id="history">Health over time</h2>', f'<p class="sub">{_e(summary(h))}</p>']
+    if h.note:
+        out.append(f'<p class="sub">Note: {_rich(h.note)}</p>')
+    if not h.points:
+        out.append('<p class="none-note">No commit touched the project.</p>')
+        return "\n".join(out)
+    labels = [(p.date.isoformat(), p.short) for p in h.points]
+    score: list[tuple[str, str, list[float | None]]] = [
+        ("score", "#1f2328", [p.score for p in h.points])
+    ]
+    families: list[tuple[str, str, list[float | None]]] = [
+        (
+            f,
+            _PALETTE[i % len(_PALETTE)],
+            [None if p.error else float(p.families.get(f, 0)) for p in h.points],
+        )
+        for i, f in enumerate(h.families)
+    ]
+    out += [
+        '<div class="charts">',
+        _line_chart("history-score-chart", "Health score", labels, score, 100.0, _floor(h)),
+        _line_chart(
+            "history-family-chart",
+            "Findings per rule family",
+            labels,
+            families,
+            max((v for _, _, s in families for v in s if v is not None), default=0.0),
+        ),
+        "</div>",
+    ]
+    headers, rows = history_table(h)
+    numeric = len(headers) - 3
+    titles = [(headers[0], False), (headers[1], False)]
+    titles += [(t, True) for t in headers[2:-1]] + [(headers[-1], False)]
+    out += _table(
+        "history-table",
+        titles,
+        (
+            "<tr>"
+            + f'<td class="nowrap">{_e(r[0])}</td><td><code>{_e(r[1])}</code></td>'
+            + "".join(_num(None, v) if v == "-" else _num(_number(v), v) for v in r[2:-1])
+            + f'<td class="text">{_e(r[-1])}</td></tr>'
+            for r in rows
+        ),
+    )
+    assert numeric == len(rows[0]) - 3
+    return "\n".join(out)
+
+
+def _floor(h: History) -> float:
+    """The score axis starts a little below the lowest score, so a change shows."""
+    scores = [p.score for p in h.points if p.score is not None]
+    return max(0.0, (min(scores, default=0.0) - 5) // 10 * 10)
+
+
+def _number(text: str) -> float:
+    return float(text.rstrip("%"))
+
+
+def _line_chart(
+    chart_id: str,
+    caption: str,
+    labels: list[tuple[str, str]],
+    series: list[tuple[str, str, list[float | None]]],
+    top_value: float,
+    bottom_value: float = 0.0,
+) -> str:
+    """An SVG line chart: one polyline per series over evenly spaced commits, oldest left.
+
+    A missing value (a commit that could not be linted, no live KPI) breaks the line.
+    """
+    width, height, left, right, top, bottom = 560, 230, 40, 16, 12, 46
+    plot_w, plot_h = width - left - right, height - top - bottom
+    floor = bottom_value
+    ceiling = top_value if top_value > floor else floor + 1.0
+    n = len(labels)
+
+    def x(i: int) -> float:
+        return round(left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2), 1)
+
+    def y(v: float) -> float:
+        return round(top + plot_h * (1 - (v - floor) / (ceiling - floor)), 1)
+
+    legend = "".join(
+        f'<span><i style="background:{color}"></i>{_e(name)}</span>' for name, color, _ in series
+    )
+    out = [
+        f'<figure id="{chart_id}"><figcaption>{_e(caption)}</figcaption>',
+        f'<p class="legend">{legend}</p>' if len(series) > 1 else "",
+        f'<svg class="chart" role="img" width="100%" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{_e(caption)} per commit">',
+    ]
+    middle = (floor + ceiling) / 2
+    whole = all(v is None or v == int(v) for _, _, values in series for v in values)
+    for tick in dict.fromkeys((floor, float(round(middle)) if whole else middle, ceiling)):
+        out += [
+            f'<line x1="{left}" y1="{y(tick)}" x2="{width - right}" y2="{y(tick)}" '
+            'stroke="#e6eaef"/>',
+            f'<text x="{left - 6}" y="{y(tick) + 4}" text-anchor="end" class="muted">'
+            f"{tick:g}</text>",
+        ]
+    step = max(1, -(-n // 5))  # at most about five date labels, and always the last
+    shown = [i for i in range(n) if i % step == 0 and (n - 1 - i >= step or i == 0)]
+    for i in dict.fromkeys([*shown, n - 1]):
+        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+        out.append(
+            f'<text x="{x(i)}" y="{height - bottom + 16}" text-anchor="{anchor}" '
+            f'class="muted">{_e(labels[i][0])}</text>'
+        )
+    for name, color, values in series:
+        out.append(f'<g class="series" data-series="{_e(name)}">')
+        run: list[str] = []
+        for i, v in enumerate([*values, None]):
+            if v is not None:
+                run.append(f"{x(i)},{y(v)}")
+            elif run:
+                out.append(
+                    f'<polyline fill="none" stroke="{color}" stroke-width="2" '
+                    f'points="{" ".join(run)}"/>'
+                )
+                run = []
+        for i, v in enumerate(values):
+            if v is not None:
+                day, commit = labels[i]
+                out.append(
+                    f'<circle cx="{x(i)}" cy="{y(v)}" r="3" fill="{color}">'
+                    f"<title>{_e(name)} {v:g} at {_e(commit)} ({_e(day)})</title></circle>"
+                )
+        out.append("</g>")
+    out += ["</svg>", "</figure>"]
+    return "\n".join(part for part in out if part)
 
 
 def _histogram(result: Audit) -> str:

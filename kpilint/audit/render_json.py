@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from kpilint.audit import Attention, Audit, GoalRow, KpiRow, Ref, TreeGoal
+from kpilint.audit.history import History
 
 
 def audit_dict(result: Audit) -> dict[str, Any]:
@@ -59,7 +60,32 @@ def audit_dict(result: Audit) -> dict[str, Any]:
             "items": [_attention(a) for a in result.attention],
         },
     }
+    if result.history is not None:
+        data["audit"]["history"] = _history(result.history)
     return data
+
+
+def _history(h: History) -> dict[str, Any]:
+    """The series, oldest first: one entry per commit, every rule family in each."""
+    return {
+        "requested": h.requested,
+        "note": h.note,
+        "families": list(h.families),
+        "points": [
+            {
+                "commit": p.commit,
+                "date": p.date.isoformat(),
+                "subject": p.subject,
+                "score": p.score,
+                "completeness": p.completeness,
+                "kpis": p.kpis,
+                "findings": dict(p.findings),
+                "families": {f: p.families.get(f, 0) for f in h.families},
+                "error": p.error,
+            }
+            for p in h.points
+        ],
+    }
 
 
 def _goal(g: GoalRow) -> dict[str, Any]:

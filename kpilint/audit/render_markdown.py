@@ -177,7 +177,27 @@ def render(result: Audit, *, color: bool = False) -> str:
             for f in ordered[:MAX_ROWS]
         ]
         out += _more(min(len(ordered), MAX_ROWS), len(ordered), "more finding")
+    if result.history is not None:
+        out += _history(result)
     return "\n".join(out) + "\n"
+
+
+def _history(result: Audit) -> list[str]:
+    """The score and findings per rule family at past commits, oldest first."""
+    from kpilint.audit.history import summary
+    from kpilint.audit.history import table as history_table
+
+    h = result.history
+    assert h is not None
+    out = ["", "### History", "", cell(summary(h))]
+    if h.note:
+        out += ["", f"_Note: {cell(h.note)}_"]
+    if not h.points:
+        return [*out, "", "No commit touched the project."]
+    headers, rows = history_table(h)
+    out += ["", _row(headers), _row(["---", "---", *["---:"] * (len(headers) - 3), "---"])]
+    out += [_row([*r[:-1], cell(r[-1])]) for r in rows[-MAX_ROWS:]]
+    return out + _more(min(len(rows), MAX_ROWS), len(rows), "older commit")
 
 
 def _tree(node: TreeGoal, depth: int) -> list[str]:

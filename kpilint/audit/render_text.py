@@ -209,7 +209,33 @@ def render(result: Audit, *, color: bool = False) -> str:
         )
     else:
         out.append("  nothing")
+    if result.history is not None:
+        out += _history(result, paint)
     return "\n".join(out) + "\n"
+
+
+def _history(result: Audit, paint: _Painter) -> list[str]:
+    """Score and findings per rule family at past commits, oldest first."""
+    from kpilint.audit.history import summary
+    from kpilint.audit.history import table as history_table
+
+    h = result.history
+    assert h is not None
+    out = ["", paint("History", "1") + f" {summary(h)}"]
+    if h.note:
+        out.append(f"  note: {h.note}")
+    if not h.points:
+        return [*out, "  no commit touched the project"]
+    headers, rows = history_table(h)
+    numeric = len(headers) - 3
+    out += table(
+        headers,
+        rows,
+        right=[False, False, *[True] * numeric, False],
+        styles=[["", "2", score_style(p.score), *[""] * numeric] for p in h.points],
+        paint=paint,
+    )
+    return out
 
 
 def _by_score(k: KpiRow) -> tuple[int, str, int]:
