@@ -660,7 +660,7 @@ def audit_cmd(
                     since=since,
                     overrides=args.overrides,
                     use_cache=not no_cache,
-                    progress=progress,
+                    progress=args.progress() or progress,
                 )
         except (ConfigError, UsageError) as exc:
             error = str(exc)
