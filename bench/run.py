@@ -39,7 +39,12 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from generate import MANIFEST, generate, generator_stamp  # noqa: E402
+from generate import (  # noqa: E402
+    MANIFEST,
+    generate,
+    generate_front_matter,
+    generator_stamp,
+)
 
 SEED = 2027
 TIMEOUT = 900.0  # seconds; a command slower than this is recorded as timed out
@@ -182,6 +187,7 @@ class Spec:
     name: str
     files: int
     one_file: bool
+    front_matter: bool = False  # Open SDG indicator files read through a source
 
 
 def ensure(spec: Spec, base: Path, violations: bool, log: bool) -> Path:
@@ -193,7 +199,10 @@ def ensure(spec: Spec, base: Path, violations: bool, log: bool) -> Path:
             have = json.loads(manifest.read_text(encoding="utf-8"))
         except ValueError:
             have = {}
-        if (
+        if spec.front_matter and have.get("front_matter") and have.get("units") == spec.files:
+            if have.get("seed") == SEED and have.get("generator") == generator_stamp():
+                return out
+        elif (
             have.get("units") == spec.files
             and have.get("one_file") == spec.one_file
             and have.get("violations") == violations
@@ -203,7 +212,10 @@ def ensure(spec: Spec, base: Path, violations: bool, log: bool) -> Path:
         ):
             return out
     started = time.perf_counter()
-    corpus = generate(out, spec.files, one_file=spec.one_file, violations=violations, seed=SEED)
+    if spec.front_matter:
+        corpus = generate_front_matter(out, spec.files, seed=SEED)
+    else:
+        corpus = generate(out, spec.files, one_file=spec.one_file, violations=violations, seed=SEED)
     if log:
         print(
             f"  generated {spec.name}: {len(corpus.files)} files, {corpus.kpis} KPIs "
@@ -270,6 +282,7 @@ def build(args: argparse.Namespace) -> tuple[list[Case], list[str]]:
     v = "v" if not args.clean else "c"
     specs = [Spec(f"files-{n}-{v}", n, False) for n in sizes]
     specs.append(Spec(f"one-{one_units * 5}-{v}", one_units, True))
+    specs.append(Spec(f"front-matter-{big}", big, False, front_matter=True))
     scale = 20000 if args.scale else None
     if scale:
         specs.append(Spec(f"files-{scale}-{v}", scale, False))
@@ -436,6 +449,38 @@ def build(args: argparse.Namespace) -> tuple[list[Case], list[str]]:
             "kpilint check has no --no-cache option: the pre-commit case runs as is and the "
             "cached case measures a second run right after a first one"
         )
+    # Sources: the same number of Open SDG front-matter files, read through the open-sdg
+    # preset; the floor is kpilint itself on the kpilint files (the cost of a source).
+    fm = f"{big:,} front-matter files (open-sdg source)"
+    big_kpilint = next(c.kpilint() for c in cases if c.name == f"{big:,} files")
+    assert big_kpilint is not None
+    cases.append(
+        Case(
+            fm,
+            big,
+            [
+                Command(
+                    fm,
+                    f"floor: kpilint check on {big:,} kpilint files",
+                    big_kpilint.argv,
+                    big_kpilint.cwd,
+                    env,
+                    "floor",
+                    (0, 1),
+                ),
+                Command(
+                    fm,
+                    "kpilint check --format json" + (" --no-cache" if no_cache else ""),
+                    [*kp, "check", "--format", "json", *no_cache, "."],
+                    roots[f"front-matter-{big}"],
+                    env,
+                    "kpilint",
+                    (0, 1),
+                ),
+            ],
+            Target(ratio=1.5),
+        )
+    )
     cases.append(
         Case(
             "start-up",

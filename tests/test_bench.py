@@ -175,3 +175,15 @@ def test_peak_rss_is_the_commands_own(tmp_path: Path) -> None:
     del ballast
     assert peaks[0] < 100, peaks
     assert 200 < peaks[1] < 300, peaks
+
+
+def test_front_matter_corpus_is_read_through_the_open_sdg_preset(tmp_path: Path) -> None:
+    corpus = generate.generate_front_matter(tmp_path / "fm", 40)
+    assert len(corpus.files) == 40
+    report = lint([corpus.root], cwd=corpus.root)
+    assert (report.summary.files, report.summary.kpis, report.summary.metrics) == (40, 40, 40)
+    assert report.summary.goals == 17  # one per SDG goal
+    again = generate.generate_front_matter(tmp_path / "fm2", 40)
+    assert (
+        tree(again.root)["meta/indicator-00007.md"] == tree(corpus.root)["meta/indicator-00007.md"]
+    )

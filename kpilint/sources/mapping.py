@@ -23,6 +23,7 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]|\[\?([^\]]+)\]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _NUMERIC = frozenset({"target.value", "target.change", "target.baseline"})
 _NESTED = frozenset({"target", "timeline", "period"})
+_HALF = (1 << 64) - 1  # PositionStore packs a key's offsets above a value's
 
 
 @dataclass(slots=True)
@@ -271,7 +272,7 @@ class Builder:
         for top, any_sourced in sourced.items():
             if not any_sourced:  # a nested mapping of defaults only says nothing
                 out.pop(top, None)
-            elif isinstance(out.get(top), dict) and self.sf.keys.get((*path, top)) is None:
+            elif isinstance(out.get(top), dict) and not self.sf.positions.get((*path, top)) >> 64:
                 self._locate_parent((*path, top), out[top])
         self._locate(path, rec)
         self.sections[section].append(out)
@@ -295,21 +296,21 @@ class Builder:
 
     def _locate(self, path: Path_, rec: Record) -> None:
         """The entity at its record's first key (stored as the entity's own key)."""
+        get = self.parsed.positions.get
         first = next(iter(rec.data), None)
-        span = self.parsed.keys.get((*rec.path, first)) if first is not None else None
-        record = self.parsed.values.get(rec.path)
-        span = span or record
-        if span is not None:
-            self.sf.keys.put(path, span.start, span.end)
-        if record is not None:
-            self.sf.values.put(path, record.start, record.end)
+        key = get((*rec.path, first)) >> 64 if first is not None else 0
+        record = get(rec.path)
+        key = key or (record >> 64) or (record & _HALF)
+        if key or record:
+            self.sf.positions.packed[path] = key << 64 | (record & _HALF)
 
     def _locate_parent(self, path: Path_, built: dict[str, Any]) -> None:
         """``target`` built from ``target.value`` etc. is where its first placed key is."""
+        packed = self.sf.positions.packed
         for key in built:
-            span = self.sf.keys.get((*path, key))
-            if span is not None:
-                self.sf.keys.put(path, span.start, span.end)
+            child = packed.get((*path, key), 0) >> 64
+            if child:
+                packed[path] = child << 64
                 return
 
     def _record_pos(self, rec: Record) -> Any:
@@ -333,15 +334,13 @@ class Builder:
         self._copy_path(picked.src, dst, value, top=True)
 
     def _copy_path(self, src: Path_, dst: Path_, value: Any, *, top: bool = False) -> None:
-        key = self.parsed.keys.get(src)
-        val = self.parsed.values.get(src)
-        if key is None and val is None:
+        """Key and value offsets copied as they are: both files have the same text."""
+        packed = self.parsed.positions.get(src)
+        if not packed:
             return
-        key = key or val
-        assert key is not None
-        self.sf.keys.put(dst, key.start, key.end)
-        if val is not None:
-            self.sf.values.put(dst, val.start, val.end)
+        if not packed >> 64:  # a list item has no key: its value stands for it
+            packed |= (packed & _HALF) << 64
+        self.sf.positions.packed[dst] = packed
         if isinstance(value, dict):
             for name, item in value.items():
                 self._copy_path((*src, name), (*dst, name), item)
