@@ -52,6 +52,7 @@ class Loaded:
     project: Project
     config: Config
     reported: set[str]  # display paths of the files whose findings are reported
+    source_of: dict[str, int] = field(default_factory=dict)  # display -> its [[sources]] index
 
 
 def lint(
@@ -360,6 +361,7 @@ def load_project(
     entities: list[Entity[Any]] = []
     reported: set[str] = set()
     readers = _source_readers(config) if found.sources else []
+    source_of: dict[str, int] = {}
 
     def load(
         path: Path, display: str, text: str | bytes | None
@@ -386,8 +388,10 @@ def load_project(
             entities.extend(of_file)
             if is_reported:
                 reported.add(sf.display)
+            if path in found.sources:
+                source_of[sf.display] = found.sources[path]
     project = Project(root, files, entities)
-    return Loaded(project, config, reported)
+    return Loaded(project, config, reported, source_of)
 
 
 def _source_readers(config: Config) -> list[Any]:

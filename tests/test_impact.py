@@ -224,3 +224,30 @@ def test_an_unstaged_edit_elsewhere_is_not_the_named_file_s_impact(tmp_path: Pat
         1,
         [("KPI403", "goals.kpi.yaml", 2, 5), ("KPI006", "kpis.kpi.yaml", 4, 5)],
     )
+
+
+def test_a_goal_removed_from_a_configured_source_is_impact_in_native_files(
+    tmp_path: Path,
+) -> None:
+    catalogue = (
+        "objectives:\n  - key: grow-revenue\n    title: Grow\n"
+        "  - key: keep-customers\n    title: Keep\n"
+    )
+    root = repo(
+        tmp_path,
+        {
+            "objectives.yml": catalogue,
+            "kpis.kpi.yaml": KPIS,
+        },
+    )
+    (root / "kpilint.toml").write_text(
+        '[[sources]]\ninclude = ["objectives.yml"]\nformat = "yaml"\n'
+        'records = "objectives"\nkind = "goal"\n\n'
+        '[sources.map]\nid = "key"\nname = "title"\n'
+    )
+    git(root, git_env(), "commit", "-q", "-am", "goals read from a catalogue")
+    assert [f for f in check(root, "objectives.yml")[1] if f[1] != "objectives.yml"] == []
+    (root / "objectives.yml").write_text(catalogue.split("  - key: keep-customers")[0])
+    code, found = check(root, "objectives.yml")
+    assert code == 1
+    assert [f for f in found if f[1] != "objectives.yml"] == [("KPI006", "kpis.kpi.yaml", 11, 5)]
