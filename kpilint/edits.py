@@ -2,36 +2,104 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kpilint.entities import Entity
 from kpilint.findings import Edit
+from kpilint.loader import SourceFile, Span
 
 
 def set_key(entity: Entity[Any], key: str, value: str) -> tuple[Edit, ...]:
     """Set ``key: value`` in the entity's mapping, in its own style (block or flow)."""
-    text = entity.file.text
     existing = entity.value_span(key)
     if existing is not None and key in entity.raw:
-        return (Edit(existing.start, existing.end, value),)
-    mapping = entity.file.values.get(entity.path)
-    if mapping is None or not entity.raw:
+        edits: tuple[Edit, ...] = (Edit(existing.start, existing.end, value),)
+    else:
+        mapping = entity.file.values.get(entity.path)
+        last = entity.value_span(next(reversed(entity.raw))) if entity.raw else None
+        if mapping is None or last is None:
+            return ()
+        edits = _add_key(entity.file, mapping, last, entity.pos.column - 1, key, value)
+    return edits if all(own(entity, e.start, e.end) for e in edits) else ()
+
+
+def set_nested_key(entity: Entity[Any], parent: str, key: str, value: str) -> tuple[Edit, ...]:
+    """Add ``key: value`` to the mapping at ``parent`` (``timeline``), or add that mapping."""
+    raw = entity.raw.get(parent)
+    if raw is None:
+        return set_key(entity, parent, f"{{{key}: {value}}}")
+    span = entity.value_span(parent)
+    if not isinstance(raw, dict) or key in raw or span is None:
         return ()
+    text = entity.file.text
+    if not raw:  # `timeline: {}`
+        if text[span.start : span.end].replace(" ", "") != "{}":
+            return ()
+        edits: tuple[Edit, ...] = (Edit(span.start, span.end, f"{{{key}: {value}}}"),)
+    else:
+        indent = span.column - 1 if text[span.start] != "{" else 0
+        edits = _add_key(entity.file, span, span, indent, key, value)
+    return edits if all(own(entity, e.start, e.end) for e in edits) else ()
+
+
+def _add_key(
+    file: SourceFile, mapping: Span, last: Span, indent: int, key: str, value: str
+) -> tuple[Edit, ...]:
+    """Insert ``key: value`` after the last key of ``mapping`` (flow or block)."""
+    text = file.text
     if text[mapping.start : mapping.start + 1] == "{":
         close = text.rfind("}", mapping.start, mapping.end)
         if close < 0:
             return ()
         return (Edit(close, close, f", {key}: {value}"),)
-    last = entity.value_span(next(reversed(entity.raw)))
-    if last is None:
-        return ()
-    newline = entity.file.newline
-    indent = " " * (entity.pos.column - 1)
-    at = _end_of_content(text, last.end, len(indent))
+    newline = file.newline
+    pad = " " * indent
+    at = _end_of_content(text, last.end, indent)
     line_end = text.find("\n", at)
     if line_end < 0:
-        return (Edit(len(text), len(text), f"{newline}{indent}{key}: {value}{newline}"),)
-    return (Edit(line_end + 1, line_end + 1, f"{indent}{key}: {value}{newline}"),)
+        return (Edit(len(text), len(text), f"{newline}{pad}{key}: {value}{newline}"),)
+    return (Edit(line_end + 1, line_end + 1, f"{pad}{key}: {value}{newline}"),)
+
+
+def own(entity: Entity[Any], start: int, end: int) -> bool:
+    """An edit of ``[start, end)`` changes this entity alone: never through an alias or merge.
+
+    An anchored node (``&base``) may be shared through aliases, and a merge key
+    (``<<: *base``) brings in keys written elsewhere; editing either would change
+    another entity too, so such entities get no edits.
+    """
+    region = entity.file.values.get(entity.path)
+    if region is None or not (region.start <= start and end <= region.end):
+        return False
+    body = entity.file.text[region.start : region.end]
+    return not body.startswith(("&", "*")) and "<<" not in body and "!!merge" not in body
+
+
+def replace_value(entity: Entity[Any], key: str, content: str, comment: str) -> tuple[Edit, ...]:
+    """Replace the scalar at ``key`` with ``content``, ``comment`` ending its line.
+
+    None when that could not be valid YAML or would touch a shared node: the value
+    is a collection, anchored, an alias or tagged; or text follows it on its last
+    line (a flow collection), which a comment would swallow. A block scalar
+    (``>-`` then lines) is replaced up to its last line of content.
+    """
+    text = entity.file.text
+    span = entity.value_span(key)
+    if span is None or text[span.start : span.start + 1] in ("&", "*", "!", "{", "[", ""):
+        return ()
+    end = span.end
+    if text[span.start] in "|>":
+        end = _end_of_content(text, span.end, entity.pos.column - 1)
+    line_end = _LINE_BREAK.search(text, end)
+    rest = text[end : line_end.start() if line_end else len(text)]
+    if not _REST_OF_LINE.fullmatch(rest) or not own(entity, span.start, end):
+        return ()
+    return (Edit(span.start, end, f"{content}  # {comment}"),)
+
+
+_LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
+_REST_OF_LINE = re.compile(r"[ \t]*(?:#.*)?", re.DOTALL)
 
 
 def _end_of_content(text: str, end: int, indent: int) -> int:
@@ -52,3 +120,61 @@ def _end_of_content(text: str, end: int, indent: int) -> int:
             at = line_start
             continue
         return at
+
+
+# --- writing values YAML reads back as the same data ---------------------------------------
+
+_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _/.()-]*[A-Za-z0-9)]$|^[A-Za-z]$")
+_RESERVED = {"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"}
+# Characters a YAML stream may hold as they are (YAML 1.1 c-printable, minus line breaks).
+_NOT_PRINTABLE = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def yaml_number(value: float) -> str:
+    """A YAML 1.1 number: ``1.0e-07`` and ``1.0e+16``, since ``1e-07`` reads back as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{value:.1f}"
+    text = repr(float(value))
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        if exponent[0] not in "+-":
+            exponent = "+" + exponent
+        text = f"{mantissa}e{exponent}"
+    return text
+
+
+def yaml_string(text: str) -> str:
+    """A flow scalar for ``text``: plain when that reads back the same, else double-quoted."""
+    if _PLAIN.match(text) and text.lower() not in _RESERVED and ": " not in text:
+        return text
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif _NOT_PRINTABLE.match(char):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def yaml_comment(text: str) -> str:
+    """``text`` as the body of a one-line comment: breaks folded, unprintables escaped."""
+    flat = " ".join(text.split())
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", flat)
+
+
+def flow_mapping(items: dict[str, Any]) -> str:
+    """``{value: 5, unit: days}``: numbers as YAML numbers, text as safe scalars."""
+    parts = []
+    for key, value in items.items():
+        if isinstance(value, str):
+            parts.append(f"{key}: {yaml_string(value)}")
+        else:
+            parts.append(f"{key}: {yaml_number(value)}")
+    return "{" + ", ".join(parts) + "}"

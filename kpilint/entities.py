@@ -7,11 +7,15 @@ present (``kpi.has("target")``); it never touches YAML nodes or files.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from kpilint.findings import Edit, EntityRef, Pos
 from kpilint.loader import Path_, SourceFile, Span
 from kpilint.model import Goal, Incentive, Kpi, Metric, TargetSpec
+
+if TYPE_CHECKING:
+    from kpilint.targets import ParsedTarget
 
 M = TypeVar("M")
 
@@ -138,10 +142,12 @@ class TargetView:
     direction: str | None
     baseline: float | None
     text: str | None  # the free text, for a string target
+    change: float | None = None  # how far to move from the baseline, instead of a value
+    parsed: ParsedTarget | None = None  # the reading of a text target
 
     @property
     def measurable(self) -> bool:
-        return self.value is not None
+        return self.value is not None or self.change is not None
 
 
 class KpiEntity(Entity[Kpi]):
@@ -162,6 +168,15 @@ class KpiEntity(Entity[Kpi]):
         return self._target  # type: ignore[return-value]
 
     @property
+    def deadline(self) -> date | None:
+        """``timeline.end``, else the one deadline a text target gives (``by 2030``)."""
+        timeline = self.model.timeline
+        if timeline is not None and timeline.end is not None:
+            return timeline.end
+        target = self.target
+        return target.parsed.deadline if target is not None and target.parsed else None
+
+    @property
     def live(self) -> bool:
         """Checked by rules: anything but retired."""
         return self.model.status != "retired"
@@ -177,14 +192,21 @@ def _view(target: TargetSpec | str | None) -> TargetView | None:
         return None
     if isinstance(target, TargetSpec):
         return TargetView(
-            target.value, target.unit or None, target.direction, target.baseline, None
+            target.value,
+            target.unit or None,
+            target.direction,
+            target.baseline,
+            None,
+            target.change,
         )
     if not target.strip():
         return None
     from kpilint.targets import parse_target
 
     parsed = parse_target(target)
-    return TargetView(parsed.value, parsed.unit, parsed.direction, None, target)
+    return TargetView(
+        parsed.value, parsed.unit, parsed.direction, parsed.baseline, target, parsed.change, parsed
+    )
 
 
 class IncentiveEntity(Entity[Incentive]):

@@ -27,6 +27,7 @@ from pydantic import (
     Tag,
     TypeAdapter,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic.dataclasses import dataclass
 
@@ -116,6 +117,7 @@ SlugRefs = Annotated[
     ),
 ]
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+PositiveNumber = Annotated[float, Strict(), Field(allow_inf_nan=False, gt=0)]
 
 T = TypeVar("T")
 _CONFIG = ConfigDict(extra="forbid")
@@ -173,14 +175,24 @@ class Metric:
     aggregation: Aggregation | None = None
 
 
+VALUE_OR_CHANGE = "a target has exactly one of 'value' and 'change'"
+
+
 @dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
 class TargetSpec:
-    """A target written as a mapping."""
+    """A target written as a mapping: a level (``value``) or a move (``change``), not both."""
 
-    value: Number
+    value: Number | None = None
+    change: PositiveNumber | None = None
     unit: str | None = None
     direction: Direction | None = None
     baseline: Number | None = None
+
+    @model_validator(mode="after")
+    def _value_or_change(self) -> TargetSpec:
+        if (self.value is None) == (self.change is None):
+            raise ValueError(VALUE_OR_CHANGE)
+        return self
 
 
 def _target_kind(value: Any) -> str:
@@ -286,4 +298,6 @@ def json_schema() -> dict[str, Any]:
     target = schema["$defs"]["Kpi"]["properties"]["target"]
     target["anyOf"].insert(-1, {"type": "number"})
     target["description"] = "A mapping, or free text such as 'at or above 84%'"
+    # Exactly one of value and change (KPI002 otherwise).
+    schema["$defs"]["TargetSpec"]["oneOf"] = [{"required": ["value"]}, {"required": ["change"]}]
     return schema

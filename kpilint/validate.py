@@ -19,6 +19,7 @@ from kpilint.loader import Path_, Problem, SourceFile
 from kpilint.model import (
     SECTIONS,
     TOP_LEVEL_KEYS,
+    VALUE_OR_CHANGE,
     Period,
     TargetSpec,
     Timeline,
@@ -85,6 +86,10 @@ def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[Any
             known = _known_keys(model, loc)
             sf.problems.append(_unknown_key(sf, (*path, *loc), known, _kind_of(path), raw))
             prune.append(loc)
+        elif loc == ("target",) and VALUE_OR_CHANGE in str(error.get("msg", "")):
+            if (amount := _target_amount(sf, path, raw)) is not None:
+                sf.problems.append(amount)
+            prune.append(loc)
         elif error["type"] == "missing":
             sf.problems.append(_missing(sf, path, loc, raw))
             if len(loc) == 1:
@@ -111,6 +116,33 @@ def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[Any
         fields = known_keys(model)
         result = validate(model, {k: v for k, v in _PLACEHOLDERS.items() if k in fields})
     return result
+
+
+def _target_amount(sf: SourceFile, path: Path_, raw: dict[str, Any]) -> Problem | None:
+    """KPI002 for a mapping target with both ``value`` and ``change``, or neither."""
+    target = raw.get("target")
+    if not isinstance(target, dict):
+        return None
+    given = [k for k in target if k in ("value", "change")]
+    owner = _owner(path, raw)
+    if len(given) == 1:
+        return None
+    if not given:
+        return Problem(
+            "KPI002",
+            _pos(sf, (*path, "target")),
+            f"{owner}target has neither 'value' nor 'change'",
+            "Add 'value' (the level to reach) or 'change' (how far to move from the baseline)",
+            (*path, "target"),
+        )
+    later = given[-1]
+    return Problem(
+        "KPI002",
+        _pos(sf, (*path, "target", later)),
+        f"{owner}target has both 'value' and 'change'; a target is a level or a change",
+        "Keep 'value' (the level to reach) or 'change' (how far to move), not both",
+        (*path, "target", later),
+    )
 
 
 def _clean_loc(loc: tuple[int | str, ...]) -> Path_:
@@ -284,6 +316,11 @@ def _expectation(error: Any, field: str) -> tuple[str, str]:
         return "expected a string", "Quote the value to make it a string"
     if kind in ("float_type", "float_parsing", "int_type"):
         return "expected a number", "Write a plain number such as 42 or 0.5, without quotes"
+    if kind == "greater_than":
+        return (
+            "expected a positive amount",
+            "Write the change as a positive amount; 'direction' says which way",
+        )
     if kind == "finite_number":
         return "expected a finite number", "Write a finite number"
     if kind in ("list_type",):

@@ -26,7 +26,7 @@ kpis:
     goal: g
     owner: 'cfo'
     metric: m
-    target: at least 1,200 signups/month  # free text
+    target: at least 1,200 signups  # text
     timline: {start: 2027-01-01, end: 2027-12-31, review: monthly}
   - id: old  # kpilint: ignore[KPI601] stale comment
     name: Old
@@ -53,7 +53,7 @@ kpis:
     goal: g
     owner: 'cfo'
     metric: m
-    target: {value: 1200, unit: signups/month, direction: increase}  # free text
+    target: {value: 1200, unit: signups, direction: increase}  # at least 1,200 signups  # text
     timeline: {start: 2027-01-01, end: 2027-12-31, review: monthly}
   - id: old
     name: Old
@@ -147,13 +147,15 @@ def test_diff_with_nothing_to_fix_exits_0(write_project: WriteProject) -> None:
 
 def test_diff_exit_code_follows_the_findings_not_the_fixes(write_project: WriteProject) -> None:
     """CLI.md: exit 1 means a finding at or above the fail level; --diff writes nothing."""
-    text_target = "target: {value: 1200, unit: signups/month, direction: increase}"
+    text_target = "target: {value: 1200, unit: signups, direction: increase}"
     assert text_target in FIXED_SAFE
-    only_info = FIXED_SAFE.replace(text_target, "target: at least 1,200 signups/month")
+    only_info = FIXED_SAFE.replace(
+        text_target + "  # at least 1,200 signups", "target: at least 1,200 signups"
+    )
     code, output = invoke(write_project({"a.kpi.yaml": only_info}), "--diff")
     assert code == 0  # a fixable KPI208 (info) is below the default fail level
     assert "+    target: {value: 1200" in output and "Would fix 1 finding." in output
-    no_target = FIXED_SAFE.replace(f"    {text_target}  # free text\n", "")
+    no_target = FIXED_SAFE.replace(f"    {text_target}  # at least 1,200 signups  # text\n", "")
     assert no_target != FIXED_SAFE
     code, output = invoke(write_project({"a.kpi.yaml": no_target}), "--diff")
     assert (code, output) == (1, "")  # KPI101 (error) has no fix

@@ -145,7 +145,7 @@ def test_impossible_date_is_kpi002(write_project: WriteProject) -> None:
     [
         ("    timeline: Q4\n", (4, 5, "KPI 'a': 'timeline' is 'Q4'; expected a mapping")),
         ("    colour: red\n", (4, 5, "KPI 'a': unknown key 'colour'")),
-        ("    target: {unit: USD}\n", (4, 5, "KPI 'a': required key 'target.value' is missing")),
+        ("    target: {unit: USD}\n", (4, 5, "KPI 'a': target has neither 'value' nor 'change'")),
     ],
 )
 def test_validation_messages_name_the_key(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,14 @@ from kpilint.targets import ParsedTarget, parse_target
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "gitlab-handbook-pi"
 
 Number = int | float | None
-Expected = tuple[Number, str | None, str | None]
+# (value, unit, direction); a change is written ("change", amount) in the value's place.
+Expected = tuple[Number | tuple[str, int | float], str | None, str | None]
 UNMEASURABLE: Expected = (None, None, None)
 
 
 def _reading(parsed: ParsedTarget) -> Expected:
-    return (parsed.value, parsed.unit, parsed.direction)
+    amount = parsed.value if parsed.change is None else ("change", parsed.change)
+    return (amount, parsed.unit, parsed.direction)
 
 
 def _assert_reads(text: str, expected: Expected) -> None:
@@ -33,7 +36,9 @@ def _assert_reads(text: str, expected: Expected) -> None:
     assert parsed.text == text
     assert _reading(parsed) == expected
     # 12 == 12.0 in Python, so check the type too: ints stay ints.
-    assert type(parsed.value) is type(expected[0])
+    amount = parsed.value if parsed.change is None else parsed.change
+    wanted = expected[0][1] if isinstance(expected[0], tuple) else expected[0]
+    assert type(amount) is type(wanted)
     assert parsed.measurable is (expected[0] is not None)
 
 
@@ -114,8 +119,6 @@ def test_comparison_is_case_insensitive_and_needs_no_space(phrase: str, directio
         ("99% or higher", (99, "%", "increase")),
         ("3 releases per month or more", (3, "releases per month", "increase")),
         ("10 tickets max", (10, "tickets", "decrease")),
-        ("5% increase in score", (5, "%", "increase")),
-        ("10% reduction in cost", (10, "%", "decrease")),
         ("below 5 days or more", (5, "days", "decrease")),  # the word before wins
         # no comparison at all
         ("12%", (12, "%", None)),
@@ -147,8 +150,10 @@ def test_direction_in_context(text: str, expected: Expected) -> None:
         ("1,200", 1200),
         ("1,200,000", 1200000),
         ("1,200.50", 1200.5),
-        ("1,2", 1),  # not a thousands separator
-        ("1,2345", 1),
+        ("1,2", 1.2),  # not a thousands separator: a decimal comma (ambiguous, no exact mapping)
+        ("1,2345", 1.2345),
+        ("1_000", 1000),  # YAML's digit separator
+        ("1_000_000.5", 1000000.5),
         ("10K", 10000),
         ("10k", 10000),
         ("2.5M", 2500000),
@@ -367,8 +372,9 @@ def test_never_raises_on_odd_input(text: str) -> None:
     parsed = parse_target(text)
     assert time.perf_counter() - started < 1.0
     assert parsed.text == text
-    assert parsed.measurable is (parsed.value is not None)
+    assert parsed.measurable is (parsed.value is not None or parsed.change is not None)
     assert parsed.value is None or isinstance(parsed.value, int | float)
+    assert parsed.exact is (parsed.mapping() is not None)
     assert parsed.direction in (None, "increase", "decrease", "maintain")
 
 
@@ -392,7 +398,7 @@ def test_parsed_target_is_frozen() -> None:
     parsed = parse_target("at or above 84%")
     with pytest.raises(dataclasses.FrozenInstanceError):
         parsed.value = 1  # type: ignore[misc]
-    assert parsed == ParsedTarget("at or above 84%", 84, "%", "increase")
+    assert parsed == ParsedTarget("at or above 84%", 84, "%", "increase", exact=True)
 
 
 # --- corpus: GitLab handbook performance indicators ------------------------------------
@@ -418,7 +424,7 @@ CORPUS_TARGETS: dict[str, Expected] = {
     ),
     # A relative change; the second condition ("above 79/100") is not captured.
     "5% increase in overall score from previous benchmarking, maintaining an overall score "
-    "above 79/100.": (5, "%", "increase"),
+    "above 79/100.": (("change", 5), "%", "increase"),
     "55 MRs per technical writer per month": (55, "MRs per technical writer per month", None),
     "7 days (until further data is provided)": (7, "days", None),
     # Milestones by year: the first one is the current target; no unit, no direction word.
@@ -526,3 +532,153 @@ def test_every_corpus_target_is_classified() -> None:
     assert found, "the corpus holds no targets; was it emptied?"
     unclassified = sorted(found - CORPUS_TARGETS.keys())
     assert not unclassified, f"classify these corpus targets in CORPUS_TARGETS: {unclassified}"
+
+
+# --- what the text says: change, from..to, ranges, multipliers, years (FORMAT.md, issue 10)
+
+
+def _full(parsed: ParsedTarget) -> dict[str, object]:
+    fields = ("value", "change", "unit", "direction", "baseline", "high", "exact")
+    out: dict[str, object] = {f: getattr(parsed, f) for f in fields}
+    out["deadlines"] = [d.isoformat() for d in parsed.deadlines]
+    out["baseline_date"] = parsed.baseline_date.isoformat() if parsed.baseline_date else None
+    return out
+
+
+def _want(**given: object) -> dict[str, object]:
+    out: dict[str, object] = {
+        "value": None, "change": None, "unit": None, "direction": None, "baseline": None,
+        "high": None, "exact": True, "deadlines": [], "baseline_date": None,
+    }  # fmt: skip
+    out.update(given)
+    return out
+
+
+MEANINGS = [
+    # issue 10 item 1: the safe fix wrote these wrongly
+    ("from 40 to 55 points", _want(value=55, unit="points", direction="increase", baseline=40)),
+    ("increase from 100 to 150", _want(value=150, direction="increase", baseline=100)),
+    ("reduce from 10 to 5 days", _want(value=5, unit="days", direction="decrease", baseline=10)),
+    ("from 40% to 55%", _want(value=55, unit="%", direction="increase", baseline=40)),
+    ("from 40 points to 55", _want(value=55, unit="points", direction="increase", baseline=40)),
+    (
+        "from 1500 to 2000 users",
+        _want(value=2000, unit="users", direction="increase", baseline=1500),
+    ),
+    ("between 40 and 60 points", _want(value=40, high=60, unit="points", exact=False)),
+    ("40-60%", _want(value=40, high=60, unit="%", exact=False)),
+    ("reduce by 10%", _want(change=10, unit="%", direction="decrease")),
+    ("Increase NPS by 5 points", _want(change=5, unit="points", direction="increase")),
+    ("20% increase", _want(change=20, unit="%", direction="increase")),
+    ("5% increase in score", _want(change=5, unit="%", direction="increase")),
+    ("10% reduction in cost", _want(change=10, unit="%", direction="decrease")),
+    ("grow revenue 20%", _want(change=20, unit="%", direction="increase")),
+    ("increase to 150", _want(value=150, direction="increase")),
+    ("reduce churn to 2%", _want(value=2, unit="%", direction="decrease")),
+    (
+        "a 50% reduction compared to the 2015 level",
+        _want(change=50, unit="%", direction="decrease", baseline_date="2015-01-01", exact=False),
+    ),
+    ("NPS of 50+", _want(value=50, direction="increase")),
+    ("10x more leads", _want(value=10, unit="x", direction="increase", exact=False)),
+    ("maintain 99.9% uptime", _want(value=99.9, unit="%", direction="maintain")),
+    ("maintain at least 99%", _want(value=99, unit="%", direction="increase")),
+    # issue 10 item 7: numbers read wrongly
+    ("at least 1,5", _want(value=1.5, direction="increase", exact=False)),
+    ("at least 1_000", _want(value=1000, direction="increase")),
+    ("Q4 2027: 40 NPS", _want(value=40, unit="NPS", exact=False)),
+    ("at least 1,200", _want(value=1200, direction="increase")),
+    # years: deadlines and baseline dates, never values
+    (
+        "at least 50% by 2030",
+        _want(value=50, unit="%", direction="increase", deadlines=["2030-12-31"]),
+    ),
+    (
+        "below 5 days before 2030",
+        _want(value=5, unit="days", direction="decrease", deadlines=["2029-12-31"]),
+    ),
+    (
+        "In 2027, at least 50%",
+        _want(value=50, unit="%", direction="increase", deadlines=["2027-12-31"]),
+    ),
+    (
+        "at least 5 deals until 2028",
+        _want(value=5, unit="deals", direction="increase", deadlines=["2028-12-31"]),
+    ),
+    ("at least 5 by Q2 2027", _want(value=5, direction="increase", deadlines=["2027-06-30"])),
+    (
+        "at least 5 by the end of 2027",
+        _want(value=5, direction="increase", deadlines=["2027-12-31"]),
+    ),
+    ("at least 5 by 2027-06-30", _want(value=5, direction="increase", deadlines=["2027-06-30"])),
+    (
+        "from 40 to 55 points by 2030",
+        _want(value=55, unit="points", direction="increase", baseline=40, deadlines=["2030-12-31"]),
+    ),
+    (
+        "at least 20% by 2026, 60% by 2030",
+        _want(
+            value=20,
+            unit="%",
+            direction="increase",
+            deadlines=["2026-12-31", "2030-12-31"],
+            exact=False,
+        ),
+    ),
+    ("by 2030", _want(deadlines=["2030-12-31"], exact=False)),
+    (
+        "Halt the rise in obesity from the 2010 baseline",
+        _want(baseline_date="2010-01-01", exact=False),
+    ),
+    ("since 2019", _want(baseline_date="2019-01-01", exact=False)),
+    ("below 2000 ms", _want(value=2000, unit="ms", direction="decrease")),
+    ("2030", _want(value=2030)),  # a number alone is a quantity, whatever it looks like
+    (
+        "Reduce emissions 40% below 1990 levels by 2030",
+        _want(
+            change=40,
+            unit="%",
+            direction="decrease",
+            baseline_date="1990-01-01",
+            deadlines=["2030-12-31"],
+            exact=False,
+        ),
+    ),
+    # more than a mapping can say
+    (
+        "Above target, i.e. below 5 days",
+        _want(value=5, unit="days", direction="decrease", exact=False),
+    ),
+    ("below 5 days or more", _want(value=5, unit="days", direction="decrease", exact=False)),
+    ("increase from 100 to 50", _want(value=50, direction="decrease", baseline=100, exact=False)),
+    ("improve by 10%", _want(change=10, unit="%", exact=False)),
+    ("73 by Q4-FY24, 77 by Q4-FY25", _want(value=73, exact=False)),
+    (
+        "Below 2500ms at the 90th percentile",
+        _want(value=2500, unit="ms at the 90th percentile", direction="decrease"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MEANINGS, ids=_id)
+def test_what_the_text_says(text: str, expected: dict[str, object]) -> None:
+    parsed = parse_target(text)
+    assert _full(parsed) == expected
+    assert parsed.exact is (parsed.inexact is None)
+
+
+def test_mapping_of_an_exact_reading() -> None:
+    assert parse_target("from 40 to 55 points by 2030").mapping() == {
+        "value": 55,
+        "unit": "points",
+        "direction": "increase",
+        "baseline": 40,
+    }
+    assert parse_target("reduce by 10%").mapping() == {
+        "change": 10,
+        "unit": "%",
+        "direction": "decrease",
+    }
+    assert parse_target("between 40 and 60 points").mapping() is None
+    assert parse_target("at least 5 by 2030").deadline == date(2030, 12, 31)
+    assert parse_target("at least 20% by 2026, 60% by 2030").deadline is None

@@ -6,11 +6,11 @@ KPI201 and nothing else from this family.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
+from datetime import date
 
 from kpilint.context import Context
+from kpilint.edits import flow_mapping, replace_value, set_nested_key, yaml_comment
 from kpilint.entities import KpiEntity, TargetView, Violation
 from kpilint.findings import Edit
 from kpilint.registry import rule
@@ -83,17 +83,31 @@ def target_not_improvement(kpi: KpiEntity) -> Iterator[Violation]:
 @rule("KPI206")
 def unrealistic_target(kpi: KpiEntity, *, factor: float = 3) -> Iterator[Violation]:
     t = _measurable(kpi)
-    if t is None or t.value is None or t.baseline is None:
+    if t is None or t.baseline is None:
         return
-    value, base = t.value, t.baseline
+    value, base = _level(t), t.baseline
+    if value is None:
+        return
     if (t.direction == "increase" and base > 0 and value > factor * base) or (
         t.direction == "decrease" and value < base / factor
     ):
+        what = f"target {_num(value)}" if t.change is None else f"target change to {_num(value)}"
         yield kpi.violation(
-            f"{kpi.label}: target {_num(value)} is more than {_num(factor)}x away from the "
-            f"baseline {_num(base)}",
+            f"{kpi.label}: {what} is more than {_num(factor)}x away from the baseline {_num(base)}",
             "target",
         )
+
+
+def _level(t: TargetView) -> float | None:
+    """The level a target aims at: its value, or where its change leads from the baseline."""
+    if t.change is None or t.baseline is None:
+        return t.value
+    step = t.baseline * t.change / 100 if t.unit == "%" else t.change
+    if t.direction == "increase":
+        return t.baseline + step
+    if t.direction == "decrease":
+        return t.baseline - step
+    return None
 
 
 @rule("KPI207")
@@ -111,30 +125,44 @@ def average_hides_variation(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]
 @rule("KPI208")
 def free_text_target(kpi: KpiEntity) -> Iterator[Violation]:
     t = _measurable(kpi)
-    if t is None or t.text is None or t.value is None:
+    if t is None or t.text is None or t.parsed is None:
         return
-    parts = [f"value: {_num(t.value)}"]
-    if t.unit:
-        parts.append(f"unit: {_scalar(t.unit)}")
-    if t.direction:
-        parts.append(f"direction: {t.direction}")
-    mapping = "{" + ", ".join(parts) + "}"
-    span = kpi.value_span("target")
-    edits = (Edit(span.start, span.end, mapping),) if span is not None else ()
+    parsed, text = t.parsed, t.text.strip()
+    mapping = parsed.mapping()
+    written = flow_mapping(mapping) if mapping is not None else ""
+    edits, conflict = _rewrite(kpi, written, parsed.deadline) if mapping else ((), None)
+    if mapping is None or conflict is not None:
+        yield kpi.violation(
+            f"{kpi.label}: free-text target '{text}' has no exact mapping "
+            f"({conflict or parsed.inexact})",
+            "target",
+            fix="Write the target as a mapping (value or change, unit, direction) that says "
+            "what the text means",
+        )
+        return
+    deadline = f", timeline.end: {parsed.deadline}" if parsed.deadline else ""
     yield kpi.violation(
-        f"{kpi.label}: free-text target '{t.text.strip()}' reads as {mapping}",
+        f"{kpi.label}: free-text target '{text}' reads as {written}{deadline}",
         "target",
-        fix=f"Write the target as a mapping: {mapping}",
+        fix=f"Write the target as a mapping: {written}{deadline}",
         edits=edits,
     )
 
 
-_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _/.()-]*[A-Za-z0-9)]$|^[A-Za-z]$")
-_RESERVED = {"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"}
-
-
-def _scalar(text: str) -> str:
-    """A YAML flow scalar for ``text``: plain when safe, else double-quoted."""
-    if _PLAIN.match(text) and text.lower() not in _RESERVED and ": " not in text:
-        return text
-    return json.dumps(text, ensure_ascii=False)
+def _rewrite(
+    kpi: KpiEntity, written: str, deadline: date | None
+) -> tuple[tuple[Edit, ...], str | None]:
+    """The safe fix's edits: the mapping (with the text as a comment) and the deadline."""
+    assert kpi.target is not None and kpi.target.text is not None
+    edits = replace_value(kpi, "target", written, yaml_comment(kpi.target.text))
+    if not edits:
+        return (), None  # not safely editable here: the text fix says what to write
+    if deadline is None:
+        return edits, None
+    end = kpi.model.timeline.end if kpi.model.timeline is not None else None
+    if kpi.has("timeline.end"):
+        if end == deadline:
+            return edits, None
+        return (), f"its deadline {deadline} differs from timeline.end"
+    timeline = set_nested_key(kpi, "timeline", "end", deadline.isoformat())
+    return (edits + timeline, None) if timeline else ((), None)
