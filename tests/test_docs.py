@@ -228,3 +228,20 @@ def test_cli_reference_lists_every_command_option_and_config_key() -> None:
     from kpilint.config import tomllib
 
     Config.from_mapping(tomllib.loads(sample))
+
+
+def test_sources_guide_covers_every_preset_and_key_and_its_samples_parse() -> None:
+    from kpilint.config import tomllib
+    from kpilint.sources.presets import preset_names
+    from kpilint.sources.spec import _FIELD_KEYS, _SOURCE_KEYS, parse_sources
+
+    text = (DOCS / "sources.md").read_text(encoding="utf-8")
+    assert "Stub" not in text
+    for name in preset_names():
+        assert f"| `{name}` |" in text, f"docs/sources.md does not list the preset {name}"
+    for key in (*_SOURCE_KEYS, *_FIELD_KEYS):
+        assert f"| `{key}` |" in text, f"docs/sources.md does not explain `{key}`"
+    samples = re.findall(r"```toml\n(.*?)```", text, re.S)
+    assert len(samples) == 2
+    for sample in samples:
+        assert parse_sources(tomllib.loads(sample)["sources"])
