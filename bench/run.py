@@ -4,6 +4,7 @@
     python bench/run.py --repeat 3    # fewer runs
     python bench/run.py --scale       # also 20,000 files (kpilint and the floor only)
     python bench/run.py --quick       # a smoke run on tiny corpora, 1 run
+    python bench/run.py --pathological [--quick]  # hostile files: linear time and memory
 
 Every command is a separate process started with this interpreter
 (``sys.executable``, never a version-manager shim), under the small wrapper
@@ -616,11 +617,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=BENCH / "corpus", help="corpus folder")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--pathological",
+        action="store_true",
+        help="only the pathological row: hostile files, time and memory per MB, linear",
+    )
     args = parser.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 5)
     if repeat < 1:
         parser.error("--repeat must be at least 1")
     log = not args.quiet
+    if args.pathological:
+        return pathological_row(args, repeat)
 
     if log:
         print("preparing corpora ...", file=sys.stderr)
@@ -708,6 +716,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"results written to {out}", file=sys.stderr)
     failed = any(m.errors and not m.times for c in cases for m in c.commands)
     return 1 if failed else 0
+
+
+def pathological_row(args: argparse.Namespace, repeat: int) -> int:
+    """The pathological row alone (see bench/pathological.py); 1 when not linear."""
+    import pathological
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    args.corpus.mkdir(parents=True, exist_ok=True)
+    rows = pathological.run(args.corpus, args.quick, repeat, kpilint_argv(), env, run_once)
+    print(
+        f"kpilint pathological inputs: medians of {repeat} run{'s' if repeat > 1 else ''}"
+        f"{', quick sizes' if args.quick else ''}; python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs\n"
+    )
+    print(pathological.table(rows))
+    bad = any(r.errors or not r.large.seconds or r.linearity > pathological.LINEAR for r in rows)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

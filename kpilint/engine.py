@@ -21,6 +21,7 @@ from kpilint.config import Config, ConfigError, Resolved
 from kpilint.context import Context
 from kpilint.entities import Entity, GoalEntity, IncentiveEntity, KpiEntity, MetricEntity, Violation
 from kpilint.findings import (
+    SEVERITY_RANK,
     EntityRef,
     Finding,
     Fix,
@@ -178,11 +179,36 @@ def _lint(
             note = cache.store(root, key, found, asdict(counts))
             if note:
                 report.notes.append(note)
+    findings, report.summary.omitted = cap_per_file(findings, MAX_FINDINGS_PER_FILE)
     findings.sort(key=lambda f: f.sort_key)
     report.findings = assign_fingerprints(findings)
     for f in report.findings:
         setattr(report.summary, f.severity, getattr(report.summary, f.severity) + 1)
     return report
+
+
+MAX_FINDINGS_PER_FILE = 1000  # CLI.md "Output safety and size"
+
+
+def cap_per_file(findings: list[Finding], limit: int) -> tuple[list[Finding], int]:
+    """At most ``limit`` findings of each file, the most severe first; and how many were left.
+
+    An absurd file (390,000 tiny KPIs) must not make a report of millions of
+    lines. Keeping the most severe keeps the exit code: were an omitted finding
+    at the fail level, every kept one would be too.
+    """
+    by_file: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_file.setdefault(f.path, []).append(f)
+    if all(len(mine) <= limit for mine in by_file.values()):
+        return findings, 0
+    kept: list[Finding] = []
+    for mine in by_file.values():
+        if len(mine) > limit:
+            mine.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.sort_key))
+            del mine[limit:]
+        kept += mine
+    return kept, len(findings) - len(kept)
 
 
 def _cache_key(

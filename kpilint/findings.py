@@ -121,6 +121,7 @@ class Summary:
     error: int = 0
     warning: int = 0
     info: int = 0
+    omitted: int = 0  # findings past the per-file limit: counted, not listed
 
 
 @dataclass(slots=True)

@@ -290,6 +290,26 @@ class SourceFile:
         return isinstance(self.data, dict)
 
 
+def _sexagesimal(value: str) -> int | str:
+    """A YAML 1.1 base-60 int (``1:30:00``) as PyYAML reads it, in linear time.
+
+    Past about 4,300 decimal digits it stays text, as a decimal int that long
+    does (Python's int-digit limit): PyYAML's loop is quadratic, and no base
+    conversion is linear.
+    """
+    text = value.replace("_", "")
+    if text.count(":") >= _MAX_BASE60_DIGITS:
+        return value
+    sign = -1 if text[0] == "-" else 1
+    total = 0
+    for part in text.lstrip("+-").split(":"):
+        total = total * 60 + int(part)
+    return sign * total
+
+
+_MAX_BASE60_DIGITS = 2400  # 60**2400 has about 4,270 decimal digits
+
+
 class _TooBig(Exception):
     """The document expands beyond its budget (an alias bomb) or nests too deep."""
 
@@ -702,6 +722,8 @@ class _Converter:
                 return date.fromisoformat(value)
             if tag == _INT and value.isdigit() and (value[0] != "0" or len(value) == 1):
                 return int(value)  # no sign, base prefix, "_" or YAML 1.1 leading-zero octal
+            if tag == _INT and ":" in value:  # YAML 1.1 base 60: PyYAML's loop is quadratic
+                return _sexagesimal(value)
             return _constructor.yaml_constructors[tag](_constructor, node)
         except (ConstructorError, ValueError, OverflowError):
             return value  # e.g. an impossible date: keep the text, the model reports it

@@ -43,9 +43,11 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
     data = sf.data
     if not isinstance(data, dict):
         return []
+    # Keys written twice (the loader's KPI004), looked up once per unknown key.
+    dupes = {p.path for p in sf.problems if p.code == "KPI004"}
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            sf.problems.append(_unknown_key(sf, (key,), TOP_LEVEL_KEYS, "top-level"))
+            sf.problems.append(_unknown_key(sf, (key,), TOP_LEVEL_KEYS, "top-level", dupes=dupes))
     if "version" in data and (type(data["version"]) is not int or data["version"] != 1):
         sf.problems.append(
             _problem(sf, ("version",), f"version is {quote(data['version'])}; only 1 is supported")
@@ -66,14 +68,16 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
                     _problem(sf, path, f"each entry of '{section}' must be a mapping", value=True)
                 )
                 continue
-            out.append(cls(sf, path, raw, _validated(sf, path, raw, model)))
+            out.append(cls(sf, path, raw, _validated(sf, path, raw, model, dupes)))
     # Rules locate findings at an entity or one of its keys; nested positions
     # served KPI002/KPI003 above. Dropping them saves a third of the memory.
     sf.keys.prune(ENTITY_KEY_DEPTH)  # keys and values share one store
     return out
 
 
-def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[Any]) -> Any:
+def _validated(
+    sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[Any], dupes: set[Any]
+) -> Any:
     try:
         return validate(model, raw)
     except ValidationError as exc:
@@ -84,7 +88,8 @@ def _validated(sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[Any
         loc = _clean_loc(error["loc"])
         if error["type"] == "unexpected_keyword_argument":  # extra="forbid" on a dataclass
             known = _known_keys(model, loc)
-            sf.problems.append(_unknown_key(sf, (*path, *loc), known, _kind_of(path), raw))
+            problem = _unknown_key(sf, (*path, *loc), known, _kind_of(path), raw, dupes=dupes)
+            sf.problems.append(problem)
             prune.append(loc)
         elif loc == ("target",) and VALUE_OR_CHANGE in str(error.get("msg", "")):
             if (amount := _target_amount(sf, path, raw)) is not None:
@@ -341,6 +346,8 @@ def _unknown_key(
     known: tuple[str, ...],
     where: str,
     raw: dict[str, Any] | None = None,
+    *,
+    dupes: set[Any],
 ) -> Problem:
     key = str(path[-1])
     span = sf.keys.get(path)
@@ -357,7 +364,7 @@ def _unknown_key(
     elif close:
         message += f"; did you mean one of {', '.join(repr(c) for c in close)}?"
     edits: tuple[Edit, ...] = ()
-    duplicated = any(p.code == "KPI004" and p.path == path for p in sf.problems)
+    duplicated = path in dupes
     if (
         len(close) == 1
         and span is not None

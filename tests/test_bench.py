@@ -19,8 +19,11 @@ from kpilint import lint
 from tests.conftest import REPO
 
 
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("kpilint_bench_generate", GENERATOR)
+def _load(name: str) -> ModuleType:
+    """A module of bench/ (not a package), loaded from its file."""
+    spec = importlib.util.spec_from_file_location(
+        f"kpilint_bench_{name}", REPO / "bench" / f"{name}.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while being built
@@ -28,8 +31,7 @@ def _load_generator() -> ModuleType:
     return module
 
 
-GENERATOR = REPO / "bench" / "generate.py"
-generate = _load_generator()
+generate = _load("generate")
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -187,3 +189,17 @@ def test_front_matter_corpus_is_read_through_the_open_sdg_preset(tmp_path: Path)
     assert (
         tree(again.root)["meta/indicator-00007.md"] == tree(corpus.root)["meta/indicator-00007.md"]
     )
+
+
+def test_pathological_linearity_tells_linear_from_quadratic(tmp_path: Path) -> None:
+    path = _load("pathological")
+    small, large = path.Point(1, 1.0, [1.5]), path.Point(4, 4.0, [3.0])
+    assert path.Row("linear", small, large, startup=1.0).linearity == pytest.approx(1.0)
+    quadratic = path.Row("quadratic", small, path.Point(4, 4.0, [9.0]), startup=1.0)
+    assert quadratic.linearity == pytest.approx(4.0) and quadratic.linearity > path.LINEAR
+    made = path.prepare(tmp_path, quick=True)
+    assert len(made) == len(path.INPUTS)
+    for spec, one, four in made:
+        assert (one / "kpilint.toml").exists()
+        sizes = [(root / "a.kpi.yaml").stat().st_size for root in (one, four)]
+        assert 3.5 < sizes[1] / sizes[0] < 4.5, spec.name

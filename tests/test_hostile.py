@@ -697,7 +697,6 @@ BIG_INTS = {
     "hex": "0x" + "f" * 3700,
     "binary": "0b" + "1" * 15000,
     "octal": "0" + "7" * 5000,
-    "base-60": ":".join(["59"] * 2500),
 }
 
 
@@ -819,3 +818,34 @@ def test_output_file_symlink_is_replaced_not_followed(root: Path, tmp_path: Path
     assert run.code == 0 and victim.read_text() == "keep me\n"
     assert not (root / "report.json").is_symlink()
     assert json.loads((root / "report.json").read_text())["findings"] == []
+
+
+# --- work bounded by the input's size (the bench's pathological row measures it) -----
+
+
+def test_base60_value_of_900kb_is_text(root: Path) -> None:
+    notes = ":".join(["59"] * 300_000)  # YAML 1.1 reads it as one huge base-60 int
+    kpi = KPI.format(id="k", name="MRR") + f"    description: {notes}\n"
+    write(root, "a.kpi.yaml", GOAL + METRIC + "kpis:\n" + kpi)
+    assert check(root).where() == []  # kept as text, as a decimal int that long is
+
+
+def test_20000_unknown_keys_list_1000_and_count_the_rest(root: Path) -> None:
+    keys = "".join(f"    zz{i}: 1\n" for i in range(20_000))
+    write(root, "a.kpi.yaml", CLEAN + keys)
+    run = check(root)
+    found = run.where()
+    assert len(found) == 1000 and found[0] == ("KPI003", 23, 5) and found[-1][1] == 1022
+    assert json.loads(run.stdout)["summary"]["omitted"] == 19_000
+    text = kpilint("check", "--today", TODAY, ".", cwd=root).stdout
+    assert "Found 1000 findings (1000 errors) in 1 file.\n19000 more findings not listed" in text
+
+
+def test_limit_keeps_the_most_severe_findings_of_a_file(root: Path) -> None:
+    tiny = "".join(f"  - {{id: k{i}, name: K, goal: g, metric: m, owner: o}}\n" for i in range(600))
+    write(root, "a.kpi.yaml", GOAL + METRIC + "kpis:\n" + tiny)
+    run = check(root)
+    summary = json.loads(run.stdout)["summary"]
+    assert len(run.findings()) == 1000 and summary["omitted"] > 0
+    assert summary["error"] == 1000 and run.code == 1  # errors first: the exit code stands
+    assert run.where() == sorted(run.where(), key=lambda w: (w[1], w[2], w[0]))

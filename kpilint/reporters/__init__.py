@@ -37,6 +37,17 @@ class Renderer(Protocol):
     def __call__(self, report: Report, options: RenderOptions) -> str: ...
 
 
+def omitted_line(report: Report) -> str:
+    """Findings past the per-file limit, said in one line ("" when there are none)."""
+    n = report.summary.omitted
+    if not n:
+        return ""
+    return (
+        f"{n} more finding{'s' if n != 1 else ''} not listed: a report lists at most "
+        "1,000 per file; fix the file or lint it alone to see them."
+    )
+
+
 def get(name: str) -> Renderer:
     module = importlib.import_module(FORMATS[name])
     render: Renderer = module.render

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kpilint.findings import Finding, Report
-from kpilint.reporters import RenderOptions
+from kpilint.reporters import RenderOptions, omitted_line
 from kpilint.reporters.visible import visible_copy
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -59,7 +59,8 @@ def summary_line(report: Report) -> str:
     counts = ", ".join(
         _plural(c, sev) for sev in ("error", "warning", "info") if (c := report.count(sev))
     )
-    return f"kpilint: {_plural(n, 'finding')} ({counts}) in {files}."
+    more = f" {omitted_line(report)}" if report.summary.omitted else ""
+    return f"kpilint: {_plural(n, 'finding')} ({counts}) in {files}.{more}"
 
 
 def _groups(findings: Iterable[Finding]) -> dict[str, list[Finding]]:

@@ -27,19 +27,22 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 def report_dict(report: Report) -> dict[str, Any]:
     s = report.summary
+    summary: dict[str, int] = {
+        "files": s.files,
+        "goals": s.goals,
+        "metrics": s.metrics,
+        "kpis": s.kpis,
+        "incentives": s.incentives,
+        "error": s.error,
+        "warning": s.warning,
+        "info": s.info,
+    }
+    if s.omitted:  # findings past the per-file limit: counted, never silently lost
+        summary["omitted"] = s.omitted
     return {
         "version": REPORT_VERSION,
         "findings": [finding_dict(f) for f in report.findings],
-        "summary": {
-            "files": s.files,
-            "goals": s.goals,
-            "metrics": s.metrics,
-            "kpis": s.kpis,
-            "incentives": s.incentives,
-            "error": s.error,
-            "warning": s.warning,
-            "info": s.info,
-        },
+        "summary": summary,
     }
 
 

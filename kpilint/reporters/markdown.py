@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kpilint.findings import SEVERITY_RANK, Finding, Report
-from kpilint.reporters import RenderOptions
+from kpilint.reporters import RenderOptions, omitted_line
 from kpilint.reporters.visible import visible_copy
 
 MAX_ROWS = 100
@@ -79,6 +79,8 @@ def verdict(report: Report) -> str:
 def render(report: Report, options: RenderOptions) -> str:
     report = visible_copy(report)  # control characters shown, not obeyed
     lines = ["## kpilint report", "", verdict(report), ""]
+    if report.summary.omitted:
+        lines[-1:-1] = ["", cell(omitted_line(report))]
     lines += ["| severity | findings |", "| --- | ---: |"]
     lines += [f"| {sev} | {report.count(sev)} |" for sev in ("error", "warning", "info")]
     if report.findings:

@@ -113,26 +113,23 @@ def sarif_log(report: Report) -> dict[str, Any]:
         if f.code not in infos:
             infos[f.code] = _synthetic_rule(f)
     index = {code: i for i, code in enumerate(infos)}
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "kpilint",
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [_rule_descriptor(info) for info in infos.values()],
-                    }
-                },
-                # kpilint columns count characters, not UTF-16 units.
-                "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index[f.code]) for f in findings],
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "kpilint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule_descriptor(info) for info in infos.values()],
             }
-        ],
+        },
+        # kpilint columns count characters, not UTF-16 units.
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, index[f.code]) for f in findings],
     }
+    if report.summary.omitted:  # past the per-file limit: counted, never silently lost
+        run["properties"] = {"omitted": report.summary.omitted}
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
 def render(report: Report, options: RenderOptions) -> str:

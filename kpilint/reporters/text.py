@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kpilint.findings import Report
-from kpilint.reporters import RenderOptions
+from kpilint.reporters import RenderOptions, omitted_line
 from kpilint.reporters.visible import visible_copy
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
@@ -43,6 +43,8 @@ def render(report: Report, options: RenderOptions) -> str:
             if n
         )
         lines.append(f"Found {_plural(len(report.findings), 'finding')} ({counts}) in {files}.")
+        if report.summary.omitted:
+            lines.append(omitted_line(report))
         if options.fix_hint:
             lines.extend(_fix_hint(report, options.unsafe_fixes))
     else:
