@@ -234,9 +234,35 @@ def emit(report: Report, args: LintArgs, **options: Any) -> None:
 
     if args.quiet >= 2:
         return
+    if args.fmt in ("github", "sarif"):
+        report = _workspace_paths(report)
     color = args.output_file is None and _use_color(sys.stdout)
     render = RenderOptions(color=color, quiet=args.quiet > 0, **options)
     _deliver(get(args.fmt or "text")(report, render), args.output_file, color)
+
+
+def _workspace_paths(report: Report) -> Report:
+    """Paths relative to ``GITHUB_WORKSPACE`` when run in a folder below it.
+
+    GitHub resolves annotation and SARIF paths against the repository, so a run in
+    a subfolder (the Action's ``working-directory``) would point at the wrong files.
+    """
+    import posixpath
+
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return report
+    try:
+        prefix = Path.cwd().resolve().relative_to(Path(workspace).resolve()).as_posix()
+    except (ValueError, OSError):
+        return report
+    if prefix == ".":
+        return report
+    findings = [
+        replace(f, path=posixpath.normpath(f"{prefix}/{f.path}")) if f.path else f
+        for f in report.findings
+    ]
+    return replace(report, findings=findings)
 
 
 def _render(report: Report, fmt: str | None, color: bool) -> str:

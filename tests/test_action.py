@@ -24,7 +24,9 @@ import yaml
 from tests.conftest import REPO
 from tests.test_precommit import (
     GOALS,
+    KPIS,
     NO_TARGET,
+    TARGET_LINE,
     command_problems,
     copy_work_tree,
     git,
@@ -34,7 +36,18 @@ from tests.test_precommit import (
 
 ACTION = REPO / "action.yml"
 WORKFLOW = REPO / "docs" / "github-workflow.yml"
-INPUTS = {"paths", "config", "fail-on", "base", "version", "only-new", "sarif-file"}
+INPUTS = {
+    "paths",
+    "config",
+    "fail-on",
+    "base",
+    "version",
+    "only-new",
+    "sarif-file",
+    "fail-on-governance",
+    "args",
+    "working-directory",
+}
 SHELL_OPERATORS = {"|", "||", "&", "&&", ";", ";;", ">", ">>", "<", "<<", "(", ")", "2>", "2>&1"}
 
 
@@ -147,14 +160,21 @@ def test_action_installs_kpilint_and_runs_sarif_github_and_diff() -> None:
     formats = {(cmd[0], fmt) for cmd in commands if cmd for fmt in _formats(cmd)}
     assert ("check", "sarif") in formats
     assert ("check", "github") in formats
+    assert ("check", "markdown") in formats
     assert ("diff", "markdown") in formats
     (diff_step,) = [
         s for s in steps if any(c[:1] == ["diff"] for c in kpilint_commands(s.get("run", "")))
     ]
-    assert "pull_request" in diff_step["if"]
-    assert "git fetch" in diff_step["run"]
     assert "$GITHUB_STEP_SUMMARY" in diff_step["run"]
-    assert "github.base_ref" in diff_step["env"]["BASE"]
+    (fetch,) = [s for s in steps if "git fetch" in s.get("run", "")]
+    assert "pull_request" in fetch["if"]
+    assert "github.base_ref" in fetch["env"]["BASE"]
+    # every kpilint command gets the paths, the extra args and the working directory
+    for step in steps:
+        for cmd in kpilint_commands(step.get("run", "")):
+            if cmd[:1] in (["check"], ["diff"]):
+                assert cmd[-1] == "$PATHS" and "$ARGS" in cmd, cmd
+                assert step["working-directory"] == "${{ inputs.working-directory }}"
 
 
 def _formats(cmd: list[str]) -> list[str]:
@@ -315,6 +335,7 @@ def run_action(
         env["PATH"] = os.pathsep.join(
             [*reversed(added), str(Path(sys.executable).parent), env["PATH"]]
         )
+        cwd = workspace / substitute(str(step.get("working-directory", ".")), context)
         output = runner_temp / f"output-{number}"
         output.write_text("")
         env["GITHUB_OUTPUT"] = str(output)
@@ -322,7 +343,7 @@ def run_action(
         script.write_text(step["run"])
         done = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-            cwd=workspace,
+            cwd=cwd,
             env=env,
             capture_output=True,
             text=True,
@@ -371,6 +392,7 @@ def pull_request_checkout(
     origin.mkdir()
     git(origin, env, "init", "-q", "-b", "main")
     for name, text in base_files.items():
+        (origin / name).parent.mkdir(parents=True, exist_ok=True)
         (origin / name).write_text(text, encoding="utf-8")
     git(origin, env, "add", "-A")
     git(origin, env, "commit", "-q", "-m", "base")
@@ -436,13 +458,19 @@ def test_action_runs(
     assert ("KPI101", "kpis.kpi.yaml", line, column) in located, located
     annotations = record["stdout"]["kpilint check (annotations)"]
     annotation = rf"^::error file=kpis\.kpi\.yaml,line={line},(.*,)?col={column}\b.*title=KPI101"
-    assert re.search(annotation, annotations, re.MULTILINE), record
+    # on a pull request, the old error (on a line it did not change) is not annotated
+    annotated = re.search(annotation, annotations, re.MULTILINE)
+    assert bool(annotated) == (event == "push"), annotations
+    assert ("::error file=more.kpi.yaml," in annotations) == (pr_files is NEW_ERROR)
     if event == "pull_request":
         assert "kpilint diff" in record["summary"] and "origin/main" in record["summary"]
-        assert ("more.kpi.yaml" in record["summary"]) == (pr_files is NEW_ERROR)
+        diff_part = record["summary"].split("## kpilint report")[0]
+        assert ("more.kpi.yaml" in diff_part) == (pr_files is NEW_ERROR)
     else:
-        assert "kpilint diff (job summary)" in record["skipped"]
-        assert record["summary"] == ""
+        assert "Fetch the base branch" in record["skipped"]
+        assert "kpilint diff" not in record["summary"]
+    # every finding is in the summary, whatever was annotated
+    assert "## kpilint report" in record["summary"] and "kpis.kpi.yaml" in record["summary"]
     assert record["outputs"] == {
         "sarif-file": "kpilint.sarif",
         "exit-code": "1",
@@ -453,3 +481,134 @@ def test_action_runs(
 def test_readme_shows_the_example_workflow() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"```yaml\n{WORKFLOW.read_text(encoding='utf-8')}```\n" in readme
+
+
+# --- a pull request in a repository with old debt -----------------------------------------
+
+DEBT = "kpis:\n" + "".join(
+    f"  - id: old-{n:02d}\n"
+    f"    name: Old KPI {n:02d}\n"
+    "    goal: grow-revenue\n"
+    f'    scope: "team:t{n:02d}"\n'
+    "    target: {value: 120, unit: USD, direction: increase, baseline: 100}\n"
+    "    timeline: {start: 2027-01-01, end: 2027-12-31, review: monthly}\n"
+    for n in range(1, 13)
+)  # twelve KPI104 (no owner) warnings: more than GitHub shows per step
+CLEAN_KPIS = KPIS
+LOWERED_LINE = "    target: {value: 100, unit: USD, direction: increase, baseline: 90}"
+NEW_KPI = (
+    "  - id: arr-growth\n"
+    "    name: ARR growth\n"
+    "    goal: grow-revenue\n"
+    "    metric: mrr\n"
+    "    target: {value: 5, unit: USD, direction: increase, baseline: 4}\n"
+    "    timeline: {start: 2027-01-01, end: 2027-12-31, review: monthly}\n"
+)  # new, and without an owner: KPI104 on lines the pull request adds
+
+
+def lowered(comment: str = "") -> str:
+    return KPIS.replace(TARGET_LINE.rstrip("\n"), LOWERED_LINE + comment) + NEW_KPI
+
+
+def sarif_rows(path: Path) -> list[tuple[str, str, int]]:
+    results = json.loads(path.read_text(encoding="utf-8"))["runs"][0]["results"]
+    return [
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in results
+    ]
+
+
+def annotated(output: str) -> list[tuple[str, str, int]]:
+    found = re.findall(r"^::\w+ file=([^,]+),line=(\d+),.*?title=(KPI\d+)", output, re.MULTILINE)
+    return [(code, path, int(line)) for path, line, code in found]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("comment", "status"),
+    [
+        ("", 1),
+        ("  # kpilint: ignore[KPI801] TODO", 1),
+        ("  # kpilint: ignore[KPI801] the market shrank; agreed with the CFO in May", 0),
+    ],
+    ids=["no-reason", "todo-reason", "reason"],
+)
+def test_pull_request_with_old_debt(
+    action_copy: tuple[Path, Path], tmp_path: Path, comment: str, status: int
+) -> None:
+    source, runner_temp = action_copy
+    base_files = {
+        "kpilint.toml": "today = 2027-06-01\n",
+        "goals.kpi.yaml": GOALS,
+        "debt.kpi.yaml": DEBT,
+        "kpis.kpi.yaml": CLEAN_KPIS,
+    }
+    head = lowered(comment)
+    workspace = pull_request_checkout(tmp_path, base_files, {"kpis.kpi.yaml": head})
+    github = {"event_name": "pull_request", "base_ref": "main", "action_path": str(source)}
+    code, record = run_action(workspace, runner_temp, {"python-version": ""}, github)
+    assert code == status, record
+    target_line = head.splitlines().index(LOWERED_LINE + comment) + 1
+    new_line = head.splitlines().index("  - id: arr-growth") + 1
+    governance = ("KPI801", "kpis.kpi.yaml", target_line)
+    debt = [("KPI104", "debt.kpi.yaml", 2 + 6 * n) for n in range(12)]
+    # annotations: only the lines the pull request changed, and the governance finding
+    notes = annotated(record["stdout"]["kpilint check (annotations)"])
+    assert ("KPI104", "kpis.kpi.yaml", new_line) in notes
+    assert all(path == "kpis.kpi.yaml" for _code, path, _line in notes), notes
+    assert (governance in notes) == (status == 1)
+    # the SARIF report has everything: the old debt and the governance finding
+    rows = sarif_rows(workspace / "kpilint.sarif")
+    assert set(debt) <= set(rows)
+    assert (governance in rows) == (status == 1)
+    # ... and so has the job summary
+    assert "debt.kpi.yaml" in record["summary"]
+    assert record["outputs"]["exit-code"] == str(status)
+    if status:
+        assert record["failed"] == "Result"
+        assert "KPI801" in record["summary"]
+
+
+@pytest.mark.slow
+def test_working_directory_paths_and_args(action_copy: tuple[Path, Path], tmp_path: Path) -> None:
+    """A project in a subfolder: paths and args apply there, reports name repository paths."""
+    source, runner_temp = action_copy
+    base_files = {
+        "sub/kpilint.toml": "today = 2027-06-01\n",
+        "sub/goals.kpi.yaml": GOALS,
+        "sub/debt.kpi.yaml": DEBT,
+        "sub/kpis.kpi.yaml": CLEAN_KPIS,
+        "other.kpi.yaml": DEBT,  # outside the working directory: never read
+    }
+    workspace = pull_request_checkout(tmp_path, base_files, {"sub/kpis.kpi.yaml": lowered()})
+    github = {"event_name": "pull_request", "base_ref": "main", "action_path": str(source)}
+    inputs = {
+        "python-version": "",
+        "working-directory": "sub",
+        "paths": "kpis.kpi.yaml\ngoals.kpi.yaml",
+        "args": "--ignore KPI104 --select KPI1,KPI8",
+        "fail-on-governance": "false",
+    }
+    code, record = run_action(workspace, runner_temp, inputs, github)
+    assert code == 0, record  # the lowered target is a warning, and governance does not fail
+    rows = sarif_rows(workspace / "kpilint.sarif")
+    assert [r[:2] for r in rows] == [("KPI801", "sub/kpis.kpi.yaml")]
+    notes = annotated(record["stdout"]["kpilint check (annotations)"])
+    assert [n[:2] for n in notes] == [("KPI801", "sub/kpis.kpi.yaml")]
+    assert "debt.kpi.yaml" not in record["summary"] and "other.kpi.yaml" not in record["summary"]
+    assert record["outputs"]["diff-exit-code"] == "0"
+
+
+@pytest.mark.slow
+def test_push_gets_a_job_summary(action_copy: tuple[Path, Path], tmp_path: Path) -> None:
+    source, runner_temp = action_copy
+    workspace = pull_request_checkout(tmp_path, PROJECT, RENAMED)
+    github = {"event_name": "push", "base_ref": "", "action_path": str(source)}
+    code, record = run_action(workspace, runner_temp, {"python-version": ""}, github)
+    assert code == 1, record
+    assert record["summary"].startswith("## kpilint report")
+    assert "KPI101" in record["summary"] and record["outputs"]["diff-exit-code"] == ""

@@ -93,6 +93,8 @@ def command_problems(argv: list[str]) -> list[str]:
     problems = []
     words = iter(argv[1:])
     for word in words:
+        if word == "--":  # the end of options: paths follow
+            break
         if not word.startswith("-") or word == "-" or "$" in word:
             continue
         name, has_value, value = word.partition("=")
