@@ -176,3 +176,20 @@ def test_unsafe_fixes_without_fix_shows_them_as_available(
     result = runner.invoke(cli, ["check", "--unsafe-fixes", *TODAY])
     assert "  fix: [*] " in result.output
     assert result.output.endswith("[*] 1 fixable with `--fix --unsafe-fixes`.\n")
+
+
+def test_github_and_sarif_paths_are_relative_to_the_workspace(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run in a subfolder of GITHUB_WORKSPACE (the Action's working-directory)."""
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(project.parent))
+    github = runner.invoke(cli, ["check", "--format", "github", *TODAY])
+    assert f"::error file={project.name}/a.kpi.yaml,line=" in github.output
+    sarif = json.loads(runner.invoke(cli, ["check", "--format", "sarif", *TODAY]).output)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert uris == {f"{project.name}/a.kpi.yaml"}
+    text = runner.invoke(cli, ["check", *TODAY])
+    assert text.output.startswith("a.kpi.yaml:")  # other formats: relative to the folder
