@@ -119,6 +119,12 @@ SlugRefs = Annotated[
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 PositiveNumber = Annotated[float, Strict(), Field(allow_inf_nan=False, gt=0)]
 
+
+def _doc(text: str) -> Any:
+    """A field's description: the JSON Schema carries it, so editors explain each key."""
+    return Field(description=text)
+
+
 T = TypeVar("T")
 _CONFIG = ConfigDict(extra="forbid")
 _adapters: dict[type[Any], TypeAdapter[Any]] = {}
@@ -142,37 +148,50 @@ def known_keys(model: type[Any]) -> tuple[str, ...]:
 class Period:
     """When a goal must be met."""
 
-    start: IsoDate | None = None
-    end: IsoDate | None = None
+    start: Annotated[IsoDate | None, _doc("When the period begins (YYYY-MM-DD)")] = None
+    end: Annotated[IsoDate | None, _doc("When the goal must be met (YYYY-MM-DD)")] = None
 
 
 @dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
 class Goal:
     """A business goal that KPIs track progress towards."""
 
-    id: Slug
-    name: Text
-    description: str | None = None
-    owner: str | None = None
-    level: GoalLevel = "company"
-    kind: GoalKind | None = None
-    parent: Slug | None = None
-    period: Period | None = None
+    id: Annotated[Slug, _doc("Unique id of the goal: a slug (a-z, 0-9, _ . -), at most 64")]
+    name: Annotated[Text, _doc("Human-readable name")]
+    description: Annotated[str | None, _doc("What the goal means and why it matters")] = None
+    owner: Annotated[str | None, _doc("The accountable person or team")] = None
+    level: Annotated[GoalLevel, _doc("company (default), department or team")] = "company"
+    kind: Annotated[
+        GoalKind | None,
+        _doc("What kind of outcome; 'awareness' goals may legitimately use reach metrics"),
+    ] = None
+    parent: Annotated[Slug | None, _doc("Id of the higher goal this one supports")] = None
+    period: Annotated[Period | None, _doc("When the goal must be met: start and end dates")] = None
 
 
 @dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
 class Metric:
     """Anything that is counted: a raw number with no target of its own."""
 
-    id: Slug
-    name: Text
-    description: str | None = None
-    category: Category | None = None
-    unit: str | None = None
-    source: str | None = None
-    source_type: SourceType | None = None
-    owner: str | None = None
-    aggregation: Aggregation | None = None
+    id: Annotated[Slug, _doc("Unique id of the metric: a slug (a-z, 0-9, _ . -), at most 64")]
+    name: Annotated[Text, _doc("Human-readable name")]
+    description: Annotated[str | None, _doc("What is counted, and how")] = None
+    category: Annotated[
+        Category | None,
+        _doc("activity (effort and cost), output (results) or operational (internal efficiency)"),
+    ] = None
+    unit: Annotated[str | None, _doc("Unit of the numbers: USD, %, leads, days, ...")] = None
+    source: Annotated[
+        str | None, _doc("System of record the numbers come from (stripe, salesforce, ...)")
+    ] = None
+    source_type: Annotated[
+        SourceType | None, _doc("How the numbers get there: automated, manual or spreadsheet")
+    ] = None
+    owner: Annotated[str | None, _doc("Who maintains the definition and its data")] = None
+    aggregation: Annotated[
+        Aggregation | None,
+        _doc("How values are aggregated over a period (sum, count, median, p90, ...)"),
+    ] = None
 
 
 VALUE_OR_CHANGE = "a target has exactly one of 'value' and 'change'"
@@ -182,11 +201,17 @@ VALUE_OR_CHANGE = "a target has exactly one of 'value' and 'change'"
 class TargetSpec:
     """A target written as a mapping: a level (``value``) or a move (``change``), not both."""
 
-    value: Number | None = None
-    change: PositiveNumber | None = None
-    unit: str | None = None
-    direction: Direction | None = None
-    baseline: Number | None = None
+    value: Annotated[Number | None, _doc("The level to reach (or give change instead)")] = None
+    change: Annotated[
+        PositiveNumber | None,
+        _doc("How far to move from baseline instead of a level; with unit % a share of it"),
+    ] = None
+    unit: Annotated[str | None, _doc("Unit of the value (USD, %, days, ...)")] = None
+    direction: Annotated[
+        Direction | None,
+        _doc("increase: at least value is good; decrease: at most value; maintain"),
+    ] = None
+    baseline: Annotated[Number | None, _doc("Where the KPI stands today")] = None
 
     @model_validator(mode="after")
     def _value_or_change(self) -> TargetSpec:
@@ -217,38 +242,59 @@ Target = Annotated[
 class Timeline:
     """When a KPI's target must be reached, and how often it is reviewed."""
 
-    start: IsoDate | None = None
-    end: IsoDate | None = None
-    review: Review | None = None
-    last_reviewed: IsoDate | None = None
+    start: Annotated[IsoDate | None, _doc("When work towards the target starts (YYYY-MM-DD)")] = (
+        None
+    )
+    end: Annotated[IsoDate | None, _doc("The deadline for reaching the target (YYYY-MM-DD)")] = None
+    review: Annotated[Review | None, _doc("How often the KPI is reviewed")] = None
+    last_reviewed: Annotated[IsoDate | None, _doc("When it was last reviewed (YYYY-MM-DD)")] = None
 
 
 @dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
 class Kpi:
     """A metric with a target and a timeline, tied to a business goal."""
 
-    id: Slug
-    name: Text
-    description: str | None = None
-    goal: SlugRefs | None = None
-    metric: Slug | None = None
-    owner: str | None = None
-    scope: Annotated[str, StringConstraints(pattern=SCOPE_PATTERN)] = "org"
-    target: Target | None = None
-    timeline: Timeline | None = None
-    counterbalance: SlugRefs | None = None
-    status: Status = "active"
+    id: Annotated[Slug, _doc("Unique id of the KPI: a slug (a-z, 0-9, _ . -), at most 64")]
+    name: Annotated[Text, _doc("Human-readable name")]
+    description: Annotated[str | None, _doc("What the KPI means and why it matters")] = None
+    goal: Annotated[SlugRefs | None, _doc("Id of the goal it tracks, or a list of goal ids")] = None
+    metric: Annotated[Slug | None, _doc("Id of the metric it measures (optional)")] = None
+    owner: Annotated[str | None, _doc("The accountable person or team")] = None
+    scope: Annotated[
+        Annotated[str, StringConstraints(pattern=SCOPE_PATTERN)],
+        _doc(
+            "Whose KPI it is: org (default), or team:NAME, role:NAME, campaign:NAME, channel:NAME"
+        ),
+    ] = "org"
+    target: Annotated[
+        Target | None,
+        _doc(
+            "A mapping (value, unit, direction, baseline), or free text such as 'at or above 84%'"
+        ),
+    ] = None
+    timeline: Annotated[
+        Timeline | None,
+        _doc("When the target must be reached (end) and how often it is reviewed (review)"),
+    ] = None
+    counterbalance: Annotated[
+        SlugRefs | None, _doc("KPI id (or list) that guards this one against being gamed")
+    ] = None
+    status: Annotated[
+        Status, _doc("draft, active (default) or retired; retired KPIs are not counted or checked")
+    ] = "active"
 
 
 @dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
 class Incentive:
     """A compensation or evaluation plan that rewards people on KPIs."""
 
-    id: Slug
-    name: Text
-    role: str | None = None
-    kpis: list[Slug]
-    description: str | None = None
+    id: Annotated[Slug, _doc("Unique id of the incentive: a slug (a-z, 0-9, _ . -), at most 64")]
+    name: Annotated[Text, _doc("Human-readable name")]
+    role: Annotated[str | None, _doc("Who is rewarded (sdr, writer, call-center-agent, ...)")] = (
+        None
+    )
+    kpis: Annotated[list[Slug], _doc("Ids of the KPIs they are rewarded on")]
+    description: Annotated[str | None, _doc("What the plan is")] = None
 
 
 def _exact_int(value: Any) -> Any:
@@ -273,11 +319,21 @@ def _exact_int(value: Any) -> Any:
 class KpiFile:
     """A KPI file: any subset of the four sections."""
 
-    version: Annotated[Literal[1], BeforeValidator(_exact_int)] | None = None
-    goals: list[Goal] | None = None
-    metrics: list[Metric] | None = None
-    kpis: list[Kpi] | None = None
-    incentives: list[Incentive] | None = None
+    version: Annotated[
+        Annotated[Literal[1], BeforeValidator(_exact_int)] | None,
+        _doc("Version of the file format; only 1"),
+    ] = None
+    goals: Annotated[list[Goal] | None, _doc("Business goals that KPIs track")] = None
+    metrics: Annotated[
+        list[Metric] | None,
+        _doc("Anything that is counted: raw numbers with no target of their own"),
+    ] = None
+    kpis: Annotated[
+        list[Kpi] | None, _doc("Metrics with a target and a timeline, tied to a business goal")
+    ] = None
+    incentives: Annotated[
+        list[Incentive] | None, _doc("Compensation or evaluation plans that reward people on KPIs")
+    ] = None
 
 
 SECTIONS: dict[str, type[Any]] = {

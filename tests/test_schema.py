@@ -22,6 +22,17 @@ def test_committed_schema_is_current() -> None:
     )
 
 
+def test_every_property_says_what_it_means() -> None:
+    """Editors show a key's description on hover (yaml-language-server)."""
+    schema = json.loads(SCHEMA_FILE.read_text())
+    models = {"KpiFile": schema, **schema["$defs"]}
+    for name, model in models.items():
+        for key, prop in model.get("properties", {}).items():
+            assert prop.get("description", "").strip(), f"{name}.{key} has no description"
+    kpi = schema["$defs"]["Kpi"]["properties"]
+    assert kpi["counterbalance"]["description"].startswith("KPI id (or list)")
+
+
 def test_schema_is_valid_draft_2020_12() -> None:
     jsonschema.Draft202012Validator.check_schema(json_schema())
 
