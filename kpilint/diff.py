@@ -465,17 +465,20 @@ def describe(change: KpiChange) -> tuple[str, ...]:
 
 def _target_key(view: TargetView | None) -> tuple[Any, ...]:
     if view is None:
-        return (None, None, None, None)
+        return (None, None, None, None, None)
     unit = (view.unit or "").strip().lower() or None
-    return (view.value, unit, view.direction, None if view.value is not None else view.text)
+    measured = view.value is not None or view.change is not None
+    return (view.value, unit, view.direction, None if measured else view.text, view.change)
 
 
 def _target(view: TargetView | None, with_unit: bool) -> str:
     if view is None:
         return "none"
+    unit = f" {view.unit}" if with_unit and view.unit else ""
+    if view.change is not None:
+        return f"change {number(view.change)}{unit}"
     if view.value is None:
         return f'"{view.text}"' if view.text else "none"
-    unit = f" {view.unit}" if with_unit and view.unit else ""
     return number(view.value) + unit
 
 

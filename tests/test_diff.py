@@ -191,6 +191,23 @@ def test_direction_flip_is_judged_by_the_head_direction(repo: Repo) -> None:
     assert [r for r in rows(run_diff("main")) if r[0] == "KPI801"] == []
 
 
+def test_smaller_change_is_lowered_whichever_the_direction(repo: Repo) -> None:
+    """RULES.md KPI801: a `change` that got smaller moved the easy way."""
+    as_change = CHURN_TARGET.replace("value: 5, unit: USD", "change: 10, unit: '%'")
+    base = repo.commit({F: BASE.replace(CHURN_TARGET, as_change)}, "change target")
+    repo.write({F: BASE.replace(CHURN_TARGET, as_change.replace("change: 10", "change: 6"))})
+    result = run_diff(base)
+    assert rows(result) == [("KPI801", F, 34, 5)]
+    assert "change lowered from 10 to 6 %" in result.report.findings[0].message
+    assert result.changes[0].changes == ("target change 10 → change 6",)
+    repo.write({F: BASE.replace(CHURN_TARGET, as_change.replace("change: 10", "change: 12"))})
+    assert rows(run_diff(base)) == []  # a bigger change is harder
+    as_text = '    target: "reduce by 5% from 8"\n'  # a text change is read as one
+    assert as_text != CHURN_TARGET
+    repo.write({F: BASE.replace(CHURN_TARGET, as_text)})
+    assert [r for r in rows(run_diff(base)) if r[0] == "KPI801"] == [("KPI801", F, 34, 5)]
+
+
 def test_targets_in_different_units_are_not_compared(repo: Repo) -> None:
     repo.write({F: BASE.replace("value: 120, unit: USD", "value: 0.1, unit: MUSD")})
     result = run_diff("main")

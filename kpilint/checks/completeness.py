@@ -23,7 +23,7 @@ def missing_target(kpi: KpiEntity) -> Iterator[Violation]:
 
 @rule("KPI102")
 def missing_timeline(kpi: KpiEntity) -> Iterator[Violation]:
-    if not kpi.has("timeline.end"):
+    if not kpi.has("timeline.end") and kpi.deadline is None:  # `by 2030` in a text target
         what = "timeline" if not kpi.has("timeline") else "deadline (timeline.end)"
         yield kpi.violation(f"{kpi.label} has no {what}")
 

@@ -11,6 +11,8 @@ ordinary ``run_rules`` has no ``KpiChange`` subjects and so never runs these;
   message says so, but flags only if the head direction's easy way was taken.
   Targets whose units both exist and differ are not compared (``100 k USD`` vs
   ``90000 USD`` would be a false alarm), nor are ``maintain`` targets.
+* A ``change`` target (``reduce by 10%``) is compared with a change in the same
+  direction: a smaller change is easier. A value and a change are not compared.
 * KPI801 and KPI803 skip KPIs retired at head: nobody is judged on them any more.
 * KPI802 fires for any id gone from the whole head project, retired or not at
   base, because deleting removes the record either way.
@@ -49,12 +51,17 @@ def target_lowered(change: KpiChange) -> Iterator[Violation]:
     if base is None or head is None or not head.live:
         return
     old, new = base.target, head.target
-    if old is None or new is None or old.value is None or new.value is None:
+    if old is None or new is None:
         return
     if old.direction is None or new.direction not in ("increase", "decrease"):
         return
     if _unit(old) and _unit(new) and _unit(old) != _unit(new):
         return
+    if old.change is not None and new.change is not None and old.direction == new.direction:
+        yield from _change_smaller(head, old.change, new.change, new)
+        return
+    if old.value is None or new.value is None:
+        return  # a value and a change are not comparable
     easier = new.value < old.value if new.direction == "increase" else new.value > old.value
     if not easier:
         return
@@ -67,6 +74,21 @@ def target_lowered(change: KpiChange) -> Iterator[Violation]:
     if old.direction != new.direction:
         message += f" (the direction also changed, from {old.direction})"
     yield head.violation(message, "target", fix=f"Keep the target, or record why it was {verb}")
+
+
+def _change_smaller(
+    head: KpiEntity, old: float, new: float, target: TargetView
+) -> Iterator[Violation]:
+    """A ``change`` that got smaller asks for less movement, whichever the direction."""
+    if new >= old:
+        return
+    unit = f" {target.unit}" if target.unit else ""
+    yield head.violation(
+        f"{head.label} target change lowered from {number(old)} to {number(new)}{unit} "
+        f"({target.direction}), an easier target",
+        "target",
+        fix="Keep the target, or record why it was lowered",
+    )
 
 
 @rule("KPI802")

@@ -39,11 +39,11 @@ def invalid_goal_period(goal: GoalEntity) -> Iterator[Violation]:
 
 @rule("KPI302")
 def expired_kpi(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
-    t = kpi.model.timeline
-    if t is not None and t.end is not None and t.end < ctx.today:
-        days = (ctx.today - t.end).days
+    end = kpi.deadline  # timeline.end, else a text target's one deadline
+    if end is not None and end < ctx.today:
+        days = (ctx.today - end).days
         yield kpi.violation(
-            f"{kpi.label} expired on {t.end} ({days} days ago) and is still {kpi.model.status}",
+            f"{kpi.label} expired on {end} ({days} days ago) and is still {kpi.model.status}",
             "timeline",
             edits=set_key(kpi, "status", "retired"),
         )
@@ -81,10 +81,9 @@ def review_cadence_too_long(kpi: KpiEntity) -> Iterator[Violation]:
 
 @rule("KPI305")
 def kpi_outlives_goal(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
-    t = kpi.model.timeline
-    if t is None or t.end is None:
+    end = kpi.deadline  # timeline.end, else a text target's one deadline
+    if end is None:
         return
-    end = t.end
     late = [
         g
         for g in ctx.project.goals_of(kpi)
