@@ -793,6 +793,8 @@ def _show_fix_diff(report: Report, cwd: Path, unsafe: bool, args: LintArgs) -> N
     plans = plan(report, cwd, unsafe=unsafe)
     for item in plans:
         click.echo(item.unified_diff(), nl=False)
+        if item.refused:
+            click.echo(f"kpilint: not fixed {item.display}: the result would not parse", err=True)
     count = sum(len(p.fixed) for p in plans)
     if count and not args.quiet:
         click.echo(f"Would fix {count} finding{'s' if count != 1 else ''}.", err=True)

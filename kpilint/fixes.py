@@ -8,12 +8,13 @@ fixable, so a second ``--fix`` changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpilint.findings import Edit, Finding, Report
+from kpilint.findings import Edit, Finding, Fix, Report
 from kpilint.loader import SourceFile, parse_text
 
 MAX_ROUNDS = 10
@@ -29,6 +30,7 @@ class FileFix:
     after: str
     bom: bool
     fixed: list[Finding] = field(default_factory=list)
+    refused: list[Finding] = field(default_factory=list)  # their fix would not parse
 
     def unified_diff(self) -> str:
         return "".join(
@@ -55,11 +57,18 @@ def fixable(finding: Finding, unsafe: bool) -> bool:
     return bool(finding.fix.edits) and finding.fix.applicability in allowed
 
 
-def plan(report: Report, cwd: Path, *, unsafe: bool) -> list[FileFix]:
-    """The fixed text of every file with fixable findings (one pass, no overlaps)."""
+def plan(
+    report: Report, cwd: Path, *, unsafe: bool, skip: frozenset[str] = frozenset()
+) -> list[FileFix]:
+    """The fixed text of every file with fixable findings (one pass, no overlaps).
+
+    A finding whose fix would leave its file unparseable is left out (in
+    ``FileFix.refused``), so one bad fix never holds back the others.
+    ``skip`` names fingerprints of findings refused before.
+    """
     by_file: dict[str, list[Finding]] = {}
     for finding in report.findings:
-        if fixable(finding, unsafe):
+        if fixable(finding, unsafe) and finding.fingerprint not in skip:
             by_file.setdefault(finding.path, []).append(finding)
     plans = []
     for display, findings in by_file.items():
@@ -70,10 +79,30 @@ def plan(report: Report, cwd: Path, *, unsafe: bool) -> list[FileFix]:
             continue
         bom = raw.startswith(b"\xef\xbb\xbf")
         before = raw.decode("utf-8-sig")
-        after, applied = _apply_edits(before, findings)
-        if applied:
-            plans.append(FileFix(path, display, before, after, bom, applied))
+        after, applied, refused = _apply_valid(path, display, before, findings)
+        if applied or refused:
+            plans.append(FileFix(path, display, before, after, bom, applied, refused))
     return plans
+
+
+def _apply_valid(
+    path: Path, display: str, text: str, findings: list[Finding]
+) -> tuple[str, list[Finding], list[Finding]]:
+    """Apply what parses: all at once, else one finding at a time, keeping each that parses."""
+    after, applied = _apply_edits(text, findings)
+    if not applied or parses(path, display, after):
+        return after, applied, []
+    kept: list[Finding] = []
+    refused: list[Finding] = []
+    current = text
+    for finding in applied:
+        trial, done = _apply_edits(text, [*kept, finding])
+        if len(done) == len(kept) + 1 and parses(path, display, trial):
+            kept.append(finding)
+            current = trial
+        else:
+            refused.append(finding)
+    return current, kept, refused
 
 
 def previews(report: Report, cwd: Path, *, unsafe: bool) -> dict[str, str]:
@@ -101,9 +130,10 @@ def previews(report: Report, cwd: Path, *, unsafe: bool) -> dict[str, str]:
 def _apply_edits(text: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
     chosen: list[tuple[Edit, Finding]] = []
     for finding in sorted(findings, key=lambda f: min(e.start for e in f.fix.edits)):
-        edits = sorted(finding.fix.edits, key=lambda e: e.start)
-        last_end = chosen[-1][0].end if chosen else -1
-        if edits[0].start < last_end or any(e.end > len(text) for e in edits):
+        edits = finding.fix.edits
+        if any(e.end > len(text) for e in edits) or any(
+            _overlap(e, c) for e in edits for c, _ in chosen
+        ):
             continue  # overlaps an earlier fix: the next round takes it
         chosen.extend((e, finding) for e in edits)
     out = text
@@ -113,6 +143,13 @@ def _apply_edits(text: str, findings: list[Finding]) -> tuple[str, list[Finding]
         out = out[: edit.start] + edit.content + out[edit.end :]
     applied = list(dict.fromkeys(f for _, f in chosen))
     return out, applied
+
+
+def _overlap(a: Edit, b: Edit) -> bool:
+    """Two edits touch the same text (an insertion inside a replaced range counts)."""
+    if a.start == a.end or b.start == b.end:
+        return b.start < a.start < b.end or a.start < b.start < a.end
+    return max(a.start, b.start) < min(a.end, b.end)
 
 
 def still_parses(fix: FileFix) -> bool:
@@ -144,8 +181,8 @@ def fix_text(
     fixed = 0
     for _ in range(MAX_ROUNDS):
         mine = [f for f in report.findings if f.path == display and fixable(f, unsafe)]
-        after, applied = _apply_edits(text, mine)
-        if not applied or not parses(path, display, after):
+        after, applied, _ = _apply_valid(path, display, text, mine)
+        if not applied:
             break
         text, fixed = after, fixed + len(applied)
         report = relint(text)
@@ -165,18 +202,30 @@ def _write(fix: FileFix, report: Report) -> str | None:
 
 
 def fix_loop(relint: Callable[[], Report], cwd: Path, *, unsafe: bool) -> tuple[Report, FixResult]:
-    """Fix, write, re-lint, until nothing more is fixable; return the final report."""
+    """Fix, write, re-lint, until nothing more is fixable; return the final report.
+
+    A fix that would not parse is not applied and no longer offered: the final
+    report shows it without one, so "N fixable" stays true.
+    """
     result = FixResult()
     report = relint()
-    refused: set[str] = set()
+    refused: set[str] = set()  # files not written
+    unparseable: set[str] = set()  # files with a fix that would not parse
+    bad: set[str] = set()  # fingerprints of those fixes
     for _ in range(MAX_ROUNDS):
-        plans = [p for p in plan(report, cwd, unsafe=unsafe) if p.display not in refused]
+        plans = [
+            p
+            for p in plan(report, cwd, unsafe=unsafe, skip=frozenset(bad))
+            if p.display not in refused
+        ]
+        for fix in plans:
+            bad.update(f.fingerprint for f in fix.refused)
+            if fix.refused:
+                unparseable.add(fix.display)
+        plans = [p for p in plans if p.fixed]
         if not plans:
             break
         for fix in plans:
-            if not still_parses(fix):
-                refused.add(fix.display)
-                continue
             why = _write(fix, report)
             if why is not None:
                 refused.add(fix.display)
@@ -187,6 +236,16 @@ def fix_loop(relint: Callable[[], Report], cwd: Path, *, unsafe: bool) -> tuple[
             if fix.path not in result.files:
                 result.files.append(fix.path)
         report = relint()
-    written_off = {display for display, _ in result.skipped}
-    result.refused = sorted(refused - written_off)
-    return report, result
+    result.refused = sorted(unparseable)
+    return _without_fixes(report, bad), result
+
+
+def _without_fixes(report: Report, fingerprints: set[str]) -> Report:
+    """``report`` with the fixes of these findings withdrawn (they would not parse)."""
+    if not fingerprints:
+        return report
+    findings = [
+        dataclasses.replace(f, fix=Fix(f.fix.description)) if f.fingerprint in fingerprints else f
+        for f in report.findings
+    ]
+    return dataclasses.replace(report, findings=findings)

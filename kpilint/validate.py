@@ -370,12 +370,31 @@ def _unknown_key(
         and span is not None
         and not duplicated  # renaming one of two copies would change the data
         and not (isinstance(siblings, dict) and close[0] in siblings)
+        and _first_to_claim(key, close[0], siblings, known)
     ):
         edits = (Edit(span.start, span.end, close[0]),)
         fix = f"Rename '{key}' to '{close[0]}'"
     else:
         fix = f"Remove '{key}', or use one of: {', '.join(known)}"
     return Problem("KPI003", pos, message, fix, path, edits)
+
+
+def _first_to_claim(key: str, name: str, siblings: Any, known: tuple[str, ...]) -> bool:
+    """Of the unknown keys of one mapping that would all be renamed to ``name``
+    (``Goal`` and ``gaol`` to ``goal``), only one may be: two would make a duplicate
+    key and lose a value. An exact match (``Goal``) wins, else the first written.
+    """
+    if not isinstance(siblings, dict):
+        return True
+    rivals = [
+        other
+        for other in siblings
+        if isinstance(other, str) and other not in known and _close_matches(other, known) == [name]
+    ]
+    if len(rivals) <= 1:
+        return True
+    exact = [r for r in rivals if r.lower().replace("-", "_").strip() == name]
+    return key == (exact or rivals)[0]
 
 
 def _close_matches(key: str, known: tuple[str, ...]) -> list[str]:

@@ -281,3 +281,143 @@ def test_file_edited_during_the_run_is_left_alone(write_project: WriteProject) -
     _, result = fix_loop(relint, root, unsafe=False)
     assert path.read_text() == edited  # not "Impgoalnt name": no stale offsets
     assert result.skipped == [("a.kpi.yaml", "it changed while kpilint ran; run kpilint again")]
+
+
+# --- issue 10 items 2 and 7: a fix is valid YAML, says the same, or is not offered -----
+
+BLOCK_SCALAR = """\
+kpis:
+  - id: a
+    name: A
+    ownr: x
+    target: >-
+      at most 3 days
+    timeline: {end: 2027-12-31}
+"""
+
+
+def test_block_scalar_target_is_replaced_whole(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": BLOCK_SCALAR})
+    code, output = invoke(root, "--diff", "--select", "KPI003,KPI208")
+    assert code == 1  # KPI003 is an error; --diff writes nothing
+    assert "-    target: >-\n-      at most 3 days\n" in output
+    assert (
+        "+    target: {value: 3, unit: days, direction: decrease}  # at most 3 days\n"
+        "     timeline: {end: 2027-12-31}\n"
+    ) in output
+    assert "Would fix 2 findings." in output
+    _, output = invoke(root, "--fix", "--select", "KPI003,KPI208")
+    assert "Fixed 2 findings in 1 file." in output and "would not parse" not in output
+    assert (root / "a.kpi.yaml").read_text() == (
+        "kpis:\n  - id: a\n    name: A\n    owner: x\n"
+        "    target: {value: 3, unit: days, direction: decrease}  # at most 3 days\n"
+        "    timeline: {end: 2027-12-31}\n"
+    )
+
+
+def test_a_literal_block_scalar_keeps_its_text_on_one_comment_line(
+    write_project: WriteProject,
+) -> None:
+    root = write_project(
+        {"a.kpi.yaml": BLOCK_SCALAR.replace(">-", "|").replace("    timeline", "\n    timeline")}
+    )
+    invoke(root, "--fix", "--select", "KPI208")
+    text = (root / "a.kpi.yaml").read_text()
+    assert "    target: {value: 3, unit: days, direction: decrease}  # at most 3 days\n\n" in text
+
+
+def _finding(path: str, *edits: Edit) -> Finding:
+    return Finding(
+        "KPI010",
+        "n",
+        "info",
+        path,
+        1,
+        1,
+        None,
+        "m",
+        Fix("f", "safe", edits),
+        None,
+        None,
+        None,
+        f"fp{edits[0].start}",
+    )
+
+
+def test_one_refused_fix_never_blocks_the_others(tmp_path: Path) -> None:
+    from kpilint.fixes import fix_loop, plan
+
+    text = "a: 1\nb: 2\n"
+    (tmp_path / "a.yaml").write_text(text)
+    breaks = (_finding("a.yaml", Edit(0, 1, "[")),)
+    good = _finding("a.yaml", Edit(8, 9, "3"))
+    report = Report(findings=[breaks[0], good])
+    [fix] = plan(report, tmp_path, unsafe=False)
+    assert (fix.after, fix.fixed, fix.refused) == ("a: 1\nb: 3\n", [good], [breaks[0]])
+    calls = []
+
+    def relint() -> Report:
+        calls.append(1)
+        return report if len(calls) == 1 else Report(findings=[breaks[0]])
+
+    final, result = fix_loop(relint, tmp_path, unsafe=False)
+    assert (tmp_path / "a.yaml").read_text() == "a: 1\nb: 3\n"
+    assert (result.fixed, result.refused) == (1, ["a.yaml"])
+    # what would not parse is no longer offered: "N fixable" counts only real fixes
+    assert [f.fix.applicability for f in final.findings] == ["none"]
+
+
+def test_edits_of_one_fix_never_interleave_with_another() -> None:
+    from kpilint.fixes import _apply_edits
+
+    def finding(*edits: Edit) -> Finding:
+        return Finding("KPI208", "x", "info", "a", 1, 1, None, "m", Fix("f", "safe", edits))
+
+    far = finding(Edit(0, 2, "X"), Edit(8, 8, "Z"))  # the target, and timeline.end further on
+    between = finding(Edit(4, 9, "Y"))
+    out, applied = _apply_edits("abcdefghij", [far, between])
+    assert (out, applied) == ("XcdefghZij", [far])
+
+
+KEYS = """\
+kpis:
+  - id: a
+    name: A
+    Goal: arr
+    gaol: revenue
+"""
+
+
+def test_two_misspellings_of_one_key_rename_at_most_one(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": KEYS})
+    invoke(root, "--fix", "--select", "KPI003")
+    text = (root / "a.kpi.yaml").read_text()
+    assert text == KEYS.replace("    Goal:", "    goal:")  # the exact match; gaol stays
+    invoke(root, "--fix", "--select", "KPI003")
+    assert (root / "a.kpi.yaml").read_text() == text  # never onto a key that exists
+
+
+MERGED = """\
+kpis:
+  - &base
+    id: base
+    name: Base
+    timeline: {end: 2026-12-31}
+  - <<: *base
+    id: merged
+    name: Merged
+  - id: own
+    name: Own
+    timeline: {end: 2026-12-31}
+"""
+
+
+def test_unsafe_fix_never_edits_through_an_alias_or_merge(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": MERGED})
+    invoke(root, "--fix", "--unsafe-fixes", "--select", "KPI302")
+    text = (root / "a.kpi.yaml").read_text()
+    assert text == MERGED.replace(
+        "    timeline: {end: 2026-12-31}\n",
+        "    timeline: {end: 2026-12-31}\n    status: retired\n",
+    ).replace("    status: retired\n  - <<: *base", "  - <<: *base", 1)
+    assert text.count("status: retired") == 1  # only 'own': its own text, no anchor, no merge
