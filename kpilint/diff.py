@@ -37,10 +37,13 @@ from kpilint.engine import (
     count_entities,
     display_path,
     drop_per_file_ignored,
+    file_identity,
     paused_gc,
     rule_infos,
     run_checks,
     run_rules,
+    source_files,
+    source_readers,
 )
 from kpilint.entities import KpiEntity, TargetView
 from kpilint.findings import FILE_START, Finding, Report, assign_fingerprints, fingerprint_base
@@ -320,6 +323,8 @@ def _tree_side(
             if target in by_path and target not in seen:  # read once, as on disk
                 picked[e.path] = by_path[target]
                 seen.add(target)
+    from_source = _tree_sources(entries, picked, prefix, top, root, config)
+    readers = source_readers(config) if from_source else []
     small = [e.oid for e in picked.values() if e.size <= config.max_file_size]
     blobs = gitio.read_blobs(small, top)
     files = []
@@ -330,10 +335,39 @@ def _tree_side(
             sf = SourceFile(path=path, display=display_path(path, cwd))
             if entry.size > config.max_file_size:
                 sf.problems.append(_too_big(entry.size, config.max_file_size))
+            elif rel in from_source:
+                sf = readers[from_source[rel]].parse(path, sf.display, blobs[entry.oid])
             else:
                 parse_bytes(sf, blobs[entry.oid])
             files.append(sf)
         return _loaded(root, files, config)
+
+
+def _tree_sources(
+    entries: list[gitio.TreeEntry],
+    picked: dict[str, gitio.TreeEntry],
+    prefix: str,
+    top: Path,
+    root: Path,
+    config: Config,
+) -> dict[str, int]:
+    """Blobs of the configured sources (added to ``picked``) -> the index of their source."""
+    found: dict[str, int] = {}
+    if not config.sources:
+        return found
+    for index, spec in enumerate(config.source_specs()):
+        exclude = (*config.exclude, *spec.exclude)
+        for e in entries:
+            if e.path in picked or not e.path.startswith(prefix) or e.mode == gitio.MODE_SYMLINK:
+                continue
+            path = top.joinpath(*e.path.split("/"))
+            if not (is_kpi_name(path.name, spec.include) or _matches(path, root, spec.include)):
+                continue
+            if excluded(path, root, exclude) or _skipped_dir(e.path, prefix, top, root, exclude):
+                continue
+            picked[e.path] = e
+            found[e.path] = index
+    return found
 
 
 def _skipped_dir(rel: str, prefix: str, top: Path, root: Path, exclude: tuple[str, ...]) -> bool:
@@ -359,12 +393,19 @@ def _too_big(size: int, limit: int) -> Problem:
 def _work_tree_side(scope: Path, root: Path, config: Config, cwd: Path) -> Loaded:
     """The project as it is on disk, found and read as ``check`` does."""
     found = discover(scope, root, tuple(config.include), tuple(config.exclude))
-    paths = {p.resolve(): p for p in found}
+    by_identity = {file_identity(p): p for p in found}
+    from_source = source_files(root, config, by_identity, scope)
+    readers = source_readers(config) if from_source else []
+    paths = {p.resolve(): (p, from_source.get(ident)) for ident, p in by_identity.items()}
+    files = []
     with paused_gc():
-        files = [
-            read_file(paths[real], display_path(paths[real], cwd), config.max_file_size)
-            for real in sorted(paths, key=lambda p: _rel(p, root))
-        ]
+        for real in sorted(paths, key=lambda p: _rel(p, root)):
+            path, index = paths[real]
+            display = display_path(path, cwd)
+            if index is None:
+                files.append(read_file(path, display, config.max_file_size))
+            else:
+                files.append(readers[index].read(path, display, config.max_file_size))
         return _loaded(root, files, config)
 
 

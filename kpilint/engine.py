@@ -279,15 +279,15 @@ def project_files(
     # resolve() and relative_to() would dominate a cached pre-commit run.
     paths: dict[tuple[int, int], Path] = {}
     for p in discover(root, root, include, exclude):
-        paths.setdefault(_identity(p), p)
+        paths.setdefault(file_identity(p), p)
     for p in extra:
         if (
             p.is_relative_to(root)
             and is_kpi_name(p.name, include)
             and not excluded(p, root, exclude)
         ):
-            paths.setdefault(_identity(p), p)
-    from_source = _source_files(root, config, paths)
+            paths.setdefault(file_identity(p), p)
+    from_source = source_files(root, config, paths)
     named_files: set[tuple[int, int]] = set()
     named_dirs: list[str] = []
     for path in named:
@@ -296,7 +296,7 @@ def project_files(
         elif force_exclude and excluded(path, root, exclude):
             continue
         else:
-            ident = _identity(path)
+            ident = file_identity(path)
             paths.setdefault(ident, path)
             named_files.add(ident)
     prefix = os.path.join(str(root), "")
@@ -336,27 +336,29 @@ def _require_files(dirs: list[str], reported: Sequence[Path], patterns: Sequence
             )
 
 
-def _source_files(
-    root: Path, config: Config, paths: dict[tuple[int, int], Path]
+def source_files(
+    root: Path, config: Config, paths: dict[tuple[int, int], Path], folder: Path | None = None
 ) -> dict[tuple[int, int], int]:
     """Files of the configured sources (added to ``paths``) -> the index of their source.
 
     A KPI file is never a source file, and a file two sources match is the first's.
+    ``folder`` (default: the root) limits the walk, as ``diff`` does to its scope.
     """
     found: dict[tuple[int, int], int] = {}
     if not config.sources:
         return found
     exclude = tuple(config.exclude)
     for index, spec in enumerate(config.source_specs()):
-        for p in discover(root, root, spec.include, (*exclude, *spec.exclude)):
-            ident = _identity(p)
+        for p in discover(folder or root, root, spec.include, (*exclude, *spec.exclude)):
+            ident = file_identity(p)
             if ident not in paths:
                 paths[ident] = p
                 found[ident] = index
     return found
 
 
-def _identity(path: Path) -> tuple[int, int]:
+def file_identity(path: Path) -> tuple[int, int]:
+    """(device, inode): one file, whatever path (or symlink) names it."""
     try:
         st = os.stat(path)
     except OSError:
@@ -382,11 +384,11 @@ def load_project(
     """
     overlay = overlay or {}
     found = project_files(root, named, config, force_exclude=force_exclude, extra=overlay)
-    by_identity = {_identity(p): text for p, text in overlay.items()}
+    by_identity = {file_identity(p): text for p, text in overlay.items()}
     files = []
     entities: list[Entity[Any]] = []
     reported: set[str] = set()
-    readers = _source_readers(config) if found.sources else []
+    readers = source_readers(config) if found.sources else []
     source_of: dict[str, int] = {}
 
     def load(
@@ -407,7 +409,7 @@ def load_project(
 
     with paused_gc():
         for path, is_reported in zip(found.paths, found.reported, strict=True):
-            text = by_identity.get(_identity(path)) if overlay else None
+            text = by_identity.get(file_identity(path)) if overlay else None
             display = display_path(path, cwd)
             sf, of_file = read(path, display, text, load) if read else load(path, display, text)
             files.append(sf)
@@ -420,7 +422,8 @@ def load_project(
     return Loaded(project, config, reported, source_of)
 
 
-def _source_readers(config: Config) -> list[Any]:
+def source_readers(config: Config) -> list[Any]:
+    """One ``SourceReader`` per ``[[sources]]`` (goals made once per source and run)."""
     from kpilint.sources.load import SourceReader
 
     return [SourceReader(spec) for spec in config.source_specs()]

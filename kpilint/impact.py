@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kpilint import gitio
-from kpilint.engine import Loaded, UsageError, _rel, _source_readers, run_rules
+from kpilint.engine import Loaded, UsageError, _rel, run_rules, source_readers
 from kpilint.entities import Entity
 from kpilint.findings import Finding, Fix
 from kpilint.loader import SourceFile, parse_bytes
@@ -85,7 +85,7 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
             old = SourceFile(path=sf.path, display=sf.display)
             parse_bytes(old, blobs[entry.oid])
         else:  # a catalogue file, read through its source as when it was loaded
-            old = _source_readers(loaded.config)[index].parse(sf.path, sf.display, blobs[entry.oid])
+            old = source_readers(loaded.config)[index].parse(sf.path, sf.display, blobs[entry.oid])
         files.append(old)
         entities.extend(entities_of(old))
     config = loaded.config.with_overrides(select=tuple(sorted(codes)))

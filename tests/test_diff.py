@@ -641,3 +641,43 @@ def test_a_governance_answer_is_not_an_unused_suppression_in_check(repo: Repo) -
     )
     result = CliRunner().invoke(cli, ["check", "--today", "2027-06-01", "--fail-on", "info"])
     assert result.exit_code == 0, result.output  # no KPI010
+
+
+# --- sources --------------------------------------------------------------------------
+
+SOURCE_TOML = """
+[[sources]]
+include = ["meta/*.md"]
+records = ""
+kind = "kpi"
+[sources.map]
+id = { from = "$file", template = "{slug}" }
+name = "title"
+"target.value" = "goal"
+"target.direction" = { default = "increase" }
+"timeline.review" = "review"
+"""
+
+
+def test_diff_reads_configured_sources_at_both_revisions(repo: Repo) -> None:
+    """A source's KPIs are compared like native ones: lowered, deleted, new findings."""
+    repo.commit(
+        {
+            "kpilint.toml": SOURCE_TOML,
+            "meta/a.md": "---\ntitle: A\ngoal: 50\nreview: monthly\n---\nText\n",
+            "meta/b.md": "---\ntitle: B\ngoal: 10\n---\n",
+        },
+        "sources",
+    )
+    repo.write(
+        {
+            "meta/a.md": "---\ntitle: A\ngoal: 40\nreview: Sometimes\n---\nText\n",
+            "meta/b.md": None,
+        }
+    )
+    found = rows(run_diff("HEAD"))
+    assert ("KPI801", "meta/a.md", 3, 1) in found  # goal: 50 -> 40, at the source key
+    assert ("KPI002", "meta/a.md", 4, 1) in found  # new at head: review: Sometimes
+    assert ("KPI802", "meta/b.md", 2, 1) in found  # deleted: at its base file and line
+    committed = repo.commit({}, "head")
+    assert rows(run_diff("HEAD~1", committed)) == found  # the same from two commits

@@ -214,3 +214,23 @@ def test_presets_ship_in_the_wheel() -> None:
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     force = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force["presets"] == "kpilint/_presets"
+
+
+@needs
+def test_gitlab_pi_preset_reads_the_handbook_as_the_importer_does(tmp_path: Path) -> None:
+    """The mapping in presets/gitlab-pi.toml gives the code importer's findings, exactly."""
+    import shutil
+
+    pi = tmp_path / "data" / "performance_indicators"
+    pi.mkdir(parents=True)
+    for path in (CORPORA / "gitlab-handbook-pi").glob("*.yml"):
+        shutil.copy(path, pi / path.name)
+    (tmp_path / "kpilint.toml").write_text('[[sources]]\npreset = "gitlab-pi"\n')
+    preset = kpilint.lint([tmp_path], cwd=tmp_path)
+    importer = kpilint.lint([pi], cwd=tmp_path, source_format="gitlab-pi", config=kpilint.Config())
+
+    def key(r: kpilint.Report) -> Counter[tuple[Any, ...]]:
+        return Counter((f.code, f.path, f.line, f.column, f.entity) for f in r.findings)
+
+    assert key(preset) == key(importer)
+    assert preset.summary.kpis == importer.summary.kpis > 0

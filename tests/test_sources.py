@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 import kpilint
 from kpilint.config import Config, ConfigError
-from tests.conftest import WriteProject, invoke_in
+from tests.conftest import REPO, WriteProject, invoke_in
 
 # A catalogue in a shape no preset has: a mapping keyed by id under a nested path,
 # kinds from a flag, scopes from a team name, a target split over two keys.
@@ -340,3 +341,39 @@ def test_import_source_n_writes_what_check_reads(write_project: WriteProject) ->
     )
     assert invoke_in(root, "import", "--source", "2", "-o", "out2")[0] == 2
     assert invoke_in(root, "import", "-o", "out3")[0] == 2
+
+
+def test_readme_custom_mapping_example_is_true(tmp_path: Path) -> None:
+    """The README's "A mapping of your own": its files give exactly the output shown."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### A mapping of your own") :]
+    section = section[: section.index("\n## ")]
+    yaml_text = re.findall(r"```yaml\n(.*?)```", section, re.S)[0]
+    toml_text = re.findall(r"```toml\n(.*?)```", section, re.S)[0]
+    shown = re.findall(r"```text\n(.*?)```", section, re.S)[0].splitlines()
+    (tmp_path / "catalogue").mkdir()
+    (tmp_path / "catalogue" / "ops.yml").write_text(yaml_text)
+    (tmp_path / "kpilint.toml").write_text(toml_text)
+    code, output = invoke_in(tmp_path, "check", "--no-cache")
+    assert code == 1
+    assert [line for line in output.splitlines() if not line.startswith("  fix:")] == shown
+
+
+def test_audit_over_a_configured_source(write_project: WriteProject) -> None:
+    import json
+
+    root = write_project(
+        {
+            "kpilint.toml": FRONT_MATTER_TOML,
+            "meta/a.md": "---\ntitle: A\ntarget: at least 40%\nreview: monthly\n---\n",
+            "meta/b.md": "---\ntitle: B\n---\n",
+        }
+    )
+    code, output = invoke_in(root, "audit", "--format", "json", "--fail-on", "never")
+    assert code == 0, output
+    audit = json.loads(output)
+    assert audit["summary"]["kpis"] == 2 and audit["summary"]["files"] == 2
+    assert {(f["path"], f["line"]) for f in audit["findings"] if f["code"] == "KPI101"} == {
+        ("meta/b.md", 2)
+    }
+    assert "audit" in audit
