@@ -234,3 +234,29 @@ def test_gitlab_pi_preset_reads_the_handbook_as_the_importer_does(tmp_path: Path
 
     assert key(preset) == key(importer)
     assert preset.summary.kpis == importer.summary.kpis > 0
+
+
+_README_CWD = {
+    "meta/": ("open-sdg", CORPORA / "open-sdg-los-angeles"),
+    "definitions/": ("metric-hub", CORPORA / "mozilla-metric-hub"),
+    "budgeting-method/": ("openslo", OPENSLO / "examples"),
+    "getting-started.yml": ("sloth", SLOTH / "examples"),
+}
+
+
+@needs
+def test_readme_preset_examples_are_what_kpilint_prints() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Catalogues you already have") :]
+    section = section[: section.index("### A mapping of your own")]
+    lines = [
+        line
+        for block in re.findall(r"```text\n(.*?)```", section, re.S)
+        for line in block.splitlines()
+    ]
+    assert len(lines) >= 5
+    for line in lines:
+        path = line.split(":", 1)[0]
+        preset, cwd = next(v for k, v in _README_CWD.items() if path.startswith(k))
+        _code, output = invoke_in(cwd, "check", "--no-cache", "--from", preset, path)
+        assert line in output.splitlines(), (line, output)
