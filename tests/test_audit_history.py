@@ -403,3 +403,37 @@ def test_history_chart_in_headless_chromium(repo: Path, tmp_path: Path) -> None:
     for x, y in _polyline(page, "history-score-chart", "score"):
         px, py = round(left + dx + x * scale), round(top + dy + y * scale)
         assert dark(px - 4, px + 5, py - 4, py + 5) >= 9, (x, y, px, py)
+
+
+SOURCE_CONFIG = """\
+[[sources]]
+include = ["catalogue/*.yml"]
+format = "yaml"
+records = "indicators"
+kind = "kpi"
+
+[sources.map]
+id = "key"
+name = "title"
+owner = "dri"
+target = "aim"
+"""
+
+
+def test_source_files_are_read_at_each_commit(tmp_path: Path) -> None:
+    """A commit that touches only a source file is a point, linted through the mapping."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    catalogue = "indicators:\n  - {key: nps, title: Net promoter score, dri: cx}\n"
+    commit(root, {"kpilint.toml": SOURCE_CONFIG, "catalogue/cx.yml": catalogue}, "2027-01-05", "a")
+    aimed = catalogue.replace("dri: cx}", "dri: cx, aim: at least 40}")
+    commit(root, {"catalogue/cx.yml": aimed}, "2027-01-20", "cx: a target")
+    commit(root, {"notes.txt": "x\n"}, "2027-01-25", "unrelated")
+    h = history([root], cwd=root, use_cache=False)
+    assert [p.subject for p in h.points] == ["a", "cx: a target"]
+    assert [p.kpis for p in h.points] == [1, 1]
+    first, second = h.points
+    assert "completeness" in first.families  # KPI101: no target
+    assert second.families.get("completeness", 0) == first.families["completeness"] - 1
+    assert second.score is not None and first.score is not None and second.score > first.score
