@@ -178,31 +178,49 @@ def test_format_reference_complete_file_passes_with_no_finding(tmp_path: Path) -
 
 
 def test_format_reference_text_targets_read_as_the_table_says() -> None:
+    from datetime import date
+
     from kpilint.targets import parse_target
 
     text = (DOCS / "format.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| `([^`]+)` \| (\S*) \| \| `([^`]+)` \| (\w+) \| \| \|$", text, re.M)
-    assert len(rows) >= 4
-    for target, value, unit, direction in rows:
+    table = text.split("| text | value | change | unit | direction | baseline | deadline |\n")[1]
+    rows = table.split("\n\n")[0].splitlines()[1:]
+    assert len(rows) == 8
+
+    def number(cell: str) -> float | None:
+        return float(cell) if cell else None
+
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        target = cells[0].strip("`")
         parsed = parse_target(target)
-        assert (parsed.value, parsed.unit, parsed.direction) == (
-            float(value),
-            unit,
-            None if direction == "none" else direction,
-        ), target
-    assert parse_target("improve engagement").value is None
-    assert "| `improve engagement` | not measurable (KPI201)" in text
-
-
-def test_format_reference_snippets_are_valid_yaml() -> None:
-    import yaml
-
-    for block in _yaml_blocks("format.md"):
-        if block.startswith("# yaml-language-server"):
+        if cells[1].startswith("not measurable"):
+            assert (parsed.value, parsed.change) == (None, None), target
             continue
-        if block.startswith("    "):  # a fragment of a KPI: indent it under a list
+        value, change, unit, direction, baseline, deadline = cells[1:]
+        assert (parsed.value, parsed.change, parsed.baseline) == (
+            number(value),
+            number(change),
+            number(baseline),
+        ), target
+        assert parsed.unit == (unit.strip("`") or None), target
+        assert parsed.direction == (None if direction == "none" else direction), target
+        assert parsed.deadlines == ((date.fromisoformat(deadline),) if deadline else ()), target
+
+
+def test_format_reference_snippets_are_valid_kpi_files(tmp_path: Path) -> None:
+    """Every YAML sample passes the structure rules: no schema error, unknown or duplicate key."""
+    from kpilint import lint
+
+    blocks = [b for b in _yaml_blocks("format.md") if not b.startswith("# yaml-language-server")]
+    assert len(blocks) >= 8
+    for i, block in enumerate(blocks):
+        if block.startswith("    "):  # a fragment of a KPI: put it in one
             block = "kpis:\n  - id: k\n    name: K\n" + block
-        assert yaml.safe_load(block) is not None
+        path = tmp_path / f"s{i}.kpi.yaml"
+        path.write_text(block, encoding="utf-8")
+        found = [f.code for f in lint([str(path)], cwd=tmp_path).findings]
+        assert not [c for c in found if c < "KPI005"], (block, found)
 
 
 def test_cli_reference_lists_every_command_option_and_config_key() -> None:
