@@ -113,15 +113,54 @@ def rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def read_metadata(folder: Path | None = None) -> dict[str, RuleMeta]:
+def read_rule_files(folder: Path) -> dict[str, dict[str, Any]]:
+    """Every ``*.toml`` of ``folder`` parsed, by file name, through a JSON cache.
+
+    tomllib is pure Python: parsing the rules on every start cost a cold
+    ``check`` of a small project a tenth of its time. The parsed data is kept in
+    ``__pycache__/`` beside the files (where Python keeps its own), keyed by each
+    file's name, size and mtime; a missing, stale or unwritable cache only means
+    parsing again.
+    """
+    import json
+    import os
+
+    from kpilint import __version__
+
+    paths = sorted(folder.glob("*.toml"))
+    stamp = [__version__]
+    for path in paths:
+        st = path.stat()
+        stamp.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    cache_file = folder / "__pycache__" / "kpilint-rules.json"
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        if cached["stamp"] == stamp and isinstance(cached["files"], dict):
+            files: dict[str, dict[str, Any]] = cached["files"]
+            return files
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     from kpilint.config import read_toml
 
+    files = {path.name: read_toml(path) for path in paths}
+    try:
+        text = json.dumps({"stamp": stamp, "files": files})
+        cache_file.parent.mkdir(exist_ok=True)
+        tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, cache_file)
+    except (OSError, TypeError, ValueError):  # read-only install, or a value JSON cannot hold
+        pass
+    return files
+
+
+def read_metadata(folder: Path | None = None) -> dict[str, RuleMeta]:
     folder = folder or rules_dir()
     out: dict[str, RuleMeta] = {}
-    for path in sorted(folder.glob("*.toml")):
-        if path.name == "vocabulary.toml":
+    for name, data in read_rule_files(folder).items():
+        if name == "vocabulary.toml":
             continue
-        data = read_toml(path)
+        path = folder / name
         for entry in data.get("rule", []):
             meta = RuleMeta(
                 code=entry["code"],
@@ -158,9 +197,7 @@ def registry() -> dict[str, Rule]:
 
 @cache
 def vocabulary() -> dict[str, Any]:
-    from kpilint.config import read_toml
-
-    return read_toml(rules_dir() / "vocabulary.toml")
+    return read_rule_files(rules_dir())["vocabulary.toml"]
 
 
 def by_name_or_code(key: str) -> Rule | None:

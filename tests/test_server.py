@@ -348,3 +348,29 @@ def test_edits_within_the_debounce_are_linted_once(project: Path) -> None:
             await session.stop()
 
     asyncio.run(main())
+
+
+def test_a_configured_source_file_gets_its_findings_at_its_own_keys(
+    write_project: WriteProject,
+) -> None:
+    sources = (
+        'today = 2027-06-01\nselect = ["KPI006", "KPI101"]\n'
+        '[[sources]]\ninclude = ["catalogue/*.yml"]\nformat = "yaml"\n'
+        'records = "indicators"\nkind = "kpi"\n'
+        '[sources.map]\nid = "key"\nname = "title"\ngoal = "objective"\n'
+    )
+    record = "indicators:\n  - key: churn\n    title: Churn\n    objective: nope\n"
+    root = write_project(
+        {"kpilint.toml": sources, "goals.kpi.yaml": GOALS, "catalogue/a.yml": record}
+    )
+    source = root / "catalogue" / "a.yml"
+
+    async def scenario(s: Session) -> None:
+        s.open(source)
+        found = await s.diagnostics(source)
+        # `kpilint check` says 2:5 KPI101 and 4:5 KPI006: the record's first key, `objective`
+        assert [where(d) for d in found] == [("KPI101", 1, 4, 1, 7), ("KPI006", 3, 4, 3, 13)]
+        s.change(source, record.replace("nope", "arr"))
+        assert [d.code for d in await s.diagnostics(source)] == ["KPI101"]
+
+    run(root, scenario)
