@@ -143,6 +143,19 @@ class Session:
     async def request(self, call: Awaitable[T]) -> T:
         return await asyncio.wait_for(call, TIMEOUT)
 
+    async def actions(self, path: Path, diagnostic: lsp.Diagnostic) -> list[lsp.CodeAction]:
+        """The code actions offered at ``diagnostic``'s range, for it."""
+        found = await self.request(
+            self.client.text_document_code_action_async(
+                lsp.CodeActionParams(
+                    text_document=lsp.TextDocumentIdentifier(uri_of(path)),
+                    range=diagnostic.range,
+                    context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+                )
+            )
+        )
+        return [a for a in found or [] if isinstance(a, lsp.CodeAction)]
+
 
 def offset_of(text: str, position: lsp.Position) -> int:
     """ASCII test texts: UTF-16 units are characters."""

@@ -88,17 +88,8 @@ def test_a_code_action_applies_the_fix_and_the_finding_goes(project: Path) -> No
         s.open(kpis)
         found = await s.diagnostics(kpis)
         unknown = next(d for d in found if d.code == "KPI003")
-        actions = await s.request(
-            s.client.text_document_code_action_async(
-                lsp.CodeActionParams(
-                    text_document=lsp.TextDocumentIdentifier(uri_of(kpis)),
-                    range=unknown.range,
-                    context=lsp.CodeActionContext(diagnostics=[unknown]),
-                )
-            )
-        )
-        assert actions is not None
-        fixes = [a for a in actions if isinstance(a, lsp.CodeAction) and "Fix KPI003" in a.title]
+        actions = await s.actions(kpis, unknown)
+        fixes = [a for a in actions if "Fix KPI003" in a.title]
         assert len(fixes) == 1 and fixes[0].is_preferred
         assert fixes[0].edit is not None
         s.apply(kpis, fixes[0].edit)
@@ -115,17 +106,8 @@ def test_suppress_with_a_reason_inserts_the_comment_on_the_finding_line(project:
         s.open(kpis, FIXED.replace("goal: arr", "goal: arx"))
         found = await s.diagnostics(kpis)
         unknown = next(d for d in found if d.code == "KPI006")
-        actions = await s.request(
-            s.client.text_document_code_action_async(
-                lsp.CodeActionParams(
-                    text_document=lsp.TextDocumentIdentifier(uri_of(kpis)),
-                    range=unknown.range,
-                    context=lsp.CodeActionContext(diagnostics=[unknown]),
-                )
-            )
-        )
-        assert actions is not None
-        suppress = [a for a in actions if isinstance(a, lsp.CodeAction) and "Suppress" in a.title]
+        actions = await s.actions(kpis, unknown)
+        suppress = [a for a in actions if "Suppress" in a.title]
         assert [a.title for a in suppress] == [
             "Suppress KPI006 (unknown-reference) on this line, with a reason"
         ]
@@ -374,3 +356,21 @@ def test_a_configured_source_file_gets_its_findings_at_its_own_keys(
         assert [d.code for d in await s.diagnostics(source)] == ["KPI101"]
 
     run(root, scenario)
+
+
+def test_an_unsafe_fix_is_offered_marked_and_not_preferred(project: Path) -> None:
+    kpis = project / "kpis.kpi.yaml"
+    expired = FIXED + "    timeline: {end: 2027-01-31}\n"
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis, expired)
+        found = await s.diagnostics(kpis)
+        stale = next(d for d in found if d.code == "KPI302")
+        [fix] = [a for a in await s.actions(kpis, stale) if a.title.startswith("Fix KPI302")]
+        assert fix.title.endswith("(unsafe fix)") and not fix.is_preferred
+        assert fix.edit is not None
+        s.apply(kpis, fix.edit)
+        assert "status: retired" in s.texts[uri_of(kpis)]
+        assert "KPI302" not in [d.code for d in await s.diagnostics(kpis)]
+
+    run(project, scenario)
