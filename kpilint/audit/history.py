@@ -177,9 +177,7 @@ def _point(
     except ConfigError as exc:
         return _failed(commit, f"its config cannot be used: {exc}")
     scope = root if root == top or top in root.parents else top
-    loaded = _with_sources(
-        _tree_side(tree, top, scope, root, used, cwd), tree, top, scope, used, cwd
-    )
+    loaded = _tree_side(tree, top, scope, root, used, cwd)  # KPI files and sources
     reported = {
         sf.display
         for sf in loaded.project.files
@@ -205,68 +203,6 @@ def _point(
         findings={sev: report.count(sev) for sev in SEVERITIES},
         families=_families(f.code for f in report.findings),
     )
-
-
-def _with_sources(
-    loaded: Loaded, tree: list[Any], top: Path, scope: Path, config: Config, cwd: Path
-) -> Loaded:
-    """``loaded`` (the commit's KPI files) plus its configured sources' files, read from
-    the commit's blobs through their mappings: one project, in project order."""
-    if not config.sources:
-        return loaded
-    from kpilint.engine import Loaded
-    from kpilint.project import Project
-
-    project = loaded.project
-    extra = _source_files(tree, top, scope, project.root, config, cwd)
-    of_file: dict[int, list[Any]] = {}
-    for entity in sorted(project.all_entities(), key=lambda e: e.order):
-        of_file.setdefault(id(entity.file), []).append(entity)
-    for sf, entities in extra:
-        of_file[id(sf)] = entities
-    files = sorted(
-        [*project.files, *(sf for sf, _ in extra)],
-        key=lambda sf: os.path.relpath(sf.path, project.root),
-    )
-    entities = [e for sf in files for e in of_file.get(id(sf), ())]
-    return Loaded(Project(project.root, files, entities), config, {sf.display for sf in files})
-
-
-def _source_files(
-    tree: list[Any], top: Path, scope: Path, root: Path, config: Config, cwd: Path
-) -> list[tuple[Any, list[Any]]]:
-    """The configured sources' files as the commit has them, read through their mappings."""
-    from kpilint import gitio
-    from kpilint.diff import _skipped_dir
-    from kpilint.engine import _source_readers, display_path
-    from kpilint.project import _matches, excluded, is_kpi_name
-    from kpilint.validate import entities_of
-
-    prefix = PurePosixPath(os.path.relpath(scope, top)).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
-    specs = config.source_specs()
-    picked: dict[str, tuple[Path, str, int]] = {}
-    for e in tree:
-        if e.mode == gitio.MODE_SYMLINK or not e.path.startswith(prefix):
-            continue
-        path = top.joinpath(*e.path.split("/"))
-        if is_kpi_name(path.name, tuple(config.include)) or e.size > config.max_file_size:
-            continue  # a KPI file is never a source file
-        for index, spec in enumerate(specs):
-            skip = (*config.exclude, *spec.exclude)
-            if not (is_kpi_name(path.name, spec.include) or _matches(path, root, spec.include)):
-                continue
-            if excluded(path, root, skip) or _skipped_dir(e.path, prefix, top, root, skip):
-                continue
-            picked[e.path] = (path, e.oid, index)
-            break
-    blobs = gitio.read_blobs([oid for _, oid, _ in picked.values()], top)
-    readers = _source_readers(config)
-    out = []
-    for path, oid, index in picked.values():
-        sf = readers[index].parse(path, display_path(path, cwd), blobs[oid])
-        out.append((sf, entities_of(sf)))
-    return out
 
 
 def _failed(commit: Any, why: str) -> Point:
