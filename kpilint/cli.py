@@ -234,22 +234,30 @@ def emit(report: Report, args: LintArgs, **options: Any) -> None:
 
     if args.quiet >= 2:
         return
-    if args.fmt in ("github", "sarif"):
-        report = _workspace_paths(report)
+    if args.fmt in _WORKSPACES:
+        report = _workspace_paths(report, os.environ.get(_WORKSPACES[args.fmt]))
     color = args.output_file is None and _use_color(sys.stdout)
     render = RenderOptions(color=color, quiet=args.quiet > 0, **options)
     _deliver(get(args.fmt or "text")(report, render), args.output_file, color)
 
 
-def _workspace_paths(report: Report) -> Report:
-    """Paths relative to ``GITHUB_WORKSPACE`` when run in a folder below it.
+# The CI checkout whose root report paths must be relative to, by format.
+_WORKSPACES = {
+    "github": "GITHUB_WORKSPACE",
+    "sarif": "GITHUB_WORKSPACE",
+    "gitlab": "CI_PROJECT_DIR",
+}
 
-    GitHub resolves annotation and SARIF paths against the repository, so a run in
-    a subfolder (the Action's ``working-directory``) would point at the wrong files.
+
+def _workspace_paths(report: Report, workspace: str | None) -> Report:
+    """Paths relative to the CI checkout (``workspace``) when run in a folder below it.
+
+    GitHub and GitLab resolve annotation, SARIF and Code Quality paths against the
+    repository, so a run in a subfolder (the Action's ``working-directory``, a
+    ``cd`` in a GitLab job) would otherwise point at the wrong files.
     """
     import posixpath
 
-    workspace = os.environ.get("GITHUB_WORKSPACE")
     if not workspace:
         return report
     try:

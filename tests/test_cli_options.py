@@ -193,3 +193,11 @@ def test_github_and_sarif_paths_are_relative_to_the_workspace(
     assert uris == {f"{project.name}/a.kpi.yaml"}
     text = runner.invoke(cli, ["check", *TODAY])
     assert text.output.startswith("a.kpi.yaml:")  # other formats: relative to the folder
+
+
+def test_gitlab_paths_are_relative_to_the_project_dir(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI_PROJECT_DIR", str(project.parent))
+    issues = json.loads(runner.invoke(cli, ["check", "--format", "gitlab", *TODAY]).output)
+    assert {issue["location"]["path"] for issue in issues} == {f"{project.name}/a.kpi.yaml"}
