@@ -38,6 +38,7 @@ from kpilint import lint
 from kpilint.findings import Finding, Report
 from kpilint.fixes import fix_loop, plan, still_parses
 from kpilint.loader import SourceFile, parse_text
+from kpilint.targets import parse_target
 from tests.conftest import REPO
 
 TODAY = date(2027, 3, 15)
@@ -65,6 +66,7 @@ ENUMS = [
 TEXT_TARGETS = [
     "at least 1200 signups/month", ">= 95%", "less than 2 days", "12%", "TBD",
     "improve engagement", "$1.5M ARR", "at or above 84 %", "0.5", "-3 points",
+    "at least 50% by 2030", "from 40 to 55 points", "reduce by 10%", "between 40 and 60",
 ]  # fmt: skip
 
 scalars = st.one_of(
@@ -526,11 +528,23 @@ def expected_after(text: str, before: Any, fixed: list[Finding]) -> Any:
                     _rename(data, path, edit.content)
             elif finding.code == "KPI208":
                 for path in paths.get(("value", edit.start), []):
+                    deadline = parse_target(_get(data, path)).deadline
                     _set(data, path, load(edit.content))
+                    if deadline is not None and len(finding.fix.edits) > 1:
+                        _add_deadline(_get(data, path[:-1]), deadline)
             elif finding.code == "KPI302":  # located at the KPI's timeline key
                 for path in paths.get(("key", _offset(text, finding.line, finding.column)), []):
                     _set(data, (*path[:-1], "status"), "retired")
     return data
+
+
+def _add_deadline(kpi: dict[str, Any], deadline: date) -> None:
+    """KPI208 writes a text target's deadline as timeline.end when the KPI has none."""
+    timeline = kpi.get("timeline")
+    if isinstance(timeline, dict):
+        timeline["end"] = deadline
+    else:
+        kpi["timeline"] = {"end": deadline}
 
 
 def _offset(text: str, line: int, column: int) -> int:
