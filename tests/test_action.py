@@ -506,6 +506,17 @@ NEW_KPI = (
 )  # new, and without an owner: KPI104 on lines the pull request adds
 
 
+def debt_project(folder: str = "") -> dict[str, str]:
+    """The base branch: a config, goals, the old debt and a clean KPI file, in ``folder``."""
+    files = {
+        "kpilint.toml": "today = 2027-06-01\n",
+        "goals.kpi.yaml": GOALS,
+        "debt.kpi.yaml": DEBT,
+        "kpis.kpi.yaml": CLEAN_KPIS,
+    }
+    return {folder + name: text for name, text in files.items()}
+
+
 def lowered(comment: str = "") -> str:
     return KPIS.replace(TARGET_LINE.rstrip("\n"), LOWERED_LINE + comment) + NEW_KPI
 
@@ -541,14 +552,8 @@ def test_pull_request_with_old_debt(
     action_copy: tuple[Path, Path], tmp_path: Path, comment: str, status: int
 ) -> None:
     source, runner_temp = action_copy
-    base_files = {
-        "kpilint.toml": "today = 2027-06-01\n",
-        "goals.kpi.yaml": GOALS,
-        "debt.kpi.yaml": DEBT,
-        "kpis.kpi.yaml": CLEAN_KPIS,
-    }
     head = lowered(comment)
-    workspace = pull_request_checkout(tmp_path, base_files, {"kpis.kpi.yaml": head})
+    workspace = pull_request_checkout(tmp_path, debt_project(), {"kpis.kpi.yaml": head})
     github = {"event_name": "pull_request", "base_ref": "main", "action_path": str(source)}
     code, record = run_action(workspace, runner_temp, {"python-version": ""}, github)
     assert code == status, record
@@ -577,13 +582,7 @@ def test_pull_request_with_old_debt(
 def test_working_directory_paths_and_args(action_copy: tuple[Path, Path], tmp_path: Path) -> None:
     """A project in a subfolder: paths and args apply there, reports name repository paths."""
     source, runner_temp = action_copy
-    base_files = {
-        "sub/kpilint.toml": "today = 2027-06-01\n",
-        "sub/goals.kpi.yaml": GOALS,
-        "sub/debt.kpi.yaml": DEBT,
-        "sub/kpis.kpi.yaml": CLEAN_KPIS,
-        "other.kpi.yaml": DEBT,  # outside the working directory: never read
-    }
+    base_files = {**debt_project("sub/"), "other.kpi.yaml": DEBT}  # other: outside, never read
     workspace = pull_request_checkout(tmp_path, base_files, {"sub/kpis.kpi.yaml": lowered()})
     github = {"event_name": "pull_request", "base_ref": "main", "action_path": str(source)}
     inputs = {
