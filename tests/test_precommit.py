@@ -426,3 +426,65 @@ def test_pre_commit_fix_hook_applies_safe_fixes(project: PreCommit) -> None:
     again = project.run("kpilint-fix")
     assert again.returncode == 0, again.stdout + again.stderr
     assert project.run("kpilint").returncode == 0
+
+
+def _kpi(kpi_id: str, comment: str, end: str = "2028-03-31", extra: str = "") -> str:
+    return (
+        f"  - id: {kpi_id}{comment}\n"
+        f"    name: {kpi_id}\n"
+        "    goal: grow-revenue\n"
+        "    metric: mrr\n"
+        f"    owner: cfo{extra}\n"
+        "    target: {value: 120, unit: USD, direction: increase, baseline: 100}\n"
+        f"    timeline: {{start: 2027-01-01, end: {end}, review: monthly}}\n"
+    )
+
+
+KEPT_COMMENTS = [
+    "# kpilint: ignore[KPI305] the board extended this KPI into 2028",
+    "# kpilint: ignore[KPI3O5] approved by the CFO in March",
+    "# kpilint: ignore[KPI305] until 2027-05-31: until the spring re-plan",
+]
+WAIVED = (
+    KPIS.split("kpis:\n")[0]
+    + "kpis:\n"
+    + _kpi("entity-wide", "  " + KEPT_COMMENTS[0])
+    + _kpi("misspelt", "  " + KEPT_COMMENTS[1])
+    + _kpi("expired", "  " + KEPT_COMMENTS[2])
+    + _kpi("stale", "", "2027-12-31", "  # kpilint: ignore[KPI104] owner was missing")
+)
+
+
+@pytest.mark.slow
+def test_pre_commit_fix_hook_keeps_every_suppression_and_reason(project: PreCommit) -> None:
+    """Issue 15: an entity-wide suppression, a misspelt one and an expired waiver survive."""
+    project.write("kpis.kpi.yaml", WAIVED)
+    project.git("add", "kpis.kpi.yaml")
+
+    first = project.run("kpilint-fix")
+    assert "files were modified by this hook" in first.stdout, first.stdout  # the stale one
+    expected = WAIVED.replace("  # kpilint: ignore[KPI104] owner was missing", "")
+    assert project.read("kpis.kpi.yaml") == expected
+    at = {
+        c: (n, text.index(c) + 1)
+        for n, text in enumerate(expected.splitlines(), 1)
+        for c in KEPT_COMMENTS
+        if c in text
+    }
+    (entity_wide, _), misspelt, expired = (at[c] for c in KEPT_COMMENTS)
+    for finding in (
+        f"kpis.kpi.yaml:{misspelt[0]}:{misspelt[1]}: KPI008 [warning]",
+        f"kpis.kpi.yaml:{expired[0]}:{expired[1]}: KPI011 [warning]",
+        f"kpis.kpi.yaml:{misspelt[0] + 6}:5: KPI305 [warning]",
+        f"kpis.kpi.yaml:{expired[0] + 6}:5: KPI305 [warning]",
+    ):
+        assert finding in first.stdout, first.stdout
+    assert "did you mean 'KPI305'?" in first.stdout
+    assert f"kpis.kpi.yaml:{entity_wide + 6}:5: KPI305" not in first.stdout
+    assert "KPI010" not in first.stdout
+
+    project.git("add", "kpis.kpi.yaml")
+    again = project.run("kpilint-fix")
+    assert again.returncode == 0, again.stdout + again.stderr  # warnings only, nothing to fix
+    assert "files were modified" not in again.stdout
+    assert project.read("kpis.kpi.yaml") == expected
