@@ -386,6 +386,8 @@ def test_json_shape(examples: Audit) -> None:
         "tree",
         "orphans",
         "attention",
+        "waivers",
+        "owners",
     ]
     assert a["today"] == "2027-03-15"
     assert a["totals"] == {

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from kpilint.audit.accountability import OwnerRow, Waivers, owner_rows, waivers_of
 from kpilint.audit.score import kpi_score, mean_score
 from kpilint.findings import SEVERITIES, SEVERITY_RANK, Finding, Report
 
@@ -209,6 +210,8 @@ class Audit:
     attention: list[Attention]
     attention_days: int = ATTENTION_DAYS
     history: History | None = None  # --history / --since: the project at past commits
+    waivers: Waivers = field(default_factory=Waivers)
+    owners: list[OwnerRow] = field(default_factory=list)
 
     @property
     def score(self) -> float | None:
@@ -265,6 +268,7 @@ def _show_path(path: Path, cwd: Path) -> str:
 
 def build(report: Report, parts: Iterable[tuple[Loaded, date]]) -> Audit:
     """The portfolio of loaded projects whose findings are in ``report``."""
+    parts = list(parts)
     by_entity: dict[tuple[str, str, str | None], list[Finding]] = defaultdict(list)
     for f in report.findings:
         if f.entity is not None:
@@ -307,6 +311,8 @@ def build(report: Report, parts: Iterable[tuple[Loaded, date]]) -> Audit:
         tree=tree,
         orphans=orphans,
         attention=attention,
+        waivers=waivers_of(parts),
+        owners=owner_rows(kpis, parts),
     )
 
 
@@ -561,11 +567,13 @@ __all__ = [
     "GoalRow",
     "KpiRow",
     "Orphans",
+    "OwnerRow",
     "Ref",
     "RuleCount",
     "ScopeRow",
     "Totals",
     "TreeGoal",
+    "Waivers",
     "audit",
     "build",
     "completeness",

@@ -14,7 +14,15 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from kpilint import __version__
-from kpilint.audit import COMPLETENESS, COMPLETENESS_TITLES, Audit, KpiRow, Ref, TreeGoal
+from kpilint.audit import (
+    ATTENTION_DAYS,
+    COMPLETENESS,
+    COMPLETENESS_TITLES,
+    Audit,
+    KpiRow,
+    Ref,
+    TreeGoal,
+)
 from kpilint.audit.history import History
 from kpilint.audit.render_text import fmt_pct, fmt_score
 from kpilint.audit.score import explain
@@ -267,6 +275,8 @@ def render(result: Audit, *, color: bool = False) -> str:
         _scopes(result),
         _goals(result),
         _attention(result),
+        _waivers(result),
+        _owners(result),
         _findings(result),
         _tree(result),
         _orphans(result),
@@ -784,3 +794,52 @@ def _kpi_row(k: KpiRow) -> str:
         + _score_cell(k.score)
         + f'<td data-v="{_e(k.path)}:{k.line:08d}">{_path(k.path)}:{k.line}</td></tr>'
     )
+
+
+def _waivers(result: Audit) -> str:
+    w = result.waivers
+    out = [
+        '<h2 id="waivers">Waivers</h2>',
+        '<p class="sub">Suppressions in force until a date, soonest end first. '
+        f"{_e(w.without_end)} in force have no end date; {_e(w.expired)} expired "
+        "(KPI011).</p>",
+    ]
+    if not w.active:
+        out.append('<p class="none-note">No suppression in force has an end date.</p>')
+        return "\n".join(out)
+    titles = [("ends", False), ("days left", True), ("rules", False), ("reason", False)]
+    rows = (
+        ('<tr class="soon">' if r.days <= ATTENTION_DAYS else "<tr>")
+        + f"<td>{_e(r.until.isoformat())}</td>{_num(r.days, str(r.days))}"
+        + f"<td>{'file: ' if r.whole_file else ''}"
+        + ", ".join(f"<code>{_e(x)}</code>" for x in r.rules)
+        + f"</td><td>{_rich(r.reason) if r.reason else '<em>(none)</em>'}</td>"
+        + f"<td>{_path(r.path)}:{r.line}</td></tr>"
+        for r in w.active
+    )
+    out += _table("waivers-table", [*titles, ("at", False)], rows)
+    return "\n".join(out)
+
+
+def _owners(result: Audit) -> str:
+    out = [
+        '<h2 id="owners">Owners</h2>',
+        '<p class="sub">Live KPIs each owner is accountable for, and the findings on them.</p>',
+    ]
+    if not result.owners:
+        out.append('<p class="none-note">No live KPI names an owner.</p>')
+        return "\n".join(out)
+    listed = any(o.listed is not None for o in result.owners)
+    titles = [("owner", False), ("KPIs", True), ("active", True)]
+    titles += [("errors", True), ("warnings", True), ("info", True)]
+    rows = (
+        ('<tr class="unlisted">' if o.listed is False else "<tr>")
+        + f"<td><code>{_e(o.owner)}</code></td>{_num(o.kpis, str(o.kpis))}"
+        + _num(o.active, str(o.active))
+        + "".join(_num(o.findings[s], str(o.findings[s])) for s in ("error", "warning", "info"))
+        + (f"<td>{'yes' if o.listed else 'no'}</td>" if listed else "")
+        + "</tr>"
+        for o in result.owners
+    )
+    out += _table("owners-table", [*titles, *([("listed", False)] if listed else [])], rows)
+    return "\n".join(out)

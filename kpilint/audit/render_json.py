@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kpilint.audit import Attention, Audit, GoalRow, KpiRow, Ref, TreeGoal
+from kpilint.audit import Attention, Audit, GoalRow, KpiRow, OwnerRow, Ref, TreeGoal
 from kpilint.audit.history import History
 
 
@@ -59,6 +59,8 @@ def audit_dict(result: Audit) -> dict[str, Any]:
             "days": result.attention_days,
             "items": [_attention(a) for a in result.attention],
         },
+        "waivers": _waivers(result),
+        "owners": [_owner(o) for o in result.owners],
     }
     if result.history is not None:
         data["audit"]["history"] = _history(result.history)
@@ -161,3 +163,33 @@ def _attention(a: Attention) -> dict[str, Any]:
 
 def render(result: Audit, *, color: bool = False) -> str:
     return json.dumps(audit_dict(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def _waivers(result: Audit) -> dict[str, Any]:
+    w = result.waivers
+    return {
+        "active": [
+            {
+                "path": r.path,
+                "line": r.line,
+                "rules": list(r.rules),
+                "file": r.whole_file,
+                "until": r.until.isoformat(),
+                "days": r.days,
+                "reason": r.reason,
+            }
+            for r in w.active
+        ],
+        "without_end": w.without_end,
+        "expired": w.expired,
+    }
+
+
+def _owner(o: OwnerRow) -> dict[str, Any]:
+    return {
+        "owner": o.owner,
+        "kpis": o.kpis,
+        "active": o.active,
+        "findings": dict(o.findings),
+        "listed": o.listed,
+    }

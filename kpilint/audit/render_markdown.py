@@ -147,6 +147,9 @@ def render(result: Audit, *, color: bool = False) -> str:
             "no review overdue."
         )
 
+    out += _waivers(result)
+    out += _owners(result)
+
     out += ["", "### Goal tree", ""]
     if result.tree:
         for node in result.tree:
@@ -220,3 +223,54 @@ def _orphans(title: str, refs: list[Ref]) -> list[str]:
     names = ", ".join(_code(r.label) for r in refs[:MAX_ROWS])
     extra = f" and {len(refs) - MAX_ROWS} more" if len(refs) > MAX_ROWS else ""
     return [f"- {title} ({len(refs)}): {names}{extra}"]
+
+
+def _waivers(result: Audit) -> list[str]:
+    w = result.waivers
+    out = ["", "### Waivers", ""]
+    if w.active:
+        out += _header(["ends", "days left", "rules", "reason", "location"], right=0)
+        out += [
+            _row(
+                [
+                    r.until.isoformat(),
+                    str(r.days),
+                    ("file: " if r.whole_file else "") + ", ".join(_code(x) for x in r.rules),
+                    rich(r.reason) if r.reason else "_(none)_",
+                    cell(f"{r.path}:{r.line}"),
+                ]
+            )
+            for r in w.active[:MAX_ROWS]
+        ]
+        out += _more(min(len(w.active), MAX_ROWS), len(w.active), "more waiver")
+    else:
+        out.append("No suppression in force has an end date.")
+    out += [
+        "",
+        f"{_plural(w.without_end, 'suppression')} with no end date; "
+        f"{_plural(w.expired, 'expired waiver')} (KPI011).",
+    ]
+    return out
+
+
+def _owners(result: Audit) -> list[str]:
+    out = ["", "### Owners", ""]
+    if not result.owners:
+        return [*out, "No live KPI names an owner."]
+    listed = any(o.listed is not None for o in result.owners)
+    titles = ["owner", "KPIs", "active", "errors", "warnings", "info"]
+    out += _header([*titles, *(["listed"] if listed else [])])
+    out += [
+        _row(
+            [
+                _code(o.owner),
+                str(o.kpis),
+                str(o.active),
+                *(str(o.findings[s]) for s in ("error", "warning", "info")),
+                *((["yes" if o.listed else "**no**"]) if listed else []),
+            ]
+        )
+        for o in result.owners[:MAX_ROWS]
+    ]
+    out += _more(min(len(result.owners), MAX_ROWS), len(result.owners), "more owner")
+    return out

@@ -209,6 +209,8 @@ def render(result: Audit, *, color: bool = False) -> str:
         )
     else:
         out.append("  nothing")
+    out += _waivers(result, paint)
+    out += _owners(result, paint)
     if result.history is not None:
         out += _history(result, paint)
     return "\n".join(out) + "\n"
@@ -270,3 +272,59 @@ def _orphans(title: str, refs: list[Ref]) -> list[str]:
     if not refs:
         return [f"  {title}: none"]
     return [f"  {title}:"] + [f"    {r.label}  {r.name}  ({r.path}:{r.line})" for r in refs]
+
+
+def _waivers(result: Audit, paint: _Painter) -> list[str]:
+    w = result.waivers
+    out = ["", paint("Waivers", "1") + " (suppressions in force until a date, soonest end first)"]
+    if w.active:
+        out += table(
+            ["ends", "days left", "rules", "reason", "where"],
+            [
+                [
+                    r.until.isoformat(),
+                    str(r.days),
+                    ("file: " if r.whole_file else "") + ", ".join(r.rules),
+                    r.reason or "(none)",
+                    f"{r.path}:{r.line}",
+                ]
+                for r in w.active
+            ],
+            right=[False, True, False, False, False],
+            styles=[["", "33" if r.days <= 30 else "", "", "", "2"] for r in w.active],
+            paint=paint,
+        )
+    else:
+        out.append("  none")
+    out.append(
+        f"  {_plural(w.without_end, 'suppression')} with no end date; "
+        f"{_plural(w.expired, 'expired waiver')} (KPI011)"
+    )
+    return out
+
+
+def _owners(result: Audit, paint: _Painter) -> list[str]:
+    out = ["", paint("Owners", "1") + " (live KPIs each owner is accountable for, busiest first)"]
+    if not result.owners:
+        return [*out, "  no live KPI names an owner"]
+    listed = any(o.listed is not None for o in result.owners)
+    out += table(
+        ["owner", "KPIs", "active", "errors", "warnings", "infos", *(["listed"] if listed else [])],
+        [
+            [
+                o.owner,
+                str(o.kpis),
+                str(o.active),
+                *(str(o.findings[s]) for s in ("error", "warning", "info")),
+                *((["yes" if o.listed else "no"]) if listed else []),
+            ]
+            for o in result.owners
+        ],
+        right=[False, True, True, True, True, True, *([False] if listed else [])],
+        styles=[
+            ["", "", "", "", "", "", *(["" if o.listed else "31"] if listed else [])]
+            for o in result.owners
+        ],
+        paint=paint,
+    )
+    return out
