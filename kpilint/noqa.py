@@ -56,6 +56,13 @@ def add_noqa(report: Report, cwd: Path) -> NoqaResult:
         edits = [e for line, codes in lines.items() if (e := _edit(sf, line, codes, usable))]
         carriers = Report(findings=[_carrier(display, e) for e in edits])
         for fix in plan(carriers, cwd, unsafe=False):
+            if fix.refused:
+                lines_left = ", ".join(
+                    str(sf.position(f.fix.edits[0].start).line) for f in fix.refused
+                )
+                result.refused.append((display, f"a comment would not parse at line {lines_left}"))
+            if not fix.fixed:
+                continue
             after = SourceFile(fix.path, display)
             parse_text(after, fix.after)
             if after.data != sf.data or any(p.code == "KPI001" for p in after.problems):

@@ -8,9 +8,10 @@ json`` prints, so tools that read one read the other.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
-from kpilint.audit import Attention, Audit, GoalRow, KpiRow, OwnerRow, Ref, TreeGoal
+from kpilint.audit import Attention, Audit, GoalRow, KpiRow, Ref, TreeGoal
 from kpilint.audit.history import History
 
 
@@ -60,7 +61,7 @@ def audit_dict(result: Audit) -> dict[str, Any]:
             "items": [_attention(a) for a in result.attention],
         },
         "waivers": _waivers(result),
-        "owners": [_owner(o) for o in result.owners],
+        "owners": [asdict(o) for o in result.owners],  # owner, kpis, active, findings, listed
     }
     if result.history is not None:
         data["audit"]["history"] = _history(result.history)
@@ -182,14 +183,4 @@ def _waivers(result: Audit) -> dict[str, Any]:
         ],
         "without_end": w.without_end,
         "expired": w.expired,
-    }
-
-
-def _owner(o: OwnerRow) -> dict[str, Any]:
-    return {
-        "owner": o.owner,
-        "kpis": o.kpis,
-        "active": o.active,
-        "findings": dict(o.findings),
-        "listed": o.listed,
     }
