@@ -97,3 +97,42 @@ def test_comment_text_inside_a_string_is_not_a_suppression(write_project: WriteP
     )
     report = lint([root], cwd=root, today=date(2027, 6, 1))
     assert [(f.code, f.line, f.column) for f in report.findings] == [("KPI601", 6, 5)]
+
+
+MISSPELT = """\
+goals:
+  - id: arr-2027
+    name: ARR 2027
+    period: {start: 2027-01-01, end: 2027-12-31}
+kpis:
+  - id: mrr  # kpilint: ignroe[kpi3o5, missing-ownr] the board extended it
+    name: MRR
+    goal: arr-2027
+    timeline: {start: 2027-01-01, end: 2028-03-31, review: monthly}
+"""
+
+
+def test_kpi008_unsafe_fix_writes_the_close_rule_and_directive(
+    write_project: WriteProject,
+) -> None:
+    from tests.conftest import invoke_in
+
+    root = write_project({"a.kpi.yaml": MISSPELT})
+    args = ("check", "--today", "2027-06-01", "--select", "KPI008,KPI104,KPI305,KPI010")
+    code, output = invoke_in(root, *args, "--fix", ".")
+    assert (root / "a.kpi.yaml").read_text() == MISSPELT  # unsafe: not with --fix alone
+    assert "a.kpi.yaml:6:14: KPI008" in output and "did you mean 'ignore'?" in output
+    code, output = invoke_in(root, *args, "--fix", "--unsafe-fixes", ".")
+    fixed = MISSPELT.replace("ignroe[kpi3o5, missing-ownr]", "ignore[KPI305, missing-owner]")
+    assert (root / "a.kpi.yaml").read_text() == fixed
+    assert code == 0 and "All checks passed" in output, output  # now it silences both
+
+
+def test_entity_wide_suppression_survives_fix(write_project: WriteProject) -> None:
+    from tests.conftest import invoke_in
+
+    text = MISSPELT.replace("ignroe[kpi3o5, missing-ownr]", "ignore[KPI305]")
+    root = write_project({"a.kpi.yaml": text})
+    code, output = invoke_in(root, "check", "--today", "2027-06-01", "--fix", ".")
+    assert (root / "a.kpi.yaml").read_text() == text
+    assert code == 1 and "KPI305" not in output and "KPI010" not in output  # KPI101 etc.
