@@ -142,7 +142,7 @@ def diff(
     if head_tree is not None:
         head_loaded = _tree_side(head_tree, top, scope, root, config, cwd)
     else:
-        head_loaded = _work_tree_side(scope, root, config, cwd)
+        head_loaded = _work_tree_side(scope, root, config, cwd, top)
 
     day = today or config.today or date.today()
     new = _new_findings(run_rules(base_loaded, day), run_rules(head_loaded, day))
@@ -390,9 +390,25 @@ def _too_big(size: int, limit: int) -> Problem:
     )
 
 
-def _work_tree_side(scope: Path, root: Path, config: Config, cwd: Path) -> Loaded:
-    """The project as it is on disk, found and read as ``check`` does."""
+def _work_tree_side(scope: Path, root: Path, config: Config, cwd: Path, top: Path) -> Loaded:
+    """The project as it is on disk, found and read as ``check`` does, but seen as git
+    sees a revision: no files of submodules (a revision holds only their commit), no
+    symlinks out of the repository (a revision holds only the link)."""
     found = discover(scope, root, tuple(config.include), tuple(config.exclude))
+    inside = os.path.join(os.path.realpath(top), "")
+    nested: dict[Path, bool] = {}
+
+    def in_submodule(path: Path) -> bool:
+        for folder in path.parents:
+            if folder == top or top not in folder.parents:
+                return False
+            if folder not in nested:
+                nested[folder] = (folder / ".git").exists()
+            if nested[folder]:
+                return True
+        return False
+
+    found = [p for p in found if os.path.realpath(p).startswith(inside) and not in_submodule(p)]
     by_identity = {file_identity(p): p for p in found}
     from_source = source_files(root, config, by_identity, scope)
     readers = source_readers(config) if from_source else []

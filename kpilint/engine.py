@@ -277,9 +277,22 @@ def project_files(
     include, exclude = tuple(config.include), tuple(config.exclude)
     # One stat per file identifies it (symlinked twins included); pathlib's
     # resolve() and relative_to() would dominate a cached pre-commit run.
+    # Named folders as given and as resolved: a file is reported when it lies
+    # in one either way, and by the path that lies in it (a symlinked file is
+    # reported by its link's name, not its target's).
+    named_dirs = [
+        (os.path.join(str(path), ""), os.path.join(os.path.realpath(path), ""))
+        for path in named
+        if path.is_dir()
+    ]
+    given = tuple(d for d, _ in named_dirs)
     paths: dict[tuple[int, int], Path] = {}
     for p in discover(root, root, include, exclude):
-        paths.setdefault(file_identity(p), p)
+        ident = file_identity(p)
+        if ident not in paths or (
+            str(p).startswith(given) and not str(paths[ident]).startswith(given)
+        ):
+            paths[ident] = p
     for p in extra:
         if (
             p.is_relative_to(root)
@@ -289,16 +302,14 @@ def project_files(
             paths.setdefault(file_identity(p), p)
     from_source = source_files(root, config, paths)
     named_files: set[tuple[int, int]] = set()
-    named_dirs: list[str] = []
     for path in named:
         if path.is_dir():
-            named_dirs.append(os.path.join(os.path.realpath(path), ""))
-        elif force_exclude and excluded(path, root, exclude):
             continue
-        else:
-            ident = file_identity(path)
-            paths.setdefault(ident, path)
-            named_files.add(ident)
+        if force_exclude and excluded(path, root, exclude):
+            continue
+        ident = file_identity(path)
+        paths[ident] = path  # reported by the name it was given
+        named_files.add(ident)
     prefix = os.path.join(str(root), "")
 
     def rel(path: Path) -> str:
@@ -309,11 +320,7 @@ def project_files(
     found = ProjectFiles(
         [paths[ident] for ident in order],
         [
-            ident in named_files
-            or (
-                bool(named_dirs)
-                and any(os.path.realpath(paths[ident]).startswith(d) for d in named_dirs)
-            )
+            ident in named_files or (bool(named_dirs) and _in_dirs(paths[ident], named_dirs))
             for ident in order
         ],
         {paths[ident]: from_source[ident] for ident in order if ident in from_source},
@@ -324,12 +331,22 @@ def project_files(
     return found
 
 
-def _require_files(dirs: list[str], reported: Sequence[Path], patterns: Sequence[str]) -> None:
+def _in_dirs(path: Path, dirs: Sequence[tuple[str, str]]) -> bool:
+    """``path`` lies in one of ``dirs`` (as given, or resolved: both end with a separator)."""
+    text = str(path)
+    if any(text.startswith(given) for given, _ in dirs):
+        return True
+    real = os.path.realpath(path)
+    return any(real.startswith(resolved) for _, resolved in dirs)
+
+
+def _require_files(
+    dirs: list[tuple[str, str]], reported: Sequence[Path], patterns: Sequence[str]
+) -> None:
     """A named folder with nothing to lint is a mistake (a typo must not pass CI): exit 2."""
-    real = [os.path.realpath(p) for p in reported]
     for folder in dirs:
-        if not any(r.startswith(folder) for r in real):
-            shown = os.path.relpath(folder.rstrip(os.sep) or os.sep)
+        if not any(_in_dirs(p, [folder]) for p in reported):
+            shown = os.path.relpath(folder[0].rstrip(os.sep) or os.sep)
             raise UsageError(
                 f"no file to lint in folder '{shown}' (looked for {', '.join(patterns)}); "
                 "name a folder that holds KPI files, or set `include` in the config"
@@ -439,7 +456,8 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
         if path.is_dir():
             inside = discover(path, root, source.GLOBS, tuple(config.exclude))
             if not inside:
-                _require_files([os.path.join(os.path.realpath(path), "")], [], source.GLOBS)
+                folder = (os.path.join(str(path), ""), os.path.join(os.path.realpath(path), ""))
+                _require_files([folder], [], source.GLOBS)
             paths.extend(inside)
         else:
             paths.append(path)

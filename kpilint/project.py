@@ -159,6 +159,7 @@ def discover(
     """KPI files below ``folder``; symlink loops and odd entries never crash the walk."""
     found: list[Path] = []
     seen_dirs: set[tuple[int, int]] = set()
+    inside = os.path.join(os.path.realpath(root), "")
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=None):
         try:
             st = os.stat(dirpath)
@@ -173,7 +174,9 @@ def discover(
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if d not in _SKIP_DIRS and not excluded(Path(dirpath, d), root, exclude)
+            if d not in _SKIP_DIRS
+            and not excluded(Path(dirpath, d), root, exclude)
+            and _stays_inside(os.path.join(dirpath, d), inside)
         )
         for name in filenames:
             path = Path(dirpath, name)
@@ -183,6 +186,12 @@ def discover(
                 continue  # a folder named like a KPI file is not a file
             found.append(path)
     return sorted(found)
+
+
+def _stays_inside(path: str, inside: str) -> bool:
+    """A folder the walk may enter: not a symlink out of the project (a link to / must
+    not walk the disk)."""
+    return not os.path.islink(path) or os.path.join(os.path.realpath(path), "").startswith(inside)
 
 
 def _rel(path: Path, root: Path) -> str:

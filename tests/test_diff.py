@@ -681,3 +681,27 @@ def test_diff_reads_configured_sources_at_both_revisions(repo: Repo) -> None:
     assert ("KPI802", "meta/b.md", 2, 1) in found  # deleted: at its base file and line
     committed = repo.commit({}, "head")
     assert rows(run_diff("HEAD~1", committed)) == found  # the same from two commits
+
+
+# --- submodules and symlinks: the same on both sides -----------------------------------
+
+
+def test_unchanged_checkout_with_a_submodule_and_outside_symlinks_has_nothing_new(
+    repo: Repo, tmp_path: Path
+) -> None:
+    sub = Repo(tmp_path / "sub")
+    sub.commit({"broken.kpi.yaml": "kpis:\n  - id: x\n"}, "sub")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub.root), "vendor")
+    outside = tmp_path / "outside.kpi.yaml"
+    outside.write_text("kpis: [\n")
+    (repo.root / "passwd.kpi.yaml").symlink_to("/etc/passwd")
+    (repo.root / "outside.kpi.yaml").symlink_to(outside)
+    repo.commit({}, "submodule and links")
+    assert rows(run_diff("HEAD")) == []
+    assert rows(run_diff("HEAD", "HEAD")) == []
+
+
+def test_symlinked_kpi_file_inside_the_repository_is_read_on_both_sides(repo: Repo) -> None:
+    (repo.root / "link.kpi.yaml").symlink_to(F)
+    repo.commit({}, "link")
+    assert rows(run_diff("HEAD")) == []

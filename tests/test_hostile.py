@@ -849,3 +849,36 @@ def test_limit_keeps_the_most_severe_findings_of_a_file(root: Path) -> None:
     assert len(run.findings()) == 1000 and summary["omitted"] > 0
     assert summary["error"] == 1000 and run.code == 1  # errors first: the exit code stands
     assert run.where() == sorted(run.where(), key=lambda w: (w[1], w[2], w[0]))
+
+
+# --- symlinks in and out of the project ----------------------------------------------
+
+
+def test_file_symlinked_into_the_named_folder_is_reported_by_its_link(
+    root: Path, tmp_path: Path
+) -> None:
+    write(root, "other/a.kpi.yaml", CLEAN.replace("owner: cfo", "ownr: cfo"))
+    (root / "sub").mkdir()
+    (root / "sub" / "in.kpi.yaml").symlink_to("../other/a.kpi.yaml")
+    outside = tmp_path / "elsewhere" / "b.kpi.yaml"
+    write(
+        outside.parent,
+        outside.name,
+        CLEAN.replace("id: k", "id: b").replace("owner: cfo", "ownr: x"),
+    )
+    (root / "sub" / "out.kpi.yaml").symlink_to(outside)
+    run = check(root, "sub")
+    assert sorted({f["path"] for f in run.findings()}) == ["sub/in.kpi.yaml", "sub/out.kpi.yaml"]
+    assert json.loads(run.stdout)["summary"]["files"] == 2
+
+
+def test_directory_symlink_out_of_the_project_is_not_walked(root: Path, tmp_path: Path) -> None:
+    write(root, "a.kpi.yaml", CLEAN)
+    (root / "disk").symlink_to("/")
+    write(tmp_path / "elsewhere", "b.kpi.yaml", "kpis: [\n")
+    (root / "elsewhere").symlink_to(tmp_path / "elsewhere")
+    write(root, "real/c.kpi.yaml", "kpis: [\n")
+    (root / "inside").symlink_to(root / "real")
+    run = check(root)  # the link to / is not walked; the one inside is the same file
+    assert run.where() == [("KPI001", 2, 1)]
+    assert run.findings()[0]["path"] in ("inside/c.kpi.yaml", "real/c.kpi.yaml")
