@@ -51,12 +51,17 @@ class Session:
         def register(params: lsp.RegistrationParams) -> None:
             self.registrations.extend(params.registrations)
 
-    async def start(self, *args: str, options: dict[str, Any] | None = None) -> None:
+    async def start(
+        self, *args: str, options: dict[str, Any] | None = None, encodings: list[str] | None = None
+    ) -> None:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         await self.client.start_io(
             sys.executable, "-m", "kpilint", "server", *args, cwd=str(self.root), env=env
         )
         capabilities = lsp.ClientCapabilities(
+            general=lsp.GeneralClientCapabilities(
+                position_encodings=[lsp.PositionEncodingKind(e) for e in encodings or ["utf-16"]]
+            ),
             workspace=lsp.WorkspaceClientCapabilities(
                 did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(
                     dynamic_registration=True

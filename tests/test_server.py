@@ -374,3 +374,24 @@ def test_an_unsafe_fix_is_offered_marked_and_not_preferred(project: Path) -> Non
         assert "KPI302" not in [d.code for d in await s.diagnostics(kpis)]
 
     run(project, scenario)
+
+
+@pytest.mark.parametrize(("encoding", "start"), [("utf-8", 42), ("utf-16", 39), ("utf-32", 38)])
+def test_columns_are_in_the_negotiated_encoding(project: Path, encoding: str, start: int) -> None:
+    kpis = project / "kpis.kpi.yaml"
+    text = (
+        'kpis:\n  - {id: mrr, name: "Ré😀", goal: arr, '
+        "targett: {value: 5, unit: USD, direction: increase, baseline: 4}}\n"
+    )
+
+    async def main() -> None:
+        s = Session(project)
+        await s.start("--debounce", "0", encodings=[encoding])
+        try:
+            s.open(kpis, text)
+            [unknown] = [d for d in await s.diagnostics(kpis) if d.code == "KPI003"]
+            assert where(unknown) == ("KPI003", 1, start, 1, start + len("targett"))
+        finally:
+            await s.stop()
+
+    asyncio.run(main())

@@ -78,7 +78,9 @@ class KpilintServer(LanguageServer):
 
     @property
     def encoding(self) -> str:
-        return str(self.workspace.position_encoding or "utf-16")
+        """The negotiated position encoding: ``utf-8``, ``utf-16`` (default) or ``utf-32``."""
+        kind = self.workspace.position_encoding or "utf-16"
+        return str(getattr(kind, "value", kind))  # a str Enum's str() is its name
 
     def project_of(self, path: Path) -> ProjectState | None:
         root, config_file = find_root(path)
