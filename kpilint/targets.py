@@ -338,6 +338,7 @@ _DATE_FOLLOW = re.compile(
 _ISO_DATE_RE = re.compile(r"(?<![\w.-])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![\w-])")
 _PERIOD_LABEL_RE = re.compile(r"\b(?:Q[1-4]|H[12])\b|\b(?:FY|CY)\s?'?[0-9]{2,4}\b", _FLAGS)
 _YEARS = range(1900, 2100)
+_WINDOW = 120  # characters before a date that may say what it is
 _QUARTER_END = {"q1": (3, 31), "q2": (6, 30), "q3": (9, 30), "q4": (12, 31)}
 _HALF_END = {"h1": (6, 30), "h2": (12, 31)}
 
@@ -405,9 +406,9 @@ class _Reading:
 
     def _find_numbers(self) -> None:
         text = self.text
-        taken: list[tuple[int, int]] = []
+        taken: set[int] = set()  # where ISO dates start: no number starts inside one
         for iso in _ISO_DATE_RE.finditer(text):
-            taken.append(iso.span())
+            taken.update(range(iso.start(), iso.end()))
             try:
                 when: date | None = date(int(iso[1]), int(iso[2]), int(iso[3]))
             except ValueError:
@@ -416,7 +417,7 @@ class _Reading:
             self.dates.append(role or _Date(iso.start(), iso.end(), "label", when))
         previous: _Date | None = None
         for match in _NUMBER_RE.finditer(text):
-            if any(s <= match.start() < e for s, e in taken):
+            if match.start() in taken:
                 continue
             year = self._year(match, previous)
             if year is None:
@@ -452,7 +453,10 @@ class _Reading:
         self, start: int, end: int, first: date | None, last: date | None, year: int | None
     ) -> _Date | None:
         """A deadline, a baseline's date, a labelled period, or None: a quantity."""
-        before = self.text[:start]
+        # The words that give a date its role sit right before it: a short window
+        # keeps a text of many dates linear.
+        at = max(0, start - _WINDOW)
+        before = self.text[at:start]
         deadline = _DEADLINE_BEFORE.search(before)
         if (
             deadline is not None
@@ -467,16 +471,16 @@ class _Reading:
                 when = first_day - timedelta(days=1) if first_day else None
             else:
                 when = last_day
-            return _Date(deadline.start(), end, "deadline", when)
+            return _Date(at + deadline.start(), end, "deadline", when)
         baseline = _BASELINE_BEFORE.search(before)
         level = _BASELINE_AFTER.match(self.text, end)
         if baseline is not None or level is not None:
             first_day, _ = _period(year, baseline["period"] if baseline else None, first, last)
             stop = level.end() if level is not None else end
-            return _Date(baseline.start() if baseline else start, stop, "baseline", first_day)
+            return _Date(at + baseline.start() if baseline else start, stop, "baseline", first_day)
         label = _LABEL_BEFORE.search(before)
         if label is not None or _LABEL_AFTER.match(self.text, end):
-            return _Date(label.start() if label else start, end, "label", last)
+            return _Date(at + label.start() if label else start, end, "label", last)
         return None
 
     # --- reading the target ------------------------------------------------------------

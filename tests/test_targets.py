@@ -363,6 +363,10 @@ ODD_INPUTS = [
     "USD " * 25_000,
     "5 " + "word " * 20_000,
     "&" * 100_000,
+    "2027-01-01 " * 900,  # many dates: each looks back a short way only
+    "between 2000 and " * 600,
+    "by 2000 " * 1250,
+    "from 1 to " * 1000,
 ]
 
 
