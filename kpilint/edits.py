@@ -14,7 +14,9 @@ def set_key(entity: Entity[Any], key: str, value: str) -> tuple[Edit, ...]:
     """Set ``key: value`` in the entity's mapping, in its own style (block or flow)."""
     existing = entity.value_span(key)
     if existing is not None and key in entity.raw:
-        edits: tuple[Edit, ...] = (Edit(existing.start, existing.end, value),)
+        # An empty value (`timeline:` then nothing) has no text: keep a space after the colon.
+        content = value if existing.end > existing.start else f" {value}"
+        edits: tuple[Edit, ...] = (Edit(existing.start, existing.end, content),)
     else:
         mapping = entity.file.values.get(entity.path)
         last = entity.value_span(next(reversed(entity.raw))) if entity.raw else None

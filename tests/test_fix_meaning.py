@@ -85,7 +85,7 @@ def _num(value: Any) -> float | None:
 
 # --- a project of KPIs with text targets -----------------------------------------------------
 
-TIMELINES = ["none", "flow-start", "block-start", "flow-end", "block-end"]
+TIMELINES = ["none", "empty", "flow-empty", "flow-start", "block-start", "flow-end", "block-end"]
 STYLES: list[str | None] = [None, "'", '"', ">", "|"]
 
 
@@ -103,6 +103,8 @@ def target_lines(text: str, style: str | None, width: int) -> list[str] | None:
 def timeline_lines(kind: str, end: date) -> list[str]:
     return {
         "none": [],
+        "empty": ["    timeline:"],
+        "flow-empty": ["    timeline: {}"],
         "flow-start": ["    timeline: {start: 2026-01-01}"],
         "block-start": ["    timeline:", "      start: 2026-01-01", "      review: monthly"],
         "flow-end": [f"    timeline: {{start: 2026-01-01, end: {end}}}"],
@@ -237,6 +239,7 @@ kpi_strategy = st.tuples(
 @example(kpis=[("at most 3 days", ">", 1000, "none", date(2030, 12, 31))])
 @example(kpis=[("from 40 to 55 points by 2030", "|", 1000, "block-start", date(2030, 12, 31))])
 @example(kpis=[("reduce by 10%", None, 1000, "flow-end", date(2030, 12, 31))])
+@example(kpis=[("at least 5 by 2030", None, 1000, "empty", date(2030, 12, 31))])
 @example(kpis=[("at least 50% by 2030", '"', 1000, "flow-end", date(2029, 12, 31))])
 @example(kpis=[("at least 1e-7", "'", 1000, "none", date(2030, 12, 31))])
 @example(kpis=[("at least 5e15 by 2029", None, 1000, "block-start", date(2030, 12, 31))])
@@ -276,7 +279,13 @@ def test_safe_fix_means_what_the_corpus_targets_meant(style: str | None) -> None
     texts = _corpus_targets()
     assert len(texts) > 100, "the corpora hold fewer targets than they did; were they emptied?"
     kpis: list[Kpi] = [
-        (t, style if target_lines(t, style, 60) else None, 60, TIMELINES[i % 5], date(2030, 12, 31))
+        (
+            t,
+            style if target_lines(t, style, 60) else None,
+            60,
+            TIMELINES[i % len(TIMELINES)],
+            date(2030, 12, 31),
+        )
         for i, t in enumerate(texts)
     ]
     text = project_text(kpis)
