@@ -396,6 +396,10 @@ def check(
             "run it without --fix, --diff, --from and stdin"
         )
     if stdin_filename is not None or "-" in paths:
+        listing = {"--base": base, "--statistics": statistics, "--show-files": show_files}
+        given = [name for name, value in listing.items() if value]
+        if given:
+            _die(f"{', '.join(given)} does not combine with --stdin-filename; name files instead")
         _check_stdin(args, paths, stdin_filename, source_format, fix, unsafe_fixes, show_diff)
     if (only_changed or fail_on_governance) and not base:
         _die(

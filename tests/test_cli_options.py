@@ -201,3 +201,12 @@ def test_gitlab_paths_are_relative_to_the_project_dir(
     monkeypatch.setenv("CI_PROJECT_DIR", str(project.parent))
     issues = json.loads(runner.invoke(cli, ["check", "--format", "gitlab", *TODAY]).output)
     assert {issue["location"]["path"] for issue in issues} == {f"{project.name}/a.kpi.yaml"}
+
+
+@pytest.mark.parametrize("option", [["--statistics"], ["--show-files"], ["--base", "main"]])
+def test_options_that_need_files_refuse_stdin(
+    runner: CliRunner, project: Path, option: list[str]
+) -> None:
+    result = runner.invoke(cli, ["check", "--stdin-filename", "a.kpi.yaml", *option, "-"], input="")
+    assert result.exit_code == 2
+    assert f"{option[0]} does not combine with --stdin-filename" in result.output
