@@ -87,8 +87,19 @@ def matches(selector: str, code: str, name: str) -> bool:
     )
 
 
-def _targets(selector: str, names: dict[str, str]) -> list[str]:
-    return [code for code, name in names.items() if matches(selector, code, name)]
+class Targets:
+    """The rules each selector names, worked out once per distinct selector text."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+        self._seen: dict[str, frozenset[str]] = {}
+
+    def __call__(self, selector: str) -> frozenset[str]:
+        found = self._seen.get(selector)
+        if found is None:
+            found = frozenset(c for c, n in self.names.items() if matches(selector, c, n))
+            self._seen[selector] = found
+        return found
 
 
 def close_rule(selector: str, names: dict[str, str]) -> str | None:
@@ -99,7 +110,7 @@ def close_rule(selector: str, names: dict[str, str]) -> str | None:
     if sel.upper().startswith("KPI"):
         fixed = sel.upper().replace("O", "0").replace("I", "1").replace("L", "1")
         fixed = "KPI" + fixed[3:]
-        if _targets(fixed, names):
+        if any(matches(fixed, code, name) for code, name in names.items()):
             return fixed
         found = difflib.get_close_matches(sel.upper(), list(names), n=1, cutoff=0.6)
     else:
@@ -107,7 +118,7 @@ def close_rule(selector: str, names: dict[str, str]) -> str | None:
     return found[0] if found else None
 
 
-def _malformed(sf: SourceFile, s: Suppression, names: dict[str, str]) -> Malformed | None:
+def _malformed(sf: SourceFile, s: Suppression, targets: Targets) -> Malformed | None:
     """Why a comment is not a valid suppression, or None when it is one."""
     if s.problem is not None:
         edits: tuple[Edit, ...] = ()
@@ -120,10 +131,10 @@ def _malformed(sf: SourceFile, s: Suppression, names: dict[str, str]) -> Malform
                 suggestion = close[0]
                 edits = (Edit(*s.directive_span, close[0]),)
         return Malformed(sf, s, s.problem, suggestion, edits)
-    unknown = [sel for sel in s.selectors if not _targets(sel, names)]
+    unknown = [sel for sel in s.selectors if not targets(sel)]
     if not unknown:
         return None
-    guesses = {sel: close_rule(sel, names) for sel in unknown}
+    guesses = {sel: close_rule(sel, targets.names) for sel in unknown}
     listed = ", ".join(repr(u) for u in unknown)
     problem = f"no rule is called {listed}"
     suggestion = ", ".join(g for g in guesses.values() if g)
@@ -135,15 +146,16 @@ def _malformed(sf: SourceFile, s: Suppression, names: dict[str, str]) -> Malform
 
 
 def classify(
-    files: Iterable[SourceFile], names: dict[str, str], today: date
+    files: Iterable[SourceFile], names: dict[str, str] | Targets, today: date
 ) -> tuple[list[Comment], list[Expired], list[Malformed]]:
     """Every kpilint comment of ``files``: in force, expired, or malformed."""
+    targets = names if isinstance(names, Targets) else Targets(names)
     active: list[Comment] = []
     expired: list[Expired] = []
     malformed: list[Malformed] = []
     for sf in files:
         for s in sf.suppressions:
-            bad = _malformed(sf, s, names)
+            bad = _malformed(sf, s, targets)
             if bad is not None:
                 malformed.append(bad)
             elif s.until is not None and s.until < today:
@@ -177,7 +189,8 @@ def apply(
     A suppression silences findings on its line, in its file (``ignore-file``),
     or of the entity whose first key is on its line (FORMAT.md).
     """
-    active, expired, malformed = classify(files.values(), names, today)
+    targets = Targets(names)
+    active, expired, malformed = classify(files.values(), targets, today)
     out = Outcome(valid=[*active, *expired], expired=expired, malformed=malformed)
     by_line: dict[tuple[str, int], list[Comment]] = {}
     whole_file: dict[str, list[Comment]] = {}
@@ -199,7 +212,7 @@ def apply(
         candidates += whole_file.get(finding.path, ())
         silenced = False
         for c in candidates:
-            if any(matches(sel, finding.code, finding.name) for sel in c.suppression.selectors):
+            if any(finding.code in targets(sel) for sel in c.suppression.selectors):
                 used.add(id(c))
                 silenced = True
         if not silenced:
@@ -208,6 +221,6 @@ def apply(
         if id(c) in used:
             continue  # it silenced something: not unused (FORMAT.md)
         selectors = c.suppression.selectors
-        if any(code in enabled for sel in selectors for code in _targets(sel, names)):
+        if any(code in enabled for sel in selectors for code in targets(sel)):
             out.unused.append(Unused(c.file, c.suppression))
     return out
