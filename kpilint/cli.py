@@ -46,6 +46,13 @@ class _Group(click.Group):
             _die(exc.format_message())
 
 
+def _warn(message: str) -> None:
+    """One line on stderr; file names and values from KPI files shown, not obeyed."""
+    from kpilint.reporters.visible import visible
+
+    click.echo(visible(message), err=True)
+
+
 def _die(message: str) -> NoReturn:
     click.echo(f"kpilint: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
@@ -443,7 +450,7 @@ def check(
     except (ConfigError, UsageError) as exc:
         _die(str(exc))
     for note in report.notes:
-        click.echo(f"kpilint: warning: {note}", err=True)
+        _warn(f"kpilint: warning: {note}")
     if add_noqa:
         _add_noqa(report, cwd, args.quiet)
     if write_known:
@@ -806,7 +813,7 @@ def _show_fix_diff(report: Report, cwd: Path, unsafe: bool, args: LintArgs) -> N
     for item in plans:
         click.echo(item.unified_diff(), nl=False)
         if item.refused:
-            click.echo(f"kpilint: not fixed {item.display}: the result would not parse", err=True)
+            _warn(f"kpilint: not fixed {item.display}: the result would not parse")
     count = sum(len(p.fixed) for p in plans)
     if count and not args.quiet:
         click.echo(f"Would fix {count} finding{'s' if count != 1 else ''}.", err=True)
@@ -841,9 +848,9 @@ def _fix_summary(result: Any, show_fixes: bool = False, quiet: int = 0) -> None:
     if show_fixes and result.findings and quiet < 2:
         _list_fixed(result.findings)
     for display in result.refused:
-        click.echo(f"kpilint: not fixed {display}: the result would not parse", err=True)
+        _warn(f"kpilint: not fixed {display}: the result would not parse")
     for display, why in result.skipped:
-        click.echo(f"kpilint: not fixed {display}: {why}", err=True)
+        _warn(f"kpilint: not fixed {display}: {why}")
 
 
 def _list_fixed(findings: list[Any]) -> None:
@@ -869,14 +876,13 @@ def _without_known(report: Report, path: Path, *, stale: bool = True) -> Report:
     except KnownFileError as exc:
         _die(str(exc))
     for problem in problems:
-        click.echo(f"kpilint: warning: {problem}", err=True)
+        _warn(f"kpilint: warning: {problem}")
     fresh, gone = subtract(report.findings, known, report.files if stale else set())
     for item in gone:
         where = f" {item.entity}" if item.entity else ""
-        click.echo(
+        _warn(
             f"kpilint: known finding no longer occurs: {item.code} {item.path}{where} "
-            f"(x{item.count}); rewrite {path} with --write-known",
-            err=True,
+            f"(x{item.count}); rewrite {path} with --write-known"
         )
     report.findings = fresh
     _recount(report)

@@ -882,3 +882,12 @@ def test_directory_symlink_out_of_the_project_is_not_walked(root: Path, tmp_path
     run = check(root)  # the link to / is not walked; the one inside is the same file
     assert run.where() == [("KPI001", 2, 1)]
     assert run.findings()[0]["path"] in ("inside/c.kpi.yaml", "real/c.kpi.yaml")
+
+
+def test_messages_on_stderr_show_control_characters(root: Path, tmp_path: Path) -> None:
+    name = "a\n::add-mask::x\x1b[2J.kpi.yaml"
+    write(root, name, CLEAN.replace("owner: cfo", "ownr: cfo"))
+    (root / name).chmod(0o444)  # --fix refuses it, naming the file on stderr
+    run = kpilint("check", "--fix", "--today", TODAY, ".", cwd=root)
+    assert "not fixed a\\n::add-mask::x\\x1b[2J.kpi.yaml: the file is read-only" in run.stderr
+    assert "\x1b" not in run.stderr and "\n::" not in run.stderr

@@ -591,3 +591,119 @@ def test_status_fix_lands_in_its_own_kpi(tmp_path: Path) -> None:
         data = load(fix.after)
         assert data["kpis"][0].get("status") == "retired"
         assert "status" not in data["kpis"][1]
+
+
+# --- hostile shapes (issue 11): text that reaches terminals, cache and known files ------
+
+_CONTROL_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [
+            "a",
+            " ",
+            ":",
+            "@",
+            "`",
+            "|",
+            "[",
+            "]",
+            "(",
+            ")",
+            "\n",
+            "\r",
+            "\t",
+            "\x1b",
+            "\x07",
+            "\x00",
+            "\x85",
+            "\u2028",
+            "\u202e",
+            "é",
+        ]
+    ),
+    max_size=30,
+)
+HUMAN_FORMATS = ("text", "markdown", "github", "junit")
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+@SETTINGS
+@given(name=_CONTROL_TEXT, key=_CONTROL_TEXT.filter(lambda k: k.strip() != ""))
+def test_control_characters_never_reach_human_formats(name: str, key: str) -> None:
+    from kpilint.reporters import RenderOptions, get
+
+    text = yaml.safe_dump({"kpis": [{"id": "k", "name": name, key: 1}]}, allow_unicode=True)
+    with project(text.encode("utf-8")) as root:
+        report = run(root)
+    for fmt in HUMAN_FORMATS:
+        out = get(fmt)(report, RenderOptions())
+        assert not _RAW_CONTROL.search(out), (fmt, out)
+        # newlines only where the format puts them: every line starts as the format's do
+        if fmt == "github":
+            assert all(line.startswith(("::", "kpilint:")) for line in out.splitlines()), out
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@SETTINGS
+@given(
+    field=st.sampled_from(
+        [
+            "code",
+            "name",
+            "severity",
+            "path",
+            "line",
+            "column",
+            "entity",
+            "message",
+            "fix",
+            "key",
+            "end_line",
+            "end_column",
+            "fingerprint",
+        ]
+    ),
+    value=_JSON,
+)
+def test_any_cache_entry_is_a_hit_or_a_miss(field: str, value: Any) -> None:
+    import json as json_module
+
+    from kpilint import cache
+
+    with project(b"kpis:\n  - id: a\n    name: A\n") as root:
+        (root / "kpilint.toml").write_text("")
+        first = lint([root], cwd=root, today=date(2027, 1, 1), use_cache=True)
+        [entry] = (root / cache.CACHE_DIR).glob("*.json")
+        data = json_module.loads(entry.read_text())
+        data["findings"][0][field] = value
+        entry.write_text(json_module.dumps(data))
+        again = lint([root], cwd=root, today=date(2027, 1, 1), use_cache=True)
+        assert [f.sort_key for f in again.findings] == [f.sort_key for f in first.findings]
+
+
+@SETTINGS
+@given(entries=st.lists(_JSON, max_size=5))
+def test_any_known_file_entry_is_read_or_skipped(entries: list[Any]) -> None:
+    import json as json_module
+
+    from kpilint.known import KnownFileError, read
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "known.json"
+        path.write_text(json_module.dumps({"version": 1, "findings": entries}))
+        problems: list[str] = []
+        try:
+            counts = read(path, problems)
+        except KnownFileError:
+            return
+        # never any other exception; every non-object entry is named; counts are whole
+        assert len(problems) >= sum(not isinstance(e, dict) for e in entries)
+        assert all(type(n) is int and n >= 1 for n in counts.values())
+        assert all(isinstance(part, str) for key in counts for part in key)
