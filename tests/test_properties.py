@@ -20,6 +20,7 @@ The example count comes from the hypothesis profile in ``conftest.py``: 50 when
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import re
 import tempfile
@@ -653,23 +654,7 @@ _JSON = st.recursive(
 
 @SETTINGS
 @given(
-    field=st.sampled_from(
-        [
-            "code",
-            "name",
-            "severity",
-            "path",
-            "line",
-            "column",
-            "entity",
-            "message",
-            "fix",
-            "key",
-            "end_line",
-            "end_column",
-            "fingerprint",
-        ]
-    ),
+    field=st.sampled_from([f.name for f in dataclasses.fields(Finding)]),
     value=_JSON,
 )
 def test_any_cache_entry_is_a_hit_or_a_miss(field: str, value: Any) -> None:
