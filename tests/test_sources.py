@@ -377,3 +377,89 @@ def test_audit_over_a_configured_source(write_project: WriteProject) -> None:
         ("meta/b.md", 2)
     }
     assert "audit" in audit
+
+
+def test_slug_and_templates_as_sources_md_defines_them() -> None:
+    from kpilint.sources.mapping import fill, slug
+
+    assert slug("1.1.1") == "1-1-1"
+    assert slug("  Customer Care / EMEA  ") == "customer-care-emea"
+    assert slug("Café") == "caf"  # every run of anything but a-z and 0-9 is one '-'
+    assert slug(True) == "true"
+    assert fill("sdg-{}", 7) == fill("sdg-{}", "7") == "sdg-7"
+    assert fill("team:{slug}", "Growth Team") == "team:growth-team"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "text"),
+    [
+        ("yaml", "a.yml", "list: [\n"),
+        ("yaml", "a.yml", "list: !!python/object:os.system x\n"),
+        ("yaml", "a.yml", "a: &a [*a, *a]\nlist: [" + "[" * 300 + "]" * 300 + "]\n"),
+        ("yaml", "a.yml", "[metrics.x]\nname = 'TOML, not YAML'\n"),
+        ("json", "a.json", '{"list": [1, 2,]}'),
+        ("json", "a.json", '{"list": ' + "[" * 5000 + "]" * 5000 + "}"),
+        ("json", "a.json", '{"list": [{"id": "a", "id": "b", "name": "N"}]}'),
+        ("toml", "a.toml", "list = [\n"),
+        ("toml", "a.toml", 'list = """\nnot closed'),
+        (
+            "toml",
+            "a.toml",
+            '[[list]]\nid = "a"\n"quoted.key" = 1\nname.first = "x"\n[[list]]\nid = 2\n',
+        ),
+        ("front-matter", "a.md", "---\nlist: [\n---\n"),
+        ("front-matter", "a.md", "---\nlist:\n  - id: a\n"),
+        ("front-matter", "a.md", "\ufeff---\nlist:\n  - {id: a, name: A}\n---\n"),
+        ("csv", "a.csv", 'list,id\n"unclosed,x\n'),
+        ("csv", "a.csv", "\x00\x01binary"),
+        ("yaml", "a.yml", "list:\n  - id: a\n    name: A\n  - 5\n  - [1]\n  - null\n"),
+        ("yaml", "a.yml", "list: 5\n"),
+        ("yaml", "a.yml", "---\nlist: [{id: a, name: A}]\n---\n- x\n---\n"),
+    ],
+)
+def test_bad_input_is_a_finding_never_a_traceback(
+    write_project: WriteProject, fmt: str, name: str, text: str
+) -> None:
+    records = '""' if fmt == "csv" else '"list"'
+    root = write_project(
+        {
+            "kpilint.toml": f'[[sources]]\ninclude = ["cat/*"]\nformat = "{fmt}"\n'
+            f'records = {records}\nkind = "metric"\n[sources.map]\nid = "id"\nname = "name"\n',
+        }
+    )
+    (root / "cat").mkdir()
+    (root / "cat" / name).write_bytes(text.encode("utf-8"))
+    report = kpilint.lint([root], cwd=root)
+    assert not [f for f in report.findings if f.code == "KPI000"]
+    for f in report.findings:
+        assert f.line >= 1 and f.column >= 1
+
+
+def test_toml_under_a_yaml_source_is_kpi001_in_that_file(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": '[[sources]]\ninclude = ["cat/*"]\nformat = "yaml"\n'
+            'records = "metrics"\nkind = "metric"\n[sources.map]\nid = "$key"\nname = "n"\n',
+            "cat/good.yml": "metrics:\n  dau:\n    n: Daily users\n",
+            "cat/hub.toml": '[metrics.dau]\nn = "Daily users"\n',
+        }
+    )
+    report = kpilint.lint([root], cwd=root)
+    assert [(f.code, f.path, f.line) for f in report.findings if f.code == "KPI001"] == [
+        ("KPI001", "cat/hub.toml", 2)
+    ]
+    assert report.summary.metrics == 1  # the YAML file is still read
+
+
+def test_a_named_source_file_is_read_through_its_source(write_project: WriteProject) -> None:
+    """What pre-commit passes: a staged catalogue file is linted as the source reads it."""
+    root = write_project(
+        {
+            "kpilint.toml": FRONT_MATTER_TOML,
+            "meta/a.md": "---\ntitle: A\nreview: Sometimes\n---\n",
+            "meta/b.md": "---\ntitle: B\nreview: Never\n---\n",
+        }
+    )
+    code, output = invoke_in(root, "check", "--no-cache", "--force-exclude", "meta/a.md")
+    assert code == 1
+    assert "meta/a.md:3:1: KPI002" in output and "meta/b.md" not in output

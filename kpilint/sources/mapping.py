@@ -85,11 +85,8 @@ def walk(value: Any, base: Path_, dotted: str) -> tuple[Any, Path_ | None]:
 
 
 def slug(value: Any) -> str:
-    """SOURCES.md's slug: lower-case ASCII letters and digits, other runs one '-'."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii")
-    return _NON_SLUG.sub("-", text.lower()).strip("-")
+    """SOURCES.md's slug: lower-case ASCII letters and digits, every other run one '-'."""
+    return _NON_SLUG.sub("-", text_of(value).lower()).strip("-")
 
 
 def text_of(value: Any) -> str:
