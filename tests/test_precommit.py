@@ -488,3 +488,34 @@ def test_pre_commit_fix_hook_keeps_every_suppression_and_reason(project: PreComm
     assert again.returncode == 0, again.stdout + again.stderr  # warnings only, nothing to fix
     assert "files were modified" not in again.stdout
     assert project.read("kpis.kpi.yaml") == expected
+
+
+@pytest.mark.slow
+def test_pre_commit_hook_reads_configured_sources(project: PreCommit) -> None:
+    """A catalogue read as a source: references into it resolve in the hook, and with
+    `files` widened in .pre-commit-config.yaml its staged files are linted in place."""
+    config = json.loads(project.read(".pre-commit-config.yaml"))
+    config["repos"][0]["hooks"] = [
+        {"id": "kpilint", "args": [f"--today={TODAY}"], "files": r"(\.kpi\.ya?ml|^meta/.*\.md)$"}
+    ]
+    project.write(".pre-commit-config.yaml", json.dumps(config) + "\n")
+    project.write(
+        "kpilint.toml",
+        '[[sources]]\ninclude = ["meta/*.md"]\nrecords = ""\nkind = "metric"\n'
+        '[sources.map]\nid = { from = "$file", template = "{slug}" }\nname = "title"\n'
+        'source = "system"\n',
+    )
+    (project.root / "meta").mkdir()
+    project.write("meta/signups.md", "---\ntitle: Signups\nsystem: [crm]\n---\nHow we count.\n")
+    project.write(
+        "signups.kpi.yaml",
+        "kpis:\n  - id: signups-growth\n    name: Signups growth\n    goal: grow-revenue\n"
+        "    metric: signups\n    owner: cmo\n"
+        "    target: {value: 1200, unit: signups, direction: increase, baseline: 1000}\n"
+        "    timeline: {start: 2027-01-01, end: 2027-12-31, review: monthly}\n",
+    )
+    project.git("add", "-A")
+    failed = project.run("kpilint")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "meta/signups.md:3:1: KPI002 [error]" in failed.stdout  # source: a list, at its key
+    assert "KPI006" not in failed.stdout and "KPI404" not in failed.stdout
