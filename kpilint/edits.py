@@ -93,6 +93,9 @@ def replace_value(entity: Entity[Any], key: str, content: str, comment: str) -> 
     end = span.end
     if text[span.start] in "|>":
         end = _end_of_content(text, span.end, entity.pos.column - 1)
+        header = _BLOCK_HEADER.match(text, span.start)
+        if header is not None and header.group(1):  # `>- # note`: the note stays too
+            comment = f"{comment}  {header.group(1)}"
     line_end = _LINE_BREAK.search(text, end)
     rest = text[end : line_end.start() if line_end else len(text)]
     if not _REST_OF_LINE.fullmatch(rest) or not own(entity, span.start, end):
@@ -101,6 +104,7 @@ def replace_value(entity: Entity[Any], key: str, content: str, comment: str) -> 
 
 
 _LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(#[^\r\n\x85\u2028\u2029]*)?")
 _REST_OF_LINE = re.compile(r"[ \t]*(?:#.*)?", re.DOTALL)
 
 

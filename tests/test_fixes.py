@@ -421,3 +421,13 @@ def test_unsafe_fix_never_edits_through_an_alias_or_merge(write_project: WritePr
         "    timeline: {end: 2026-12-31}\n    status: retired\n",
     ).replace("    status: retired\n  - <<: *base", "  - <<: *base", 1)
     assert text.count("status: retired") == 1  # only 'own': its own text, no anchor, no merge
+
+
+def test_a_comment_on_the_block_scalar_header_is_kept(write_project: WriteProject) -> None:
+    text = BLOCK_SCALAR.replace("target: >-", "target: >- # the board asked for this")
+    root = write_project({"a.kpi.yaml": text})
+    invoke(root, "--fix", "--select", "KPI208")
+    assert (
+        "    target: {value: 3, unit: days, direction: decrease}"
+        "  # at most 3 days  # the board asked for this\n"
+    ) in (root / "a.kpi.yaml").read_text()
