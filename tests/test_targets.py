@@ -584,6 +584,9 @@ MEANINGS = [
         _want(change=50, unit="%", direction="decrease", baseline_date="2015-01-01", exact=False),
     ),
     ("NPS of 50+", _want(value=50, direction="increase")),
+    ("50+", _want(value=50, direction="increase")),  # FORMAT.md: at least 50
+    ("between 40 and 60", _want(value=40, high=60, exact=False)),
+    ("at least 5 in 2030", _want(value=5, direction="increase", deadlines=["2030-12-31"])),
     ("10x more leads", _want(value=10, unit="x", direction="increase", exact=False)),
     ("maintain 99.9% uptime", _want(value=99.9, unit="%", direction="maintain")),
     ("maintain at least 99%", _want(value=99, unit="%", direction="increase")),
