@@ -337,6 +337,12 @@ _DATE_FOLLOW = re.compile(
 )
 _ISO_DATE_RE = re.compile(r"(?<![\w.-])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![\w-])")
 _PERIOD_LABEL_RE = re.compile(r"\b(?:Q[1-4]|H[12])\b|\b(?:FY|CY)\s?'?[0-9]{2,4}\b", _FLAGS)
+_ORDINAL_RE = re.compile(r"(?:st|nd|rd|th)\b", _FLAGS)
+_RELATIVE_DEADLINE_RE = re.compile(
+    r"\b(?:by|before|until|in)\s+(?:the\s+)?(?:end\b|next\b|this\b|mid\b|eo[yqm]\b|year[- ]?end\b)"
+    r"|\bend\s+of\s+(?:the\s+)?(?:year|quarter|month|fy|fiscal)\b",
+    _FLAGS,
+)
 _YEARS = range(1900, 2100)
 _WINDOW = 120  # characters before a date that may say what it is
 _QUARTER_END = {"q1": (3, 31), "q2": (6, 30), "q3": (9, 30), "q4": (12, 31)}
@@ -417,8 +423,8 @@ class _Reading:
             self.dates.append(role or _Date(iso.start(), iso.end(), "label", when))
         previous: _Date | None = None
         for match in _NUMBER_RE.finditer(text):
-            if match.start() in taken:
-                continue
+            if match.start() in taken or _ORDINAL_RE.match(text, match.end()):
+                continue  # inside a date, or an ordinal (`90th percentile`): a label
             year = self._year(match, previous)
             if year is None:
                 self.quantities.append(match)
@@ -571,9 +577,12 @@ class _Reading:
         if postfix := _POSTFIX_RE.search(words):
             words = words[: postfix.start()]
             postfix_dir = postfix_dir or _POSTFIX.get(postfix.group(0).lower())
+        words_span = (words_start, words_start)  # numbers in dropped words are lost
         if unit is None and kind != "multiplier":
             unit = words.strip().lstrip("-–—").rstrip(_TRAILING).strip() or None
-        words_span = (words_start, words_start + len(words))
+            words_span = (words_start, words_start + len(words))
+            if unit and (_strong_comparison(unit) or _VERB_RE.search(unit)):
+                why.append("its unit words hold another condition")
         if first_unit is not None and unit is not None and first_unit != unit:
             why.append("its two numbers have different units")
         unit = unit or first_unit
@@ -679,7 +688,9 @@ class _Reading:
         return "".join(chars)
 
     def _period_labels(self) -> bool:
-        return bool(_PERIOD_LABEL_RE.search(self._outside_dates(0, len(self.text))))
+        """``Q4``, ``FY24``, ``by the end of the year``: a period, but no date to write."""
+        rest = self._outside_dates(0, len(self.text))
+        return bool(_PERIOD_LABEL_RE.search(rest) or _RELATIVE_DEADLINE_RE.search(rest))
 
     def _leftovers(
         self, used: list[re.Match[str]], covered: list[tuple[int, int]], stop: int
@@ -690,11 +701,7 @@ class _Reading:
                 self.why.append("it holds more numbers than the mapping can say")
                 break
         tail = self._outside_dates(stop, len(self.text))
-        if (
-            any(m.group(0).lower() not in _WEAK for m in _CMP_RE.finditer(tail))
-            or _VERB_RE.search(tail)
-            or _NOUN_RE.search(tail)
-        ):
+        if _strong_comparison(tail) or _VERB_RE.search(tail) or _NOUN_RE.search(tail):
             self.why.append("it says more after the target than a mapping can")
 
 
@@ -733,6 +740,10 @@ def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     for found in pattern.finditer(text):  # noqa: B007 - the last one is wanted
         pass
     return found
+
+
+def _strong_comparison(text: str) -> bool:
+    return any(m.group(0).lower() not in _WEAK for m in _CMP_RE.finditer(text))
 
 
 def _first_direction(text: str) -> Direction | None:

@@ -660,6 +660,11 @@ MEANINGS = [
     ("increase from 100 to 50", _want(value=50, direction="decrease", baseline=100, exact=False)),
     ("improve by 10%", _want(change=10, unit="%", exact=False)),
     ("73 by Q4-FY24, 77 by Q4-FY25", _want(value=73, exact=False)),
+    ("50% of the 2020 value", _want(value=50, unit="%", exact=False)),  # 2020: not in the unit
+    ("100% of invoices paid within 30 days", _want(value=100, unit="%", exact=False)),
+    ("80% by end of year", _want(value=80, unit="%", exact=False)),  # a deadline, but no date
+    ("5 deals under 3 days", _want(value=5, unit="deals under 3 days", exact=False)),
+    ("90th percentile under 200 ms", _want(value=200, unit="ms", direction="decrease")),
     (
         "Below 2500ms at the 90th percentile",
         _want(value=2500, unit="ms at the 90th percentile", direction="decrease"),
