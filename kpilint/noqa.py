@@ -33,10 +33,6 @@ class NoqaResult:
 def add_noqa(report: Report, cwd: Path) -> NoqaResult:
     """Write a suppression for every finding of ``report`` that one can silence."""
     from kpilint.fixes import _write, plan  # --fix's checked, atomic write
-    from kpilint.registry import registry
-    from kpilint.suppressions import classify
-
-    names = {code: rule.name for code, rule in registry().items()}
 
     by_line: dict[str, dict[int, list[str]]] = {}
     for f in report.findings:
@@ -49,10 +45,7 @@ def add_noqa(report: Report, cwd: Path) -> NoqaResult:
         sf = read_file(cwd / display, display)
         if not sf.ok:
             continue
-        active, _, _ = classify([sf], names, report.today or date.today())
-        usable = {
-            c.suppression.pos.line: c.suppression for c in active if not c.suppression.whole_file
-        }
+        usable = _usable(sf, report.today or date.today())
         edits = [e for line, codes in lines.items() if (e := _edit(sf, line, codes, usable))]
         carriers = Report(findings=[_carrier(display, e) for e in edits])
         for fix in plan(carriers, cwd, unsafe=False):
@@ -77,6 +70,26 @@ def add_noqa(report: Report, cwd: Path) -> NoqaResult:
     return result
 
 
+def line_edit(sf: SourceFile, line: int, codes: list[str], today: date) -> Edit | None:
+    """The edit that silences ``codes`` on ``line`` of ``sf``, as ``--add-noqa`` writes it.
+
+    The language server's "suppress" code action uses it, so an editor and the
+    command line write the same comment (a ``TODO`` reason, KPI009 until a
+    person writes why) and merge into the same existing suppressions.
+    """
+    return _edit(sf, line, [c for c in codes if c not in NOT_SUPPRESSED], _usable(sf, today))
+
+
+def _usable(sf: SourceFile, today: date) -> dict[int, Suppression]:
+    """The line suppressions of ``sf`` in force on ``today``, by line: the ones codes join."""
+    from kpilint.registry import registry
+    from kpilint.suppressions import classify
+
+    names = {code: rule.name for code, rule in registry().items()}
+    active, _, _ = classify([sf], names, today)
+    return {c.suppression.pos.line: c.suppression for c in active if not c.suppression.whole_file}
+
+
 def _edit(
     sf: SourceFile, line: int, codes: list[str], usable: dict[int, Suppression]
 ) -> Edit | None:
@@ -85,6 +98,8 @@ def _edit(
     None when the line ends in a kpilint comment that cannot take them: a
     malformed one (KPI008) or an expired waiver (KPI011) needs a person first.
     """
+    if not codes:
+        return None
     s = usable.get(line)
     if s is not None and s.selector_span is not None:
         missing = [c for c in codes if c not in s.selectors]

@@ -14,6 +14,7 @@ import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,7 +40,6 @@ _SEVERITY = {
     "info": lsp.DiagnosticSeverity.Information,
 }
 _SUPPRESSION = re.compile(r"#[ \t]*kpilint:[ \t]*(?:ignore-file|ignore)\[(?P<sel>[^\]\r\n]*)\]")
-_UNSUPPRESSIBLE = {"KPI000", "KPI001"}
 T = TypeVar("T")
 
 
@@ -326,9 +326,9 @@ def code_actions(ls: KpilintServer, params: lsp.CodeActionParams) -> list[lsp.Co
                 )
             )
         key = (finding.line, finding.code)
-        if finding.code not in _UNSUPPRESSIBLE and key not in suppressed:
+        if key not in suppressed:
             suppressed.add(key)
-            edit = suppression_edit(published.file.text, index, finding)
+            edit = suppression_edit(ls, published, finding)
             if edit is not None:
                 actions.append(
                     lsp.CodeAction(
@@ -360,27 +360,23 @@ def _workspace_edit(uri: str, version: int | None, edits: list[lsp.TextEdit]) ->
     )
 
 
-REASON = "TODO: say why this is acceptable"
+def suppression_edit(
+    ls: KpilintServer, published: Published, finding: Finding
+) -> lsp.TextEdit | None:
+    """``--add-noqa``'s comment for the finding's line (``noqa.line_edit``), as an LSP edit.
 
-
-def suppression_edit(text: str, index: TextIndex, finding: Finding) -> lsp.TextEdit | None:
-    """Add the finding's code to the suppression on its line, or append a new one.
-
-    ``# kpilint: ignore[CODE] reason`` silences findings on its own line, so it
-    goes at the end of the finding's line (an existing one gets the code added).
+    A new ``# kpilint: ignore[CODE] TODO`` goes at the end of the line, or the code
+    joins the suppression in force there; its ``TODO`` reason is KPI009 until a
+    person writes why. A malformed comment or an expired waiver is left to them.
     """
-    start = index.from_finding(finding.line, 1)
-    end = index.line_end(start)
-    line = text[start:end]
-    match = _SUPPRESSION.search(line)
-    if match is not None and match.start() > 0 and line[match.start() - 1] in " \t":
-        close = start + match.end("sel")
-        selectors = [s.strip() for s in match["sel"].split(",") if s.strip()]
-        addition = f", {finding.code}" if selectors else finding.code
-        return lsp.TextEdit(KpilintServer.range(index, close, close), addition)
-    content_end = start + len(line.rstrip())
-    comment = f"  # kpilint: ignore[{finding.code}] {REASON}"
-    return lsp.TextEdit(KpilintServer.range(index, content_end, end), comment)
+    from kpilint.noqa import line_edit
+
+    state = ls.project_of(published.file.path)
+    today = (state.config.today if state is not None else None) or date.today()
+    edit = line_edit(published.file, finding.line, [finding.code], today)
+    if edit is None:
+        return None
+    return lsp.TextEdit(ls.range(published.index, edit.start, edit.end), edit.content)
 
 
 def rule_hover(ls: KpilintServer, params: lsp.HoverParams) -> lsp.Hover | None:
