@@ -268,7 +268,9 @@ def _plain(error: Any, kind: Any, value: Any = None) -> str:
         return f": {ctx['error']}"  # our own validators' messages
     for bound, words in (("gt", "greater than"), ("ge", "at least"), ("lt", "less than")):
         if bound in ctx:
-            return f" must be {words} {ctx[bound]}, not {shown}"
+            limit = ctx[bound]
+            limit = f"{limit:g}" if isinstance(limit, float) else limit
+            return f" must be {words} {limit}, not {shown}"
     return f" must be {describe_type(kind)}, not {shown}"
 
 
@@ -315,6 +317,8 @@ def describe_type(kind: Any, plural: bool = False) -> str:
     import typing
 
     origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is typing.Annotated:  # a bound (``Ge(1)``) is said by the error itself
+        return describe_type(args[0], plural)
     if origin in (typing.Union, types.UnionType):
         parts = [describe_type(a, plural) for a in args if a is not type(None)]
         return " or ".join(dict.fromkeys(parts))

@@ -90,7 +90,7 @@ def rule(code: str) -> Callable[[Callable[..., Iterator[Any]]], Callable[..., It
     """Register ``func`` as the check of rule ``code``."""
 
     def register(func: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
-        hints = get_type_hints(func, vars(sys.modules[func.__module__]))
+        hints = get_type_hints(func, vars(sys.modules[func.__module__]), include_extras=True)
         params = list(inspect.signature(func).parameters.values())
         scope = hints[params[0].name]
         options = {

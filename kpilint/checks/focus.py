@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Annotated
+
+from annotated_types import Ge
 
 from kpilint.entities import GoalEntity, KpiEntity, Violation
 from kpilint.project import Project
 from kpilint.registry import rule
 
 SCOPE_KINDS = ("org", "team", "role", "campaign", "channel")
+Limit = Annotated[int, Ge(1)]  # a limit of 0 KPIs would flag every KPI
 
 
 def _limit(scope: str, max: int | dict[str, int], per_kind: dict[str, int | None]) -> int:
@@ -29,12 +33,12 @@ def _limit(scope: str, max: int | dict[str, int], per_kind: dict[str, int | None
 def too_many_kpis(
     project: Project,
     *,
-    max: int | dict[str, int] = 5,
-    org: int | None = None,
-    team: int | None = None,
-    role: int | None = None,
-    campaign: int | None = None,
-    channel: int | None = None,
+    max: Limit | dict[str, Limit] = 5,
+    org: Limit | None = None,
+    team: Limit | None = None,
+    role: Limit | None = None,
+    campaign: Limit | None = None,
+    channel: Limit | None = None,
 ) -> Iterator[Violation]:
     per_kind = {"org": org, "team": team, "role": role, "campaign": campaign, "channel": channel}
     by_scope: dict[str, list[KpiEntity]] = defaultdict(list)
@@ -121,7 +125,7 @@ def duplicate_kpi(project: Project) -> Iterator[Violation]:
 
 
 @rule("KPI406")
-def overloaded_owner(project: Project, *, max: int = 7) -> Iterator[Violation]:
+def overloaded_owner(project: Project, *, max: Limit = 7) -> Iterator[Violation]:
     by_owner: dict[str, list[KpiEntity]] = defaultdict(list)
     for kpi in project.kpis:
         if kpi.active and kpi.model.owner:

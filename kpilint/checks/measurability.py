@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Annotated
+
+from annotated_types import Gt
 
 from kpilint.context import Context
 from kpilint.edits import flow_mapping, replace_value, set_nested_key, yaml_comment
@@ -81,7 +84,9 @@ def target_not_improvement(kpi: KpiEntity) -> Iterator[Violation]:
 
 
 @rule("KPI206")
-def unrealistic_target(kpi: KpiEntity, *, factor: float = 3) -> Iterator[Violation]:
+def unrealistic_target(
+    kpi: KpiEntity, *, factor: Annotated[float, Gt(1)] = 3
+) -> Iterator[Violation]:
     t = _measurable(kpi)
     if t is None or t.baseline is None:
         return
