@@ -505,15 +505,8 @@ def parse_text(
         sf.data = {}
         return
     converter = _Converter(sf, budget=len(text) + 1000)
-    try:
-        data = converter.convert(node, (), 0)
-    except _TooBig as exc:
-        sf.problems.append(Problem("KPI001", Pos(node.start_mark.line + 1, 1), str(exc)))
-        return
-    except RecursionError:
-        sf.problems.append(Problem("KPI001", FILE_START, "the YAML nests too deeply to read"))
-        return
-    if converter.failed:
+    data = _converted(sf, converter, node, ())
+    if data is _FAILED or converter.failed:
         return
     if require_mapping and not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
@@ -534,16 +527,26 @@ def _read_documents(sf: SourceFile, nodes: list[yaml.Node]) -> None:
     converter = _Converter(sf, budget=len(sf.text) + 1000)
     data: list[Any] = []
     for index, node in enumerate(nodes):
-        try:
-            data.append(converter.convert(node, (index,), 1))
-        except _TooBig as exc:
-            sf.problems.append(Problem("KPI001", Pos(node.start_mark.line + 1, 1), str(exc)))
+        value = _converted(sf, converter, node, (index,))
+        if value is _FAILED:
             return
-        except RecursionError:
-            sf.problems.append(Problem("KPI001", FILE_START, "the YAML nests too deeply to read"))
-            return
+        data.append(value)
     if not converter.failed:
         sf.data = data
+
+
+_FAILED: Any = object()
+
+
+def _converted(sf: SourceFile, converter: _Converter, node: yaml.Node, path: Path_) -> Any:
+    """The node as plain data, or ``_FAILED`` with a KPI001 (an alias bomb, too deep)."""
+    try:
+        return converter.convert(node, path, len(path))
+    except _TooBig as exc:
+        sf.problems.append(Problem("KPI001", Pos(node.start_mark.line + 1, 1), str(exc)))
+    except RecursionError:
+        sf.problems.append(Problem("KPI001", FILE_START, "the YAML nests too deeply to read"))
+    return _FAILED
 
 
 LIBYAML_SAFE_DEPTH = 5000  # libyaml's recursive composer overflows the C stack near 25,000

@@ -142,14 +142,7 @@ def convert(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imp
         sf.newline = "\r\n"
     rows, unclosed = tokenize(text, sniff_delimiter(text))
     if unclosed is not None:
-        sf.problems.append(
-            Problem(
-                "KPI001",
-                sf.position(unclosed),
-                "a quoted cell starting here is never closed",
-                'Close the quote, or double a quote inside a quoted cell ("")',
-            )
-        )
+        sf.problems.append(unclosed_quote(sf, unclosed))
         return result
     _Builder(result).build(rows)
     return result
@@ -192,6 +185,16 @@ def _decode(raw: bytes, result: Imported) -> str | None:
         )
     )
     return None
+
+
+def unclosed_quote(sf: SourceFile, offset: int) -> Problem:
+    """KPI001 at a quoted cell that never closes (the rest of the file is one cell)."""
+    return Problem(
+        "KPI001",
+        sf.position(offset),
+        "a quoted cell starting here is never closed",
+        'Close the quote, or double a quote inside a quoted cell ("")',
+    )
 
 
 def sniff_delimiter(text: str) -> str:

@@ -142,19 +142,12 @@ def _toml(sf: SourceFile, text: str) -> None:
 
 def _csv(sf: SourceFile, text: str) -> None:
     """Each row a record: header name -> cell text (empty cells absent), cells positioned."""
-    from kpilint.importers.csv import sniff_delimiter, tokenize
+    from kpilint.importers.csv import sniff_delimiter, tokenize, unclosed_quote
 
     rows, unclosed = tokenize(text, sniff_delimiter(text))
     if unclosed is not None:
         sf.lines.reset(text)
-        sf.problems.append(
-            Problem(
-                "KPI001",
-                sf.position(unclosed),
-                "a quoted cell starting here is never closed",
-                'Close the quote, or double a quote inside a quoted cell ("")',
-            )
-        )
+        sf.problems.append(unclosed_quote(sf, unclosed))
         return
     if not rows:
         sf.data = [[]]
