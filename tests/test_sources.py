@@ -463,3 +463,20 @@ def test_a_named_source_file_is_read_through_its_source(write_project: WriteProj
     code, output = invoke_in(root, "check", "--no-cache", "--force-exclude", "meta/a.md")
     assert code == 1
     assert "meta/a.md:3:1: KPI002" in output and "meta/b.md" not in output
+
+
+def test_sources_in_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[[tool.kpilint.sources]]\npreset = "sloth"\n'
+        'include = ["slos/*.yml"]\n'
+    )
+    (tmp_path / "slos").mkdir()
+    (tmp_path / "slos" / "api.yml").write_text(
+        'version: "prometheus/v1"\nservice: api\nlabels: {owner: sre}\n'
+        "slos:\n  - name: availability\n    objective: 99.9\n"
+    )
+    report = kpilint.lint([tmp_path], cwd=tmp_path)
+    assert (report.summary.kpis, report.summary.goals) == (1, 1)
+    assert {(f.code, f.line, f.column) for f in report.findings if f.code == "KPI102"} == {
+        ("KPI102", 5, 5)
+    }
