@@ -14,6 +14,8 @@ def set_key(entity: Entity[Any], key: str, value: str) -> tuple[Edit, ...]:
     """Set ``key: value`` in the entity's mapping, in its own style (block or flow)."""
     existing = entity.value_span(key)
     if existing is not None and key in entity.raw:
+        if entity.file.text[existing.start : existing.start + 1] in ("&", "*", "!"):
+            return ()  # an anchor, an alias or a tag: shared, or more than a value
         # An empty value (`timeline:` then nothing) has no text: keep a space after the colon.
         content = value if existing.end > existing.start else f" {value}"
         edits: tuple[Edit, ...] = (Edit(existing.start, existing.end, content),)
@@ -32,9 +34,9 @@ def set_nested_key(entity: Entity[Any], parent: str, key: str, value: str) -> tu
     if raw is None:
         return set_key(entity, parent, f"{{{key}: {value}}}")
     span = entity.value_span(parent)
-    if not isinstance(raw, dict) or key in raw or span is None:
-        return ()
     text = entity.file.text
+    if not isinstance(raw, dict) or key in raw or span is None or text[span.start] in "&*!":
+        return ()  # not a plain mapping of this entity's own
     if not raw:  # `timeline: {}`
         if text[span.start : span.end].replace(" ", "") != "{}":
             return ()

@@ -431,3 +431,33 @@ def test_a_comment_on_the_block_scalar_header_is_kept(write_project: WriteProjec
         "    target: {value: 3, unit: days, direction: decrease}"
         "  # at most 3 days  # the board asked for this\n"
     ) in (root / "a.kpi.yaml").read_text()
+
+
+ANCHORED = """\
+kpis:
+  - id: a
+    name: A
+    target: at least 5 by 2030
+    timeline: &tl {start: 2026-01-01}
+  - id: b
+    name: B
+    target: at least 6
+    timeline: *tl
+  - id: c
+    name: C
+    status: &s active
+    timeline: {end: 2020-01-01}
+  - id: d
+    name: D
+    status: *s
+"""
+
+
+def test_no_fix_edits_an_anchored_value(write_project: WriteProject) -> None:
+    """timeline.end into `&tl` would reach b too; `status: &s` would lose its anchor."""
+    root = write_project({"a.kpi.yaml": ANCHORED})
+    invoke(root, "--fix", "--unsafe-fixes", "--select", "KPI208,KPI302")
+    assert (root / "a.kpi.yaml").read_text() == ANCHORED.replace(
+        "    target: at least 6\n",
+        "    target: {value: 6, direction: increase}  # at least 6\n",
+    )
