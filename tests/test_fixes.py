@@ -456,6 +456,8 @@ kpis:
 def test_no_fix_edits_an_anchored_value(write_project: WriteProject) -> None:
     """timeline.end into `&tl` would reach b too; `status: &s` would lose its anchor."""
     root = write_project({"a.kpi.yaml": ANCHORED})
+    _, output = invoke(root, "--diff", "--unsafe-fixes", "--select", "KPI208,KPI302")
+    assert "Would fix 1 finding." in output and "would not parse" not in output  # never offered
     invoke(root, "--fix", "--unsafe-fixes", "--select", "KPI208,KPI302")
     assert (root / "a.kpi.yaml").read_text() == ANCHORED.replace(
         "    target: at least 6\n",
