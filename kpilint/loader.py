@@ -13,6 +13,7 @@ import re
 import stat
 import sys
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -563,15 +564,9 @@ def _too_deep(text: str) -> Problem | None:
     """
     if text.count("[") + text.count("{") < LIBYAML_SAFE_DEPTH and not _LONG_LINE.search(text):
         return None
-    depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return _nests_too_deep()
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        if _deeper_than_max(yaml.parse(text, Loader=_Loader)):
+            return _nests_too_deep()
     except yaml.MarkedYAMLError as exc:  # libyaml may stop at a nesting limit of its own
         mark = exc.problem_mark or exc.context_mark
         return _too_deep_before(text, mark.line if mark is not None else None)
@@ -603,18 +598,23 @@ def _too_deep_before(text: str, line: int | None) -> Problem | None:
     prefix = text[: min(end, _DEEP_PREFIX)]
     if sum(prefix.count(c) for c in "[{-:?") <= MAX_DEPTH:
         return None
-    depth = 0
     try:
-        for event in yaml.parse(prefix, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return _nests_too_deep()
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        return _nests_too_deep() if _deeper_than_max(yaml.parse(prefix, yaml.SafeLoader)) else None
     except (yaml.YAMLError, RecursionError):
         return None
-    return None
+
+
+def _deeper_than_max(events: Iterator[yaml.Event]) -> bool:
+    """Whether the events open more than MAX_DEPTH collections at once (stops there)."""
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return False
 
 
 def _nests_too_deep() -> Problem:

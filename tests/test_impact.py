@@ -14,23 +14,22 @@ import pytest
 
 from kpilint import lint
 from tests.conftest import invoke_in, run_kpilint
+from tests.test_precommit import GOALS as PRE_COMMIT_GOALS
 from tests.test_precommit import PreCommit, git, git_env, hook_repo
 
 __all__ = ["hook_repo"]  # the fixture that builds the hook environment, shared
 
 TODAY = "2027-06-01"
 
-GOALS = """\
-goals:
-  - id: grow-revenue
-    name: Grow revenue
-    kind: revenue
-    period: {start: 2027-01-01, end: 2027-12-31}
+GOALS = (
+    PRE_COMMIT_GOALS
+    + """\
   - id: keep-customers
     name: Keep customers
     kind: retention
     period: {start: 2027-01-01, end: 2027-12-31}
 """
+)
 
 
 def kpi(ident: str, goal: str = "grow-revenue", scope: str = "org") -> str:
