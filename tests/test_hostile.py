@@ -891,3 +891,9 @@ def test_messages_on_stderr_show_control_characters(root: Path, tmp_path: Path) 
     run = kpilint("check", "--fix", "--today", TODAY, ".", cwd=root)
     assert "not fixed a\\n::add-mask::x\\x1b[2J.kpi.yaml: the file is read-only" in run.stderr
     assert "\x1b" not in run.stderr and "\n::" not in run.stderr
+
+
+def test_output_file_that_is_a_pipe_is_written_to(root: Path) -> None:
+    write(root, "a.kpi.yaml", CLEAN)
+    run = kpilint("check", "--format", "json", "-o", "/dev/stdout", "--today", TODAY, ".", cwd=root)
+    assert run.code == 0 and json.loads(run.stdout)["findings"] == []
