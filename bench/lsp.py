@@ -31,7 +31,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from run import SEED, Spec, ensure, kpilint_argv, run_once  # noqa: E402
+from run import SEED, Spec, bench_env, ensure, kpilint_argv, run_once  # noqa: E402
 
 
 async def edit_times(root: Path, edits: int, env: dict[str, str]) -> tuple[float, list[float]]:
@@ -104,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     args.corpus.mkdir(parents=True, exist_ok=True)
     big_root = ensure(Spec(f"files-{big}-v", big, False), args.corpus, True, True)
     small_root = ensure(Spec("files-10-v", 10, False), args.corpus, True, True)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env.pop("PYTHONSTARTUP", None)
+    env = bench_env()
     kp = kpilint_argv()
     check = [*kp, "check", "--format", "json", "--no-cache", "."]
     floor = [sys.executable, "-c", "import yaml, click, pydantic"]
