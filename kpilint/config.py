@@ -14,7 +14,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -46,6 +54,7 @@ class Config(BaseModel):
     """Settings for one lint run. Field names are the TOML keys in snake_case."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    _resolved: Resolved | None = PrivateAttr(default=None)  # resolve()'s answer, kept
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
@@ -131,6 +140,7 @@ class Config(BaseModel):
             else:
                 update[key] = value
         merged = self.model_copy(update=update)
+        merged._resolved = None  # model_copy keeps private attributes: resolve the copy anew
         merged.resolve()
         return merged
 
@@ -143,8 +153,10 @@ class Config(BaseModel):
         return parse_sources(list(self.sources), f"{self.source}: " if self.source else "")
 
     def resolve(self) -> Resolved:
-        """Which rules run, at what severity, with what options."""
-        return _resolve(self)
+        """Which rules run, at what severity, with what options (once per config: it is frozen)."""
+        if self._resolved is None:
+            self._resolved = _resolve(self)
+        return self._resolved
 
 
 class Resolved(BaseModel):

@@ -88,11 +88,26 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
             old = source_readers(loaded.config)[index].parse(sf.path, sf.display, blobs[entry.oid])
         files.append(old)
         entities.extend(entities_of(old))
+    # Entity checks that look across files read what an entity references, and
+    # what that references (an incentive's KPIs' metrics): an entity more than
+    # two references away from the changed ones reads the same before and now.
+    changed = [e for e in project.all_entities() if e.file.display in loaded.reported]
+    changed += [e for e in entities if e.file.display in loaded.reported]
+    near = _near(changed, [*entities, *changed])
+    whole = project_scope_codes()
+    others = [
+        f
+        for f in others
+        if f.code in whole or (f.entity is not None and (f.entity.kind, f.entity.id) in near)
+    ]
+    if not others:
+        return []
     config = loaded.config.with_overrides(select=tuple(sorted(codes)))
     orders = [(entity, entity.order) for entity in project.all_entities()]
     try:
         every = {sf.display for sf in files}
-        found = run_rules(Loaded(Project(project.root, files, entities), config, every), day)
+        before = Loaded(Project(project.root, files, entities), config, every)
+        found = run_rules(before, day, only=[e for e in entities if (e.kind, e.id) in near])
     finally:  # "before" numbered the shared entities its own way
         for entity, order in orders:
             entity.order = order
@@ -100,13 +115,52 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
     return [replace(f, fix=Fix(f.fix.description)) for f in new]
 
 
+Node = tuple[str, str | None]  # (kind, id)
+_REFERENCES = {  # key -> the kind of entity it names (FORMAT.md "References")
+    "kpi": (("goal", "goal"), ("metric", "metric"), ("counterbalance", "kpi")),
+    "goal": (("parent", "goal"),),
+    "incentive": (("kpis", "kpi"),),
+    "metric": (),
+}
+
+
+def _near(start: list[Entity[Any]], everything: list[Entity[Any]], hops: int = 2) -> set[Node]:
+    """Entities (as kind and id) at most ``hops`` references from ``start``, either way."""
+    links: dict[Node, set[Node]] = {}
+    for entity in everything:
+        if entity.id is None:
+            continue
+        here: Node = (entity.kind, entity.id)
+        for key, kind in _REFERENCES.get(entity.kind, ()):
+            value = entity.raw.get(key)
+            for ident in value if isinstance(value, list) else [value]:
+                if isinstance(ident, str):
+                    links.setdefault(here, set()).add((kind, ident))
+                    links.setdefault((kind, ident), set()).add(here)
+    reached: set[Node] = {(e.kind, e.id) for e in start if e.id is not None}
+    frontier = set(reached)
+    for _ in range(hops):
+        frontier = {n for node in frontier for n in links.get(node, ())} - reached
+        reached |= frontier
+    return reached
+
+
+@cache
+def project_scope_codes() -> frozenset[str]:
+    """Rules checked on the whole project at once: they run in full on "before"."""
+    return frozenset(
+        code for code, rule in registry().items() if any(c.scope is Project for c in rule.checks)
+    )
+
+
 @cache
 def cross_file_codes() -> frozenset[str]:
     """Rules whose finding in one file can depend on another file: the ones impact runs.
 
     A project-scope check sees every file; a check that takes the context may
-    look entities up across files. Every other check reports on one entity or
-    file from its own content, which did not change in a file that was not named.
+    look entities up across files (at most two references away: ``_near``).
+    Every other check reports on one entity or file from its own content, which
+    did not change in a file that was not named.
     """
     return frozenset(
         code

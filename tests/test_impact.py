@@ -250,3 +250,42 @@ def test_a_goal_removed_from_a_configured_source_is_impact_in_native_files(
     code, found = check(root, "objectives.yml")
     assert code == 1
     assert [f for f in found if f[1] != "objectives.yml"] == [("KPI006", "kpis.kpi.yaml", 11, 5)]
+
+
+def test_two_references_away_an_incentive_sees_its_kpis_metrics_change(tmp_path: Path) -> None:
+    """KPI502 reads incentive -> KPI -> metric: a metric file's change reaches the incentive."""
+    metrics = (
+        "metrics:\n"
+        "  - {id: revenue, name: Revenue, category: output, unit: USD, source: stripe}\n"
+        "  - {id: calls, name: Calls, category: activity, unit: calls, source: dialer}\n"
+    )
+    kpis = KPIS.replace("    owner: cfo\n", "    owner: cfo\n    metric: revenue\n", 1).replace(
+        "    goal: keep-customers\n", "    goal: keep-customers\n    metric: calls\n"
+    )
+    root = repo(
+        tmp_path,
+        {
+            "goals.kpi.yaml": GOALS,
+            "metrics.kpi.yaml": metrics,
+            "kpis.kpi.yaml": kpis,
+            "plans.kpi.yaml": INCENTIVES,
+        },
+    )
+    assert check(root, "metrics.kpi.yaml") == (0, [])
+    (root / "metrics.kpi.yaml").write_text(
+        metrics.replace("category: output", "category: activity")
+    )
+    code, found = check(root, "metrics.kpi.yaml")
+    assert (code, found) == (0, [("KPI502", "plans.kpi.yaml", 5, 5)])
+
+
+def test_cross_file_rules_are_wholly_project_scope_or_wholly_per_entity() -> None:
+    """Impact runs project-scope rules in full and the others on near entities only."""
+    from kpilint.impact import cross_file_codes, project_scope_codes
+    from kpilint.project import Project
+    from kpilint.registry import registry
+
+    for code in cross_file_codes():
+        scopes = {check.scope is Project for check in registry()[code].checks}
+        assert len(scopes) == 1, f"{code} mixes project-scope and entity checks"
+    assert project_scope_codes() <= cross_file_codes()
