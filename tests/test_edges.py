@@ -93,3 +93,26 @@ def test_from_a_folder_with_nothing_of_that_format_is_misuse(write_project: Writ
     root = write_project({"data/a.kpi.yaml": NO_TARGET})
     code, out = invoke_in(root, "check", "--from", "csv", "data")
     assert code == 2 and "no file to lint in folder 'data'" in out
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/a/b/c.yaml",
+        "/a/b/x/./y",
+        "/a/b/x/../y",
+        "/a/bc/d",
+        "/a/b",
+        "/x/y",
+        "/a/b/.h/f",
+        "/a/b/..f",
+    ],
+)
+def test_display_path_is_relpath(path: str) -> None:
+    """The fast path for files under the working directory says what relpath says."""
+    import os
+
+    from kpilint.engine import display_path
+
+    cwd = Path("/a/b")
+    assert display_path(Path(path), cwd) == Path(os.path.relpath(path, cwd)).as_posix()
