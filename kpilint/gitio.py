@@ -92,9 +92,17 @@ def _is_shallow(top: Path) -> bool:
         return False
 
 
-def ls_tree(commit: str, top: Path) -> list[TreeEntry]:
-    """Every blob of ``commit`` (recursively, whole tree), with mode and size."""
-    out = _git(["ls-tree", "-r", "-z", "-l", "--full-tree", commit], top)
+def ls_tree(commit: str, top: Path, paths: list[str] | None = None) -> list[TreeEntry]:
+    """Every blob of ``commit`` (recursively, whole tree), with mode and size.
+
+    ``paths`` (relative to ``top``) lists only those, as literal paths.
+    """
+    args = ["ls-tree", "-r", "-z", "-l", "--full-tree", commit]
+    if paths is not None:
+        if not paths:
+            return []
+        args = ["--literal-pathspecs", *args, "--", *paths]
+    out = _git(args, top)
     entries = []
     for record in out.split(b"\0"):
         if not record:

@@ -56,12 +56,14 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
         return []
     try:
         commit = gitio.head_commit(top)
-        entries = {e.path: e for e in gitio.ls_tree(commit, top)} if commit else {}
-        named = {
-            sf.display: entries.get(_rel(sf.path.absolute(), top))
+        rels = {
+            sf.display: _rel(sf.path.absolute(), top)
             for sf in project.files
             if sf.display in loaded.reported
         }
+        inside = [rel for rel in rels.values() if not rel.startswith("/")]
+        entries = {e.path: e for e in gitio.ls_tree(commit, top, inside)} if commit else {}
+        named = {display: entries.get(rel) for display, rel in rels.items()}
         blobs = gitio.read_blobs(
             [e.oid for e in named.values() if e is not None and e.mode != gitio.MODE_SYMLINK], top
         )
