@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -579,12 +580,18 @@ def test_cli_paths_after_dashes_limit_the_report(repo: Repo) -> None:
     repo.write({F: LOWERED, "other/x.kpi.yaml": None})
     runner = CliRunner()
     both = runner.invoke(cli, ["diff", base, "--format", "json"])
-    codes = [(f["code"], f["path"]) for f in json.loads(both.output)["findings"]]
-    assert codes == [("KPI802", "other/x.kpi.yaml"), ("KPI801", F)]
+
+    def located(result: Any) -> list[tuple[str, str, int, int]]:
+        findings = json.loads(result.output)["findings"]
+        return [(f["code"], f["path"], f["line"], f["column"]) for f in findings]
+
+    deleted, lowered = located(both)
+    assert [deleted[:2], lowered[:2]] == [("KPI802", "other/x.kpi.yaml"), ("KPI801", F)]
+    assert deleted[2:] == (2, 5)  # `- id: x` at base
     only = runner.invoke(cli, ["diff", base, "--format", "json", "--", "other/"])
-    assert [f["code"] for f in json.loads(only.output)["findings"]] == ["KPI802"]
+    assert located(only) == [deleted]
     one = runner.invoke(cli, ["diff", base, "--format", "json", "--", F])
-    assert [f["code"] for f in json.loads(one.output)["findings"]] == ["KPI801"]
+    assert located(one) == [lowered]
     markdown = runner.invoke(cli, ["diff", base, "--format", "markdown", "--", "other"])
     assert "`mrr`" not in markdown.output and "`x`" in markdown.output
 

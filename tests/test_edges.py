@@ -25,7 +25,8 @@ def test_lint_takes_one_path_as_a_str(
     assert [(f.code, f.path, f.line, f.column) for f in report.findings][:1] == [
         ("KPI101", "kpis/a.kpi.yaml", 2, 5)
     ]
-    assert [f.code for f in lint(Path("kpis")).findings] == [f.code for f in report.findings]
+    located = [(f.code, f.path, f.line, f.column) for f in report.findings]
+    assert [(f.code, f.path, f.line, f.column) for f in lint(Path("kpis")).findings] == located
 
 
 def test_config_from_file_takes_str_and_pathlike(write_project: WriteProject) -> None:

@@ -143,7 +143,9 @@ def test_the_cache_follows_head(tmp_path: Path) -> None:
     (root / "goals.kpi.yaml").write_text(GOALS.split("  - id: keep-customers")[0])
     args = ("check", "--today", TODAY, "--format", "json", "goals.kpi.yaml")
     first = json.loads(invoke_in(root, *args)[1])["findings"]
-    assert [f["code"] for f in first] == ["KPI006"]
+    assert [(f["code"], f["path"], f["line"], f["column"]) for f in first] == [
+        ("KPI006", "kpis.kpi.yaml", 11, 5)
+    ]
     git(root, git_env(), "commit", "-q", "-am", "drop the goal")
     assert json.loads(invoke_in(root, *args)[1])["findings"] == []  # not the cached answer
 
