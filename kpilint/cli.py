@@ -531,19 +531,8 @@ def _against_base(
     report.findings = assign_fingerprints(
         sorted([*findings, *governance], key=lambda f: f.sort_key)
     )
-    _recount(report)
+    report.recount()
     return report, bool(governance)
-
-
-def _recount(report: Report) -> None:
-    """The summary's severity counts after findings were added or dropped."""
-    fresh = report.findings
-    report.summary = replace(
-        report.summary,
-        error=sum(f.severity == "error" for f in fresh),
-        warning=sum(f.severity == "warning" for f in fresh),
-        info=sum(f.severity == "info" for f in fresh),
-    )
 
 
 def _statistics(report: Report, args: LintArgs, options: dict[str, Any]) -> None:
@@ -885,7 +874,7 @@ def _without_known(report: Report, path: Path, *, stale: bool = True) -> Report:
             f"(x{item.count}); rewrite {path} with --write-known"
         )
     report.findings = fresh
-    _recount(report)
+    report.recount()
     return report
 
 

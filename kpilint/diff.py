@@ -155,8 +155,7 @@ def diff(
     findings = [f for f in [*new, *governance] if inside(f.path)]
     report.findings = assign_fingerprints(sorted(findings, key=lambda f: f.sort_key))
     count_entities(report.summary, head_loaded)
-    for f in report.findings:
-        setattr(report.summary, f.severity, getattr(report.summary, f.severity) + 1)
+    report.recount()
     changes = [row for row in _changed(pairs, governance) if inside(row.path)]
     lines = _changed_lines(base_loaded.project, head_loaded.project)
     return DiffResult(report, changes, base, head or WORK_TREE, lines)

@@ -183,8 +183,7 @@ def _lint(
     findings, report.summary.omitted = cap_per_file(findings, MAX_FINDINGS_PER_FILE)
     findings.sort(key=lambda f: f.sort_key)
     report.findings = assign_fingerprints(findings)
-    for f in report.findings:
-        setattr(report.summary, f.severity, getattr(report.summary, f.severity) + 1)
+    report.recount()
     return report
 
 

@@ -136,6 +136,11 @@ class Report:
     files: set[str] = field(default_factory=set)  # display paths of the files reported on
     partial: bool = False  # only part of a project was named (FORMAT.md "impact")
 
+    def recount(self) -> None:
+        """Set the summary's severity counts from the findings (after adding or dropping some)."""
+        for severity in ("error", "warning", "info"):
+            setattr(self.summary, severity, self.count(severity))
+
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 

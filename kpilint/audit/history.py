@@ -188,8 +188,7 @@ def _point(
     report = Report(today=day, fail_on=used.fail_on, rules=rule_infos(used))
     report.findings = assign_fingerprints(sorted(run_rules(part, day), key=lambda f: f.sort_key))
     count_entities(report.summary, part)
-    for f in report.findings:
-        setattr(report.summary, f.severity, getattr(report.summary, f.severity) + 1)
+    report.recount()
     result = build(report, [(part, day)])
     live = [k for k in result.kpis if k.live]
     overall = completeness(live)
