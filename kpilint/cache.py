@@ -10,7 +10,6 @@ that somebody commits must not be able to run code). The folder is
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import stat
@@ -41,6 +40,8 @@ def _code_stamp() -> str:
 
 def digest(parts: list[str], files: list[Path]) -> str | None:
     """The key of one lint of ``files``; None when a file cannot be read."""
+    import hashlib  # here: it loads OpenSSL, which a run without the cache does not need
+
     h = hashlib.sha256(__version__.encode() + _code_stamp().encode())
     for part in parts:
         h.update(b"\0" + os.fsencode(part))  # a file name need not be UTF-8

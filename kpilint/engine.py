@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import os
 import re
-import traceback
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -588,6 +587,8 @@ def _finding(rule: Rule, severity: str, v: Violation) -> Finding:
 
 
 def _internal_error(rule: Rule, subject: Any, exc: Exception) -> Finding:
+    import traceback
+
     entity = subject if isinstance(subject, Entity) else None
     file = entity.file if entity else subject if isinstance(subject, SourceFile) else None
     where = traceback.extract_tb(exc.__traceback__)[-1]

@@ -6,10 +6,11 @@ never rules or YAML nodes.
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 Applicability = Literal["safe", "unsafe", "none"]
@@ -81,7 +82,28 @@ def fingerprint_base(code: str, path: str, entity: EntityRef | None, key: str | 
         key or "",
     ]
     # surrogateescape: the path of a file whose name is not UTF-8 keeps its bytes
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return _sha256("\x1f".join(parts).encode("utf-8", "surrogateescape"))[:16]
+
+
+def _sha256(data: bytes) -> str:
+    return str(_sha256_type()(data).hexdigest())
+
+
+@cache
+def _sha256_type() -> Callable[[bytes], Any]:
+    """SHA-256 from Python's built-in implementation when it has one.
+
+    ``import hashlib`` loads OpenSSL: a few milliseconds of every ``check``, for
+    a hash of a few dozen bytes per finding.
+    """
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.10, 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
+        except ImportError:  # pragma: no cover - a build without the built-in hashes
+            from hashlib import sha256
+    return sha256  # type: ignore[no-any-return]
 
 
 def assign_fingerprints(findings: list[Finding]) -> list[Finding]:
@@ -94,7 +116,7 @@ def assign_fingerprints(findings: list[Finding]) -> list[Finding]:
         base = fingerprint_base(f.code, f.path, f.entity, f.key)
         n = seen.get(base, 0)
         seen[base] = n + 1
-        fp = base if n == 0 else hashlib.sha256(f"{base}:{n}".encode()).hexdigest()[:16]
+        fp = base if n == 0 else _sha256(f"{base}:{n}".encode())[:16]
         out.append(replace(f, fingerprint=fp))
     return out
 

@@ -10,14 +10,12 @@ severity: the engine stamps it from config.
 from __future__ import annotations
 
 import importlib
-import inspect
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any
 
 CHECK_MODULES = (
     "structure",
@@ -57,7 +55,17 @@ class Check:
     func: Callable[..., Iterator[Any]]
     scope: type
     wants_ctx: bool
-    options: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (type, default)
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Its options (keyword-only parameters) and their defaults: what every run needs."""
+        return dict(self.func.__kwdefaults__ or {})
+
+    @property
+    def options(self) -> dict[str, tuple[Any, Any]]:
+        """name -> (type, default). The types are read from the annotations only here,
+        when a config sets options or docs are made: evaluating them costs start-up."""
+        return option_types(self.func)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,11 @@ class Rule:
         return bool(self.checks)
 
     @property
+    def defaults(self) -> dict[str, Any]:
+        """Option name -> default, over all its checks (cheap: no annotations read)."""
+        return {name: value for check in self.checks for name, value in check.defaults.items()}
+
+    @property
     def options(self) -> dict[str, tuple[Any, Any]]:
         """Options of all its checks (a rule may check several kinds of entity)."""
         return {name: spec for check in self.checks for name, spec in check.options.items()}
@@ -90,27 +103,77 @@ def rule(code: str) -> Callable[[Callable[..., Iterator[Any]]], Callable[..., It
     """Register ``func`` as the check of rule ``code``."""
 
     def register(func: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
-        hints = get_type_hints(func, vars(sys.modules[func.__module__]), include_extras=True)
-        params = list(inspect.signature(func).parameters.values())
-        scope = hints[params[0].name]
-        options = {
-            p.name: (hints.get(p.name, Any), p.default)
-            for p in params
-            if p.kind is inspect.Parameter.KEYWORD_ONLY
-        }
-        wants_ctx = any(p.name == "ctx" for p in params[1:])
-        _CHECKS.setdefault(code, []).append(Check(code, func, scope, wants_ctx, options))
+        code_ = func.__code__
+        names = code_.co_varnames[: code_.co_argcount + code_.co_kwonlyargcount]
+        missing = [n for n in names[code_.co_argcount :] if n not in (func.__kwdefaults__ or {})]
+        if not names or missing:
+            raise TypeError(f"{func.__qualname__}: a subject first, options with defaults")
+        scope = _annotation(func, names[0])
+        wants_ctx = "ctx" in names[1:]
+        _CHECKS.setdefault(code, []).append(Check(code, func, scope, wants_ctx))
         return func
 
     return register
 
 
+def _annotation(func: Callable[..., Any], name: str) -> Any:
+    """The type ``name`` is annotated with: a plain class name is looked up in the
+    check's module; anything else is evaluated as ``typing.get_type_hints`` would."""
+    written = func.__annotations__[name]
+    if isinstance(written, str) and written.isidentifier():
+        found = vars(sys.modules[func.__module__]).get(written)
+        if isinstance(found, type):
+            return found
+    return _hints(func)[name]
+
+
+class _Namespace(dict[str, Any]):
+    """A check module's names, then annotated_types' constraints (``Ge``, ``Gt``...).
+
+    Option bounds are written ``Annotated[int, Ge(1)]`` with ``Ge`` imported only
+    for type checkers: annotated_types costs as much to import as linting a small
+    project, and the bounds matter only when a config sets the option.
+    """
+
+    def __missing__(self, key: str) -> Any:
+        import builtins
+
+        if hasattr(builtins, key):
+            raise KeyError(key)  # eval reads builtins after this namespace
+        import annotated_types
+
+        try:
+            return getattr(annotated_types, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+
+def _hints(func: Callable[..., Any]) -> dict[str, Any]:
+    from typing import get_type_hints
+
+    namespace = _Namespace(vars(sys.modules[func.__module__]))
+    return get_type_hints(func, namespace, namespace, include_extras=True)
+
+
+def option_types(func: Callable[..., Any]) -> dict[str, tuple[Any, Any]]:
+    """Option name -> (its annotated type, its default)."""
+    hints = _hints(func)
+    return {
+        name: (hints.get(name, Any), value) for name, value in (func.__kwdefaults__ or {}).items()
+    }
+
+
 def rules_dir() -> Path:
-    """``rules/`` in a source checkout, or its copy inside the installed package."""
-    packaged = resources.files("kpilint") / "_rules"
+    """``rules/`` in a source checkout, or its copy inside the installed package.
+
+    Found beside this file, not through ``importlib.resources``: importing that
+    costs a cold ``check`` more than reading every rule's metadata.
+    """
+    package = Path(__file__).resolve().parent
+    packaged = package / "_rules"
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "rules"
+        return packaged
+    return package.parent / "rules"
 
 
 def read_rule_files(folder: Path) -> dict[str, dict[str, Any]]:

@@ -1,15 +1,19 @@
-"""Start-up work kept small: the rules' TOML is parsed once and then read from a JSON cache."""
+"""Start-up work kept small: the rules' TOML is parsed once and then read from a JSON cache;
+a cold ``check`` imports only what it needs."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from kpilint import registry
 from kpilint.registry import read_metadata, read_rule_files, rules_dir
+from tests.conftest import REPO, WriteProject
 
 
 @pytest.fixture
@@ -56,3 +60,80 @@ def test_a_corrupt_or_unwritable_cache_only_means_parsing_again(rules: Path) -> 
 def test_vocabulary_reads_through_the_same_cache() -> None:
     registry.vocabulary.cache_clear()
     assert registry.vocabulary() == read_rule_files(rules_dir())["vocabulary.toml"]
+
+
+# Modules a cold `kpilint check` of a small project does not need: each costs
+# milliseconds of every pre-commit run (hashlib loads OpenSSL; importlib.resources
+# pulls tempfile and zipfile; annotated_types is read only for rule options).
+NOT_ON_THE_CHECK_PATH = (
+    "hashlib",
+    "_hashlib",
+    "importlib.resources",
+    "traceback",
+    "annotated_types",
+)
+
+
+def _modules_after(code: str, cwd: Path) -> set[str]:
+    script = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    return set(out.stdout.split("\n")[-2].split())
+
+
+def test_a_cold_check_imports_only_what_it_needs(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "team.kpi.yaml": """
+                goals:
+                  - id: grow
+                    title: Grow
+                    owner: ceo
+                    period: {start: 2027-01-01, end: 2027-12-31}
+                kpis:
+                  - id: deploys
+                    name: Deploys
+                    owner: cto
+                    goal: grow
+                    formula: count of deploys
+            """
+        }
+    )
+    check = (
+        "from kpilint.cli import main\nsys.argv = ['kpilint', 'check', '--no-cache', '--format', "
+        "'json', '.']\ntry:\n    main()\nexcept SystemExit as exc:\n    assert exc.code == 1\n"
+    )
+    loaded = _modules_after(check, root)
+    assert "kpilint.checks.focus" in loaded  # the rules did run
+    # What the entity model and config layers import themselves (pydantic, while they
+    # are built on it) is theirs to answer for, not the check path's.
+    theirs = _modules_after("import kpilint.config, kpilint.model, kpilint.validate", root)
+    assert sorted((set(NOT_ON_THE_CHECK_PATH) & loaded) - theirs) == []
+
+
+def test_rule_defaults_need_no_annotations_and_types_come_when_asked() -> None:
+    from kpilint.registry import registry
+
+    rule = registry()["KPI406"]
+    assert rule.defaults == {"max": 7}
+    ((kind, default),) = rule.options.values()
+    assert default == 7
+    assert kind.__metadata__[0].ge == 1  # Annotated[int, Ge(1)], read from the annotation
+
+
+def test_the_not_printable_class_is_the_complement_of_yaml_printable() -> None:
+    """edits writes it as what it excludes (cheap to compile); same characters as the spec's."""
+    import re
+
+    from kpilint.edits import _NOT_PRINTABLE
+
+    spec = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    every = "".join(map(chr, range(0x110000)))
+    assert _NOT_PRINTABLE.findall(every) == spec.findall(every)
