@@ -10,19 +10,14 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+import typing
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    TypeAdapter,
-    ValidationError,
-    field_validator,
-)
+from kpilint.typecheck import Gt, Invalid, check
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -50,60 +45,69 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-class Config(BaseModel):
-    """Settings for one lint run. Field names are the TOML keys in snake_case."""
+@dataclass(frozen=True, init=False)
+class Config:
+    """Settings for one lint run. Field names are the TOML keys in snake_case.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-    _resolved: Resolved | None = PrivateAttr(default=None)  # resolve()'s answer, kept
+    A frozen dataclass checked by ``kpilint.typecheck``, not a pydantic model:
+    a cold ``check`` never imports pydantic. ``Config(**settings)`` takes field
+    names, ``from_mapping`` TOML keys; both check and coerce (a list to a
+    tuple, an ISO string to a date, a string to a ``Path``).
+    """
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = Field(default=(), alias="extend-select")
-    extend_ignore: tuple[str, ...] = Field(default=(), alias="extend-ignore")
-    per_file_ignores: dict[str, tuple[str, ...]] = Field(
-        default_factory=dict, alias="per-file-ignores"
-    )
-    fail_on: FailOn = Field(default="error", alias="fail-on")
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fail_on: FailOn = "error"
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     today: date | None = None
     owners: str | None = None  # path from the project root (FORMAT.md "Owners")
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
-    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    max_file_size: int = Field(default=10 * 1024 * 1024, alias="max-file-size", gt=0)
+    severity: dict[str, Literal["error", "warning", "info"]] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_file_size: Annotated[int, Gt(0)] = 10 * 1024 * 1024
     sources: tuple[dict[str, Any], ...] = ()  # [[sources]] (SOURCES.md), checked by source_specs
-    source: Path | None = Field(default=None, exclude=True)
+    source: Path | None = None  # the file read; not a setting, not in fingerprint()
+    fields_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    _resolved: Resolved | None = field(default=None, compare=False, repr=False)  # resolve()'s
 
-    @field_validator("today", mode="before")
+    def __init__(self, **settings: Any) -> None:
+        """Check and coerce ``settings``; a bad one is a ``ConfigError`` naming its TOML key."""
+        kinds = _kinds()
+        unknown = [name for name in settings if name not in kinds]
+        if unknown:
+            raise TypeError(f"Config() got an unexpected keyword argument '{unknown[0]}'")
+        source = settings.get("source")
+        where = f"{source}: " if source else ""
+        for spec in fields(self):
+            if spec.name in settings:
+                try:
+                    value = check(kinds[spec.name], settings[spec.name], (_key(spec.name),))
+                except Invalid as exc:
+                    loc = ".".join(str(part) for part in exc.loc)
+                    raise ConfigError(f"{where}'{loc}'{exc.plain()}") from None
+            elif spec.default_factory is not MISSING:
+                value = spec.default_factory()
+            else:
+                value = spec.default
+            object.__setattr__(self, spec.name, value)
+        object.__setattr__(self, "fields_set", frozenset(settings))
+
     @classmethod
-    def _iso_today(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                raise ValueError(f"'{value}' is not an ISO date like 2027-06-01") from None
-        return value
+    def toml_keys(cls) -> dict[str, str]:
+        """Each setting's field name and its key in a config file (``fail_on``: ``fail-on``)."""
+        return {name: _key(name) for name in _kinds() if name != "source"}
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], source: Path | None = None) -> Config:
         where = f"{source}: " if source else ""
-        known = sorted(
-            {f.alias or name for name, f in cls.model_fields.items() if name != "source"}
-        )
+        known = sorted(cls.toml_keys().values())
         for key in data:
             if key not in known:
                 raise ConfigError(f"{where}unknown key '{key}'{_did_you_mean(key, known)}")
-        try:
-            config = cls.model_validate({**data, "source": source})
-        except ValidationError as exc:
-            error = exc.errors(include_url=False)[0]
-            field = next(
-                (f for name, f in cls.model_fields.items() if error["loc"][0] in (name, f.alias)),
-                None,
-            )
-            loc = ".".join(str(p) for p in error["loc"])
-            kind = _inner(field.annotation if field else None, error["loc"][1:])
-            raise ConfigError(f"{where}'{loc}'{_plain(error, kind)}") from None
+        config = cls(**{key.replace("-", "_"): value for key, value in data.items()}, source=source)
         config.resolve()  # validate selectors, severities and rule options now
         if "sources" in data:
             config.source_specs()  # a source declared wrongly is an error before any file is read
@@ -139,10 +143,16 @@ class Config(BaseModel):
                 update[key] = (*getattr(self, key), *value)
             else:
                 update[key] = value
-        merged = self.model_copy(update=update)
-        merged._resolved = None  # model_copy keeps private attributes: resolve the copy anew
+        given = {name: getattr(self, name) for name in self.fields_set}
+        merged = Config(**{**given, **update})
         merged.resolve()
         return merged
+
+    def fingerprint(self) -> str:
+        """The settings as JSON for cache keys: equal settings, equal text (``source`` left out)."""
+        import json
+
+        return json.dumps({name: getattr(self, name) for name in self.toml_keys()}, default=str)
 
     def source_specs(self) -> tuple[Any, ...]:
         """The ``[[sources]]`` declarations, checked (``kpilint.sources.spec.SourceSpec``)."""
@@ -155,16 +165,30 @@ class Config(BaseModel):
     def resolve(self) -> Resolved:
         """Which rules run, at what severity, with what options (once per config: it is frozen)."""
         if self._resolved is None:
-            self._resolved = _resolve(self)
+            object.__setattr__(self, "_resolved", _resolve(self))
+        assert self._resolved is not None
         return self._resolved
 
 
-class Resolved(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True)
+class Resolved:
     severities: dict[str, str]  # enabled rule code -> severity
     options: dict[str, dict[str, Any]]  # code -> option values (defaults filled)
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+
+
+_NOT_CHECKED = ("fields_set", "_resolved")
+
+
+@cache
+def _kinds() -> dict[str, Any]:
+    """The type of each setting (and ``source``), from the annotations, once."""
+    hints = typing.get_type_hints(Config, include_extras=True)
+    return {spec.name: hints[spec.name] for spec in fields(Config) if spec.name not in _NOT_CHECKED}
+
+
+def _key(name: str) -> str:
+    return name.replace("_", "-")
 
 
 def _resolve(config: Config) -> Resolved:
@@ -205,10 +229,9 @@ def _resolve(config: Config) -> Resolved:
                 raise ConfigError(f"{where}[rules.{selector}]: unknown option '{raw_name}'{hint}")
             kind = declared[name][0]
             try:
-                value = TypeAdapter(kind).validate_python(value, strict=True)
-            except ValidationError as exc:
-                error = exc.errors(include_url=False)[0]
-                plain = _plain(error, kind, value)
+                value = check(kind, value)
+            except Invalid as exc:
+                plain = exc.plain(kind, value)  # the option's whole type, not a list item's
                 raise ConfigError(f"{where}[rules.{selector}] {raw_name}{plain}") from None
             options.setdefault(target, {})[name] = value
     pfi = tuple(
@@ -266,94 +289,6 @@ def _expand(selector: str, where: str, key: str) -> list[str]:
 
 
 _SELECTOR_KEYS = ("select", "ignore", "extend_select", "extend_ignore")
-
-
-def _plain(error: Any, kind: Any, value: Any = None) -> str:
-    """A validation error in the words of the TOML file, not pydantic's.
-
-    ``kind`` is the type expected where the error is; ``value`` the value written
-    there (default: what pydantic saw, which for a union is inside one branch).
-    """
-    ctx = error.get("ctx") or {}
-    shown = _shown(error["input"] if value is None else value)
-    if error["type"] == "value_error" and "error" in ctx:
-        return f": {ctx['error']}"  # our own validators' messages
-    for bound, words in (("gt", "greater than"), ("ge", "at least"), ("lt", "less than")):
-        if bound in ctx:
-            limit = ctx[bound]
-            limit = f"{limit:g}" if isinstance(limit, float) else limit
-            return f" must be {words} {limit}, not {shown}"
-    return f" must be {describe_type(kind)}, not {shown}"
-
-
-def _shown(value: Any) -> str:
-    """A value as TOML writes it, cut short."""
-    import json
-
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, str | int | float):
-        text = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, dict):
-        text = "a table"
-    elif isinstance(value, list | tuple):
-        text = "a list"
-    else:
-        text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _inner(kind: Any, loc: tuple[Any, ...]) -> Any:
-    """The type at ``loc`` inside ``kind`` (a dict's values, a list's items)."""
-    import types
-    import typing
-
-    for _ in loc:
-        args = [a for a in typing.get_args(kind) if a is not type(None)]
-        origin = typing.get_origin(kind)
-        if origin in (typing.Union, types.UnionType) and len(args) == 1:
-            kind, args = args[0], list(typing.get_args(args[0]))
-            origin = typing.get_origin(kind)
-        if origin is dict and len(args) == 2:
-            kind = args[1]
-        elif origin in (list, tuple) and args:
-            kind = args[0]
-        else:
-            return kind
-    return kind
-
-
-def describe_type(kind: Any, plural: bool = False) -> str:
-    """``tuple[str, ...]`` -> "a list of strings": what a TOML author must write."""
-    import types
-    import typing
-
-    origin, args = typing.get_origin(kind), typing.get_args(kind)
-    if origin is typing.Annotated:  # a bound (``Ge(1)``) is said by the error itself
-        return describe_type(args[0], plural)
-    if origin in (typing.Union, types.UnionType):
-        parts = [describe_type(a, plural) for a in args if a is not type(None)]
-        return " or ".join(dict.fromkeys(parts))
-    if origin is typing.Literal:
-        return "one of " + ", ".join(f'"{a}"' for a in args)
-    if origin in (list, tuple):
-        items = [a for a in args if a is not Ellipsis]
-        inner = describe_type(items[0], plural=True) if items else "values"
-        return ("lists" if plural else "a list") + f" of {inner}"
-    if origin is dict:
-        inner = describe_type(args[1], plural=True) if len(args) == 2 else "values"
-        return ("tables" if plural else "a table") + f" of {inner}"
-    names = {
-        bool: ("true or false", "true or false"),
-        int: ("a whole number", "whole numbers"),
-        float: ("a number", "numbers"),
-        str: ("a string", "strings"),
-        date: ("a date like 2027-06-01", "dates like 2027-06-01"),
-        Path: ("a path", "paths"),
-    }
-    if kind in names:
-        return names[kind][1 if plural else 0]
-    return "values" if plural else "a value"
 
 
 def _lookup(selector: str) -> str | None:

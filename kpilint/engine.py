@@ -215,7 +215,7 @@ def _cache_key(
 ) -> str | None:
     """The key of a run's findings: config, today, the files and, for impact, git HEAD."""
     parts = [
-        config.model_dump_json(),
+        config.fingerprint(),
         str(config.source),
         day.isoformat(),
         str(cwd),

@@ -32,11 +32,10 @@ def describe(
     lines = [f"# project root: {root}", f"# config file: {source or 'none (defaults)'}"]
     if config_file and source and Path(source) != config_file:
         lines.append(f"# (the project's own {config_file} is not used)")
-    from_file = config.model_fields_set if source else set()
-    for name, field in Config.model_fields.items():
-        if name in ("source", "severity", "rules", "per_file_ignores"):
+    from_file = config.fields_set if source else frozenset()
+    for name, key in Config.toml_keys().items():
+        if name in ("severity", "rules", "per_file_ignores"):
             continue
-        key = field.alias or name
         value = getattr(merged, name)
         if name == "today":
             origin = "--today" if today else (source if "today" in from_file else "default")

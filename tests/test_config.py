@@ -204,3 +204,61 @@ def test_bad_selector_on_the_command_line_is_blamed_on_the_option(
         lint([root], cwd=root, overrides=overrides)
     assert str(info.value).startswith(message)
     assert "kpilint.toml" not in str(info.value)
+
+
+def test_config_from_python_is_checked_and_coerced_like_a_file() -> None:
+    config = Config(select=["KPI1"], today="2027-06-01", source="a/kpilint.toml")
+    assert config.select == ("KPI1",) and config.today == date(2027, 6, 1)
+    assert config.source == Path("a/kpilint.toml")
+    assert config == Config(select=("KPI1",), today=date(2027, 6, 1), source=Path("a/kpilint.toml"))
+    assert config != Config(select=["KPI1"])
+    assert config.fields_set == {"select", "today", "source"}
+    with pytest.raises(ConfigError) as info:
+        Config(select="KPI1")
+    assert str(info.value) == "'select' must be a list of strings, not \"KPI1\""
+    with pytest.raises(TypeError, match="selct"):
+        Config(selct=["KPI1"])
+    with pytest.raises(AttributeError):
+        config.select = ("KPI2",)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("max-file-size = true\n", "'max-file-size' must be a whole number, not true"),
+        ("max-file-size = 1.0\n", "'max-file-size' must be a whole number, not 1.0"),
+        ('max-file-size = "10"\n', "'max-file-size' must be a whole number, not \"10\""),
+        ("owners = true\n", "'owners' must be a string, not true"),
+        ("today = 2027-06-01T10:05:00\n", "'today' must be a date like 2027-06-01, not 2027-"),
+        ("[rules.too-many-kpis]\nteam = true\n", "team must be a whole number, not true"),
+        ("[rules.unrealistic-target]\nfactor = true\n", "factor must be a number, not true"),
+        ("[rules.unrealistic-target]\nfactor = nan\n", "factor must be greater than 1, not NaN"),
+        ("[rules.vanity-metric-kpi]\nterms = [3]\n", "terms must be a list of strings, not a list"),
+    ],
+)
+def test_config_values_are_strict(write_project: WriteProject, toml: str, message: str) -> None:
+    """``true`` is not a number, ``1.0`` not a whole number, ``"10"`` not a number."""
+    root = write_project({"a.kpi.yaml": KPI, "kpilint.toml": toml})
+    with pytest.raises(ConfigError) as info:
+        lint([root], cwd=root)
+    assert message in str(info.value)
+
+
+def test_a_whole_number_is_a_number_option(write_project: WriteProject) -> None:
+    root = write_project(
+        {"a.kpi.yaml": KPI, "kpilint.toml": "[rules.unrealistic-target]\nfactor = 2\n"}
+    )
+    config = Config.from_file(root / "kpilint.toml")
+    assert config.resolve().options["KPI206"]["factor"] == 2.0
+
+
+def test_the_fingerprint_is_the_settings_not_the_file_they_came_from(tmp_path: Path) -> None:
+    one = Config.from_mapping({"select": ["KPI1"]}, tmp_path / "a.toml")
+    assert (
+        one.fingerprint()
+        == Config.from_mapping({"select": ["KPI1"]}, tmp_path / "b.toml").fingerprint()
+    )
+    assert one.fingerprint() != Config.from_mapping({"select": ["KPI2"]}).fingerprint()
+    assert one.fingerprint() != Config(select=["KPI1"], today="2027-06-01").fingerprint()
+    merged = one.with_overrides(ignore=("KPI101",))
+    assert merged.ignore == ("KPI101",) and merged.fields_set == {"select", "source", "ignore"}

@@ -253,7 +253,7 @@ def _key(
     parts = [
         "history",
         oid,
-        config.model_dump_json() if config is not None else "committed config",
+        config.fingerprint() if config is not None else "committed config",
         json.dumps(overrides or {}, sort_keys=True, default=str),
         *(os.path.relpath(p, top) for p in named),
     ]
