@@ -207,8 +207,8 @@ def _resolve(config: Config) -> Resolved:
                 enabled[code] = level
     options: dict[str, dict[str, Any]] = {}
     for code, rule in rules.items():
-        if rule.options:
-            options[code] = {n: default for n, (_, default) in rule.options.items()}
+        if rule.defaults:  # the options' types are read only for an option the config sets
+            options[code] = rule.defaults
     for selector, values in config.rules.items():
         target = _lookup(selector)
         if target is None:
@@ -216,7 +216,7 @@ def _resolve(config: Config) -> Resolved:
                 f"{where}[rules.{selector}]: no such rule{_did_you_mean(selector, _all_keys())}"
             )
         rule = rules[target]
-        declared = rule.options
+        declared = rule.defaults
         if not isinstance(values, dict):
             raise ConfigError(f"{where}[rules.{selector}] must be a table of options")
         for raw_name, value in values.items():
@@ -227,7 +227,7 @@ def _resolve(config: Config) -> Resolved:
                     f"; options: {', '.join(names)}" if names else "; it takes no options"
                 )
                 raise ConfigError(f"{where}[rules.{selector}]: unknown option '{raw_name}'{hint}")
-            kind = declared[name][0]
+            kind = rule.options[name][0]
             try:
                 value = check(kind, value)
             except Invalid as exc:
