@@ -10,10 +10,10 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 
@@ -86,8 +86,7 @@ def cli() -> None:
     """kpilint: lint KPI definitions kept as code."""
 
 
-@dataclass(frozen=True, slots=True)
-class LintArgs:
+class LintArgs(NamedTuple):
     """The options every linting command shares, resolved for the engine."""
 
     fmt: str | None

@@ -7,8 +7,8 @@ Text only: whether a selector names a rule is decided later, by
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 from kpilint.findings import Pos
 
@@ -20,8 +20,7 @@ _UNTIL = re.compile(r"[ \t]*until[ \t]+(?P<date>[0-9][^\s:]*)[ \t]*:")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One ``# kpilint:`` comment; ``problem`` says why it is no valid suppression."""
 
     pos: Pos
@@ -58,19 +57,19 @@ def read(pos: Pos, start: int, end: int, rest: int, text: str) -> Suppression:
     s = Suppression(pos, start, end, (), "", False, directive=word, directive_span=m.span("word"))
     if word not in DIRECTIVES:
         what = f"unknown directive '{word}'" if word else "no directive"
-        return replace(s, problem=f"{what}; write ignore[...] or ignore-file[...]")
+        return s._replace(problem=f"{what}; write ignore[...] or ignore-file[...]")
     at = m.end()
     if text[at : at + 1] != "[":
-        return replace(s, problem=f"no [...] after '{word}' naming the rules it silences")
+        return s._replace(problem=f"no [...] after '{word}' naming the rules it silences")
     close = text.find("]", at, end)
     if close < 0:
-        return replace(s, problem="the '[' is never closed")
+        return s._replace(problem="the '[' is never closed")
     selectors = tuple(sel.strip() for sel in text[at + 1 : close].split(",") if sel.strip())
-    s = replace(
-        s, selectors=selectors, whole_file=word == "ignore-file", selector_span=(at + 1, close)
+    s = s._replace(
+        selectors=selectors, whole_file=word == "ignore-file", selector_span=(at + 1, close)
     )
     if not selectors:
-        return replace(s, problem=f"'{word}[]' names no rule")
+        return s._replace(problem=f"'{word}[]' names no rule")
     tail = close + 1
     until = None
     m = _UNTIL.match(text, tail, end)
@@ -81,7 +80,7 @@ def read(pos: Pos, start: int, end: int, rest: int, text: str) -> Suppression:
                 raise ValueError(raw)
             until = date.fromisoformat(raw)
         except ValueError:
-            return replace(s, problem=f"'until {raw}' is not a date; write it as YYYY-MM-DD")
+            return s._replace(problem=f"'until {raw}' is not a date; write it as YYYY-MM-DD")
         tail = m.end()
     reason = text[tail:end].strip().lstrip(":-—").strip()
-    return replace(s, reason=reason, until=until)
+    return s._replace(reason=reason, until=until)

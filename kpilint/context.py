@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from kpilint.project import Project
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     project: Project
     today: date
     owners: frozenset[str] | None = None  # who exists, when the config names a list

@@ -98,8 +98,7 @@ class Span(NamedTuple):
         return Pos(self.line, self.column)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """A finding the loader or model discovered, surfaced later by its rule."""
 
     code: str

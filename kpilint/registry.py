@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 CHECK_MODULES = (
     "structure",
@@ -31,8 +31,9 @@ CHECK_MODULES = (
 DOC_SECTIONS = ("summary", "what", "why", "example", "passing", "fix")
 
 
-@dataclass(frozen=True, slots=True)
-class RuleMeta:
+class RuleMeta(NamedTuple):
+    """A rule's metadata from ``rules/*.toml`` (a NamedTuple: cheap to define at start-up)."""
+
     code: str
     name: str
     severity: str
@@ -65,7 +66,7 @@ class Check:
     def options(self) -> dict[str, tuple[Any, Any]]:
         """name -> (type, default). The types are read from the annotations only here,
         when a config sets options or docs are made: evaluating them costs start-up."""
-        return option_types(self.func)
+        return dict(option_types(self.func))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +156,15 @@ def _hints(func: Callable[..., Any]) -> dict[str, Any]:
     return get_type_hints(func, namespace, namespace, include_extras=True)
 
 
+@cache
 def option_types(func: Callable[..., Any]) -> dict[str, tuple[Any, Any]]:
-    """Option name -> (its annotated type, its default)."""
+    """Option name -> (its annotated type, its default); a check without options reads
+    no annotations."""
+    defaults = func.__kwdefaults__
+    if not defaults:
+        return {}
     hints = _hints(func)
-    return {
-        name: (hints.get(name, Any), value) for name, value in (func.__kwdefaults__ or {}).items()
-    }
+    return {name: (hints.get(name, Any), value) for name, value in defaults.items()}
 
 
 def rules_dir() -> Path:

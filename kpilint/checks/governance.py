@@ -21,14 +21,13 @@ ordinary ``run_rules`` has no ``KpiChange`` subjects and so never runs these;
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kpilint.entities import KpiEntity, TargetView, Violation
 from kpilint.registry import rule
 
 
-@dataclass(frozen=True, slots=True)
-class KpiChange:
+class KpiChange(NamedTuple):
     """One KPI id at base and at head; ``None`` where it does not exist."""
 
     base: KpiEntity | None

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from types import MappingProxyType
+from typing import NamedTuple, Protocol
 
 from kpilint.findings import Report
 
@@ -24,13 +24,12 @@ FORMATS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     color: bool = False
     fix_hint: bool = True  # False where --fix cannot apply (``diff``, ``check --from``)
     unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as available
     quiet: bool = False  # -q: the findings only, no summary lines
-    previews: Mapping[str, str] = field(default_factory=dict)  # fingerprint -> fix as a diff
+    previews: Mapping[str, str] = MappingProxyType({})  # fingerprint -> fix as a diff
 
 
 class Renderer(Protocol):
