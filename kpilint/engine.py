@@ -555,7 +555,7 @@ def _run(
 ) -> list[Finding]:
     """``check`` on every subject; a subject it fails on gets KPI000 instead of findings."""
     options = resolved.options.get(rule.code, {})
-    kwargs = {name: options[name] for name in check.options if name in options}
+    kwargs = {name: options[name] for name in check.defaults if name in options}
     if check.wants_ctx:
         kwargs["ctx"] = ctx
     severity = resolved.severities[rule.code]

@@ -11,8 +11,11 @@ from typing import Annotated, Any, Literal
 import pytest
 from annotated_types import Le, Lt
 
+from kpilint import lint
+from kpilint.config import Config
 from kpilint.registry import registry
 from kpilint.typecheck import Ge, Gt, Invalid, check
+from tests.conftest import WriteProject
 
 Limit = Annotated[int, Ge(1)]
 
@@ -109,3 +112,27 @@ def test_importing_the_config_and_building_one_imports_no_pydantic() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_a_run_without_rule_options_reads_no_option_types(
+    write_project: WriteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Option annotations are evaluated only for an option a config sets (annotated_types
+    costs a cold check 8 ms to import); the run passes options by name."""
+    from kpilint.registry import Check
+
+    root = write_project(
+        {
+            "a.kpi.yaml": "kpis:\n  - id: a\n    name: A\n",
+            "kpilint.toml": "[rules.KPI406]\nmax = 2\n",
+        }
+    )
+
+    def unread(self: Check) -> None:
+        raise AssertionError(f"{self.code}: option types read")
+
+    config = Config.from_file(root / "kpilint.toml")  # reads KPI406's types: it sets max
+    monkeypatch.setattr(Check, "options", property(unread))
+    report = lint([root], config, cwd=root)
+    assert "KPI000" not in {f.code for f in report.findings}
+    assert config.resolve().options["KPI406"]["max"] == 2
