@@ -1,39 +1,41 @@
-"""The KPI file format as pydantic models: the single source of the JSON Schema.
+"""The KPI file format: the entity classes rules see, and the one place they are validated.
 
-The models are frozen, slotted pydantic dataclasses rather than ``BaseModel``s:
-a project keeps one per entity, and a slotted instance is a tenth of the size
-(no ``__dict__``, no fields-set). Validation is lax (a strict dataclass takes
-only instances, not mappings) and strict per type where lax would coerce
-something YAML produces: a number must not come from ``"12"`` or ``true``
-(``tests/test_schema.py`` holds the cases). Dates may be dates or ISO strings.
-Validation errors are turned into KPI002/KPI003 by ``kpilint.validate``; these
-models never see positions.
+The classes are frozen, slotted stdlib dataclasses, cheap to build and to hold
+(a project keeps one per entity). Their annotations name pydantic's
+constraints (``Slug``, ``IsoDate``, ``Target``...), but are never evaluated on
+the common path: a valid entity is built by ``kpilint.fastpath`` without
+pydantic, which the hook cannot afford to import. Anything else goes to
+pydantic (``kpilint.strict``), which defines those names, says exactly what is
+wrong (KPI002/KPI003 in ``kpilint.validate``) and generates the JSON Schema.
+Validation is lax (mappings become dataclasses) and strict per type where lax
+would coerce something YAML produces: a number must not come from ``"12"`` or
+``true`` (``tests/test_schema.py`` holds the cases). Dates may be dates or ISO
+strings. These classes never see positions.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-from datetime import date, datetime
-from typing import Annotated, Any, Literal, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import (
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    Strict,
-    StringConstraints,
-    Tag,
-    TypeAdapter,
-    WithJsonSchema,
-    model_validator,
-)
-from pydantic.dataclasses import dataclass
+if TYPE_CHECKING:  # defined by kpilint.strict, resolved only when pydantic validates
+    from kpilint.strict import (
+        IsoDate,
+        Number,
+        PositiveNumber,
+        Scope,
+        Slug,
+        SlugRefs,
+        Target,
+        Text,
+        Version,
+    )
+    from kpilint.strict import doc as _doc
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 SCOPE_PATTERN = r"^(org|(team|role|campaign|channel):\S.*)$"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+VALUE_OR_CHANGE = "a target has exactly one of 'value' and 'change'"
 
 Status = Literal["draft", "active", "retired"]
 Direction = Literal["increase", "decrease", "maintain"]
@@ -68,74 +70,23 @@ Aggregation = Literal[
     "latest",
 ]
 
-Slug = Annotated[
-    str,
-    StringConstraints(pattern=SLUG_PATTERN, max_length=64),
-    Field(description="A slug: lower-case letters, digits, '_', '.', '-'; at most 64 characters"),
-]
-Text = Annotated[str, StringConstraints(min_length=1)]
-
-
-def _to_date(value: Any) -> Any:
-    """Accept a YAML date or an ISO ``YYYY-MM-DD`` string; nothing else."""
-    if isinstance(value, datetime):
-        raise ValueError("expected a calendar date like 2027-12-31, not a date and time")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"'{value}' is not a real calendar date") from None
-    raise ValueError("expected a date like 2027-12-31")
-
-
-IsoDate = Annotated[
-    date,
-    BeforeValidator(_to_date),
-    WithJsonSchema({"type": "string", "format": "date"}),
-]
-
-
-def _one_or_many(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
-
-
-SlugRefs = Annotated[
-    list[Slug],
-    BeforeValidator(_one_or_many),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 64},
-                {
-                    "type": "array",
-                    "items": {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 64},
-                },
-            ]
-        }
-    ),
-]
-Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
-PositiveNumber = Annotated[float, Strict(), Field(allow_inf_nan=False, gt=0)]
-
-
-def _doc(text: str) -> Any:
-    """A field's description: the JSON Schema carries it, so editors explain each key."""
-    return Field(description=text)
-
-
 T = TypeVar("T")
-_CONFIG = ConfigDict(extra="forbid")
-_adapters: dict[type[Any], TypeAdapter[Any]] = {}
 
 
 def validate(model: type[T], data: Any) -> T:
-    """``data`` as a ``model``; raises pydantic's ``ValidationError``."""
-    adapter = _adapters.get(model)
-    if adapter is None:
-        adapter = _adapters[model] = TypeAdapter(model)
-    result: T = adapter.validate_python(data)
+    """``data`` as a ``model``; raises pydantic's ``ValidationError``.
+
+    A valid entity is built without pydantic; only what the fast path cannot
+    vouch for (an error, or a shape it does not know) is handed to pydantic.
+    """
+    from kpilint.fastpath import build
+
+    built: T | None = build(model, data)
+    if built is not None:
+        return built
+    from kpilint.strict import adapter
+
+    result: T = adapter(model).validate_python(data)
     return result
 
 
@@ -144,7 +95,7 @@ def known_keys(model: type[Any]) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(model))
 
 
-@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Period:
     """When a goal must be met."""
 
@@ -152,7 +103,7 @@ class Period:
     end: Annotated[IsoDate | None, _doc("When the goal must be met (YYYY-MM-DD)")] = None
 
 
-@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Goal:
     """A business goal that KPIs track progress towards."""
 
@@ -169,7 +120,7 @@ class Goal:
     period: Annotated[Period | None, _doc("When the goal must be met: start and end dates")] = None
 
 
-@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Metric:
     """Anything that is counted: a raw number with no target of its own."""
 
@@ -194,10 +145,7 @@ class Metric:
     ] = None
 
 
-VALUE_OR_CHANGE = "a target has exactly one of 'value' and 'change'"
-
-
-@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TargetSpec:
     """A target written as a mapping: a level (``value``) or a move (``change``), not both."""
 
@@ -213,32 +161,12 @@ class TargetSpec:
     ] = None
     baseline: Annotated[Number | None, _doc("Where the KPI stands today")] = None
 
-    @model_validator(mode="after")
-    def _value_or_change(self) -> TargetSpec:
+    def __post_init__(self) -> None:
         if (self.value is None) == (self.change is None):
             raise ValueError(VALUE_OR_CHANGE)
-        return self
 
 
-def _target_kind(value: Any) -> str:
-    return "mapping" if isinstance(value, dict) else "text"
-
-
-def _number_as_text(value: Any) -> Any:
-    """A bare number target (``target: 0.5``) is read as that text."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Target = Annotated[
-    Annotated[TargetSpec, Tag("mapping")] | Annotated[str, Tag("text")],
-    Discriminator(_target_kind),
-    BeforeValidator(_number_as_text),
-]
-
-
-@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Timeline:
     """When a KPI's target must be reached, and how often it is reviewed."""
 
@@ -250,7 +178,7 @@ class Timeline:
     last_reviewed: Annotated[IsoDate | None, _doc("When it was last reviewed (YYYY-MM-DD)")] = None
 
 
-@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Kpi:
     """A metric with a target and a timeline, tied to a business goal."""
 
@@ -261,7 +189,7 @@ class Kpi:
     metric: Annotated[Slug | None, _doc("Id of the metric it measures (optional)")] = None
     owner: Annotated[str | None, _doc("The accountable person or team")] = None
     scope: Annotated[
-        Annotated[str, StringConstraints(pattern=SCOPE_PATTERN)],
+        Scope,
         _doc(
             "Whose KPI it is: org (default), or team:NAME, role:NAME, campaign:NAME, channel:NAME"
         ),
@@ -284,7 +212,7 @@ class Kpi:
     ] = "active"
 
 
-@dataclass(config=_CONFIG, frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Incentive:
     """A compensation or evaluation plan that rewards people on KPIs."""
 
@@ -297,30 +225,12 @@ class Incentive:
     description: Annotated[str | None, _doc("What the plan is")] = None
 
 
-def _exact_int(value: Any) -> Any:
-    """Lax ``Literal[1]`` would take ``true`` and ``1.0``; the schema does not."""
-    if type(value) is not int:
-        raise ValueError("expected the integer 1")
-    return value
-
-
-@dataclass(
-    config=ConfigDict(
-        extra="forbid",
-        title="kpilint KPI file",
-        json_schema_extra={
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://kpilint.dev/schemas/kpi-file.schema.json",
-        },
-    ),
-    frozen=True,
-    kw_only=True,
-)
+@dataclass(frozen=True, kw_only=True)
 class KpiFile:
     """A KPI file: any subset of the four sections."""
 
     version: Annotated[
-        Annotated[Literal[1], BeforeValidator(_exact_int)] | None,
+        Version | None,
         _doc("Version of the file format; only 1"),
     ] = None
     goals: Annotated[list[Goal] | None, _doc("Business goals that KPIs track")] = None
@@ -348,12 +258,6 @@ TOP_LEVEL_KEYS = ("version", *SECTIONS)
 
 def json_schema() -> dict[str, Any]:
     """The published JSON Schema of a KPI file (``schemas/kpi-file.schema.json``)."""
-    schema = TypeAdapter(KpiFile).json_schema()
-    # A bare number target is read as its text; the validator converts it first,
-    # so the generated schema does not know numbers are welcome there.
-    target = schema["$defs"]["Kpi"]["properties"]["target"]
-    target["anyOf"].insert(-1, {"type": "number"})
-    target["description"] = "A mapping, or free text such as 'at or above 84%'"
-    # Exactly one of value and change (KPI002 otherwise).
-    schema["$defs"]["TargetSpec"]["oneOf"] = [{"required": ["value"]}, {"required": ["change"]}]
-    return schema
+    from kpilint.strict import json_schema as generate
+
+    return generate()

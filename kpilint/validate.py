@@ -11,9 +11,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from pydantic import ValidationError
-
 from kpilint.entities import ENTITY_CLASSES, Entity
+from kpilint.fastpath import build
 from kpilint.findings import Edit, Pos
 from kpilint.loader import Path_, Problem, SourceFile
 from kpilint.model import (
@@ -78,6 +77,11 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
 def _validated(
     sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[Any], dupes: set[Any]
 ) -> Any:
+    built = build(model, raw)
+    if built is not None:
+        return built
+    from pydantic import ValidationError  # only an entity that is not plainly valid gets here
+
     try:
         return validate(model, raw)
     except ValidationError as exc:

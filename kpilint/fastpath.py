@@ -1,0 +1,252 @@
+"""Valid entities built without pydantic: the common path of every run.
+
+Importing pydantic and building its validators costs a cold ``kpilint check``
+of a small project more than the linting itself, and nearly every entity in a
+project is valid. So each field's rule is written here once more, narrowly:
+a value of exactly the expected type and form is taken as pydantic would take
+it; anything else (an error, a bytes id, a tuple, a huge int) is not judged
+here at all, and ``build`` returns None so pydantic validates and explains it.
+
+``tests/test_fastpath.py`` holds this to pydantic: every entity built here is
+the one pydantic builds from the same data (a property test over valid and
+invalid shapes), and every valid entity of the examples and corpora is built
+here, so the fast path cannot drift from the model or quietly stop being used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Callable, Collection
+from datetime import date
+from typing import Any, get_args
+
+from kpilint.model import (
+    Aggregation,
+    Category,
+    Direction,
+    Goal,
+    GoalKind,
+    GoalLevel,
+    Incentive,
+    Kpi,
+    Metric,
+    Period,
+    Review,
+    SourceType,
+    Status,
+    TargetSpec,
+    Timeline,
+)
+
+
+class _No:
+    """A value this module does not vouch for."""
+
+
+NO: Any = _No()
+Check = Callable[[Any], Any]
+
+# model.SLUG_PATTERN without anchors: pydantic's (Rust) ``$`` is the very end,
+# Python's would also allow a final newline, so fullmatch instead.
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_.-]*")
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only; any other is pydantic's
+_SCOPES = ("team:", "role:", "campaign:", "channel:")
+_EXACT_FLOAT = 2**53  # beyond it, whether an int is taken as a float is pydantic's call
+
+
+def slug(value: Any) -> Any:
+    if type(value) is str and len(value) <= 64 and _SLUG.fullmatch(value):
+        return value
+    return NO
+
+
+def text(value: Any) -> Any:
+    return value if type(value) is str and value else NO
+
+
+def string(value: Any) -> Any:
+    return value if type(value) is str else NO
+
+
+def scope(value: Any) -> Any:
+    """``org`` or ``team:NAME`` (and the like), NAME starting with a visible ASCII character."""
+    if type(value) is not str or "\n" in value:
+        return NO
+    if value == "org":
+        return value
+    head, colon, rest = value.partition(":")
+    if colon and f"{head}:" in _SCOPES and rest and "!" <= rest[0] <= "~":
+        return value
+    return NO
+
+
+def iso_date(value: Any) -> Any:
+    if type(value) is date:
+        return value
+    if type(value) is str:
+        stripped = value.strip()
+        if _ISO.fullmatch(stripped):
+            try:
+                return date.fromisoformat(stripped)
+            except ValueError:
+                return NO
+    return NO
+
+
+def number(value: Any) -> Any:
+    kind = type(value)
+    if kind is float:
+        return value if math.isfinite(value) else NO
+    if kind is int and -_EXACT_FLOAT <= value <= _EXACT_FLOAT:
+        return float(value)
+    return NO
+
+
+def positive(value: Any) -> Any:
+    built = number(value)
+    return built if built is not NO and built > 0 else NO
+
+
+def slugs(value: Any) -> Any:
+    if type(value) is not list:
+        return NO
+    for item in value:
+        if slug(item) is NO:
+            return NO
+    return list(value)
+
+
+def slug_refs(value: Any) -> Any:
+    """One id or a list of ids, always a list."""
+    if type(value) is str:
+        return [value] if slug(value) is not NO else NO
+    return slugs(value)
+
+
+def one_of(allowed: Any) -> Check:
+    words: Collection[str] = frozenset(get_args(allowed))
+
+    def check(value: Any) -> Any:
+        return value if type(value) is str and value in words else NO
+
+    return check
+
+
+def optional(check: Check) -> Check:
+    def maybe(value: Any) -> Any:
+        return None if value is None else check(value)
+
+    return maybe
+
+
+def nested(model: type[Any]) -> Check:
+    def check(value: Any) -> Any:
+        built = build(model, value)
+        return NO if built is None else built
+
+    return check
+
+
+def target(value: Any) -> Any:
+    """A mapping, a text, or a bare number read as its text."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int or kind is float:
+        return str(value)
+    if kind is dict:
+        return nested(TargetSpec)(value)
+    return NO
+
+
+_date = optional(iso_date)
+_str = optional(string)
+_SPECS: dict[type[Any], dict[str, Check]] = {
+    Period: {"start": _date, "end": _date},
+    Goal: {
+        "id": slug,
+        "name": text,
+        "description": _str,
+        "owner": _str,
+        "level": one_of(GoalLevel),
+        "kind": optional(one_of(GoalKind)),
+        "parent": optional(slug),
+        "period": optional(nested(Period)),
+    },
+    Metric: {
+        "id": slug,
+        "name": text,
+        "description": _str,
+        "category": optional(one_of(Category)),
+        "unit": _str,
+        "source": _str,
+        "source_type": optional(one_of(SourceType)),
+        "owner": _str,
+        "aggregation": optional(one_of(Aggregation)),
+    },
+    TargetSpec: {
+        "value": optional(number),
+        "change": optional(positive),
+        "unit": _str,
+        "direction": optional(one_of(Direction)),
+        "baseline": optional(number),
+    },
+    Timeline: {
+        "start": _date,
+        "end": _date,
+        "review": optional(one_of(Review)),
+        "last_reviewed": _date,
+    },
+    Kpi: {
+        "id": slug,
+        "name": text,
+        "description": _str,
+        "goal": optional(slug_refs),
+        "metric": optional(slug),
+        "owner": _str,
+        "scope": scope,
+        "target": optional(target),
+        "timeline": optional(nested(Timeline)),
+        "counterbalance": optional(slug_refs),
+        "status": one_of(Status),
+    },
+    Incentive: {
+        "id": slug,
+        "name": text,
+        "role": _str,
+        "kpis": slugs,
+        "description": _str,
+    },
+}
+REQUIRED = {
+    model: frozenset(
+        f.name
+        for f in dataclasses.fields(model)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
+    for model in _SPECS
+}
+
+
+def build(model: type[Any], data: Any) -> Any:
+    """``data`` as a ``model`` if it is plainly valid, else None (ask pydantic)."""
+    spec = _SPECS.get(model)
+    if spec is None or type(data) is not dict:
+        return None
+    fields: dict[str, Any] = {}
+    for key, value in data.items():
+        check = spec.get(key) if type(key) is str else None
+        if check is None:
+            return None
+        built = check(value)
+        if built is NO:
+            return None
+        fields[key] = built
+    if not REQUIRED[model] <= fields.keys():
+        return None
+    try:
+        return model(**fields)
+    except ValueError:  # TargetSpec: exactly one of value and change
+        return None
