@@ -70,8 +70,9 @@ class Config:
     max_file_size: Annotated[int, Gt(0)] = 10 * 1024 * 1024
     sources: tuple[dict[str, Any], ...] = ()  # [[sources]] (SOURCES.md), checked by source_specs
     source: Path | None = None  # the file read; not a setting, not in fingerprint()
-    fields_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
-    _resolved: Resolved | None = field(default=None, compare=False, repr=False)  # resolve()'s
+    # The fields given (a file's keys): --show-settings tells them from defaults.
+    fields_set: frozenset[str] = field(default=frozenset(), init=False, compare=False, repr=False)
+    _resolved: Resolved | None = field(default=None, init=False, compare=False, repr=False)
 
     def __init__(self, **settings: Any) -> None:
         """Check and coerce ``settings``; a bad one is a ``ConfigError`` naming its TOML key."""

@@ -104,13 +104,37 @@ def test_every_rule_option_is_an_annotation_it_checks() -> None:
             assert check(kind, default) == default, (rule.code, name)
 
 
-def test_importing_the_config_and_building_one_imports_no_pydantic() -> None:
+CONFIG = """
+today = "2027-03-15"
+fail-on = "warning"
+max-file-size = 100000
+per-file-ignores = {"old/*.kpi.yaml" = ["KPI101"]}
+[severity]
+KPI101 = "info"
+[rules.too-many-kpis]
+max = {team = 3}
+team = 4
+[rules.unrealistic-target]
+factor = 2.5
+[rules.vanity-metric-kpi]
+extend-terms = ["retweets"]
+"""
+
+
+def test_reading_checking_and_resolving_a_config_imports_no_pydantic(tmp_path: Path) -> None:
+    (tmp_path / "kpilint.toml").write_text(CONFIG)
+    (tmp_path / "pyproject.toml").write_text('[tool.kpilint]\nselect = ["KPI1"]\n')
     code = (
-        "import sys; from kpilint.config import Config; "
-        "c = Config(select=['KPI1'], today='2027-06-01'); c.fingerprint(); "
-        "print([m for m in sys.modules if m.startswith(('pydantic', 'annotated_types'))])"
+        "import sys; from kpilint.config import Config\n"
+        "c = Config.from_file('kpilint.toml')\n"
+        "c = c.with_overrides(select=('KPI1',), ignore=('KPI101',))\n"
+        "c.resolve(); c.fingerprint(); Config.from_file('pyproject.toml').resolve()\n"
+        "Config(select=['KPI2'], today='2027-06-01').resolve()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pydantic')))"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert run.stdout.strip() == "[]"
 
 
