@@ -128,32 +128,10 @@ def _annotation(func: Callable[..., Any], name: str) -> Any:
     return _hints(func)[name]
 
 
-class _Namespace(dict[str, Any]):
-    """A check module's names, then annotated_types' constraints (``Ge``, ``Gt``...).
-
-    Option bounds are written ``Annotated[int, Ge(1)]`` with ``Ge`` imported only
-    for type checkers: annotated_types costs as much to import as linting a small
-    project, and the bounds matter only when a config sets the option.
-    """
-
-    def __missing__(self, key: str) -> Any:
-        import builtins
-
-        if hasattr(builtins, key):
-            raise KeyError(key)  # eval reads builtins after this namespace
-        import annotated_types
-
-        try:
-            return getattr(annotated_types, key)
-        except AttributeError:
-            raise KeyError(key) from None
-
-
 def _hints(func: Callable[..., Any]) -> dict[str, Any]:
     from typing import get_type_hints
 
-    namespace = _Namespace(vars(sys.modules[func.__module__]))
-    return get_type_hints(func, namespace, namespace, include_extras=True)
+    return get_type_hints(func, vars(sys.modules[func.__module__]), include_extras=True)
 
 
 @cache

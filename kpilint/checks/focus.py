@@ -8,18 +8,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from kpilint.entities import GoalEntity, KpiEntity, Violation
 from kpilint.project import Project
 from kpilint.registry import rule
-
-if TYPE_CHECKING:  # option types are read only when a config sets them (kpilint.registry)
-    from annotated_types import Ge
+from kpilint.typecheck import Ge
 
 SCOPE_KINDS = ("org", "team", "role", "campaign", "channel")
-# A limit of 0 KPIs would flag every KPI: Annotated[int, Ge(1)], written out below
-# since option annotations stay unevaluated until a config sets them.
+Limit = Annotated[int, Ge(1)]  # a limit of 0 KPIs would flag every KPI
 
 
 def _limit(scope: str, max: int | dict[str, int], per_kind: dict[str, int | None]) -> int:
@@ -35,12 +32,12 @@ def _limit(scope: str, max: int | dict[str, int], per_kind: dict[str, int | None
 def too_many_kpis(
     project: Project,
     *,
-    max: Annotated[int, Ge(1)] | dict[str, Annotated[int, Ge(1)]] = 5,
-    org: Annotated[int, Ge(1)] | None = None,
-    team: Annotated[int, Ge(1)] | None = None,
-    role: Annotated[int, Ge(1)] | None = None,
-    campaign: Annotated[int, Ge(1)] | None = None,
-    channel: Annotated[int, Ge(1)] | None = None,
+    max: Limit | dict[str, Limit] = 5,
+    org: Limit | None = None,
+    team: Limit | None = None,
+    role: Limit | None = None,
+    campaign: Limit | None = None,
+    channel: Limit | None = None,
 ) -> Iterator[Violation]:
     per_kind = {"org": org, "team": team, "role": role, "campaign": campaign, "channel": channel}
     by_scope: dict[str, list[KpiEntity]] = defaultdict(list)
@@ -127,7 +124,7 @@ def duplicate_kpi(project: Project) -> Iterator[Violation]:
 
 
 @rule("KPI406")
-def overloaded_owner(project: Project, *, max: Annotated[int, Ge(1)] = 7) -> Iterator[Violation]:
+def overloaded_owner(project: Project, *, max: Limit = 7) -> Iterator[Violation]:
     by_owner: dict[str, list[KpiEntity]] = defaultdict(list)
     for kpi in project.kpis:
         if kpi.active and kpi.model.owner:

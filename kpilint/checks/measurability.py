@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from kpilint.context import Context
 from kpilint.edits import flow_mapping, replace_value, set_nested_key, yaml_comment
 from kpilint.entities import KpiEntity, TargetView, Violation
 from kpilint.findings import Edit
 from kpilint.registry import rule
-
-if TYPE_CHECKING:  # option types are read only when a config sets them (kpilint.registry)
-    from annotated_types import Gt
+from kpilint.typecheck import Gt
 
 
 def _measurable(kpi: KpiEntity) -> TargetView | None:
