@@ -1,6 +1,6 @@
 """``python -m kpilint``."""
 
-from kpilint.cli import main
+from kpilint.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

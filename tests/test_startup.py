@@ -137,3 +137,42 @@ def test_the_not_printable_class_is_the_complement_of_yaml_printable() -> None:
     spec = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
     every = "".join(map(chr, range(0x110000)))
     assert _NOT_PRINTABLE.findall(every) == spec.findall(every)
+
+
+def _program(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``code`` then ``kpilint.cli.run()`` (the console script) with an atexit marker."""
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('torn down\\n'))\n"
+        f"{code}\n"
+        "from kpilint.cli import run\n"
+        "sys.argv = ['kpilint', 'check', '--no-cache', '--format', 'json', '.']\n"
+        "run()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+
+
+def test_the_program_exits_without_tearing_python_down(write_project: WriteProject) -> None:
+    """Output flushed and the exit code kept; the interpreter's teardown (a tenth of a
+    small run) skipped, unless another thread still runs."""
+    import json
+
+    root = write_project({"a.kpi.yaml": "kpis:\n  - id: deploys\n    name: Deploys\n"})
+    fast = _program("", root)
+    assert fast.returncode == 1
+    finding = json.loads(fast.stdout)["findings"][0]
+    assert (finding["code"], finding["line"], finding["column"]) == ("KPI101", 2, 5)
+    assert "torn down" not in fast.stderr
+    waited = _program(
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(0.2,)).start()", root
+    )
+    assert waited.returncode == 1
+    assert json.loads(waited.stdout) == json.loads(fast.stdout)
+    assert "torn down" in waited.stderr
