@@ -8,7 +8,6 @@ everything that is right about it; the raw mapping keeps the invalid value, so
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from kpilint.entities import ENTITY_CLASSES, Entity
@@ -406,4 +405,6 @@ def _close_matches(key: str, known: tuple[str, ...]) -> list[str]:
     exact = [k for k in known if k == lowered]
     if exact:
         return exact
+    import difflib  # only for an unknown key: the check path of a valid project skips it
+
     return difflib.get_close_matches(lowered, known, n=3, cutoff=0.75)
