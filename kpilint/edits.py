@@ -95,19 +95,21 @@ def replace_value(entity: Entity[Any], key: str, content: str, comment: str) -> 
     end = span.end
     if text[span.start] in "|>":
         end = _end_of_content(text, span.end, entity.pos.column - 1)
-        header = _BLOCK_HEADER.match(text, span.start)
+        header = re.compile(_BLOCK_HEADER).match(text, span.start)
         if header is not None and header.group(1):  # `>- # note`: the note stays too
             comment = f"{comment}  {header.group(1)}"
-    line_end = _LINE_BREAK.search(text, end)
+    line_end = re.compile(_LINE_BREAK).search(text, end)
     rest = text[end : line_end.start() if line_end else len(text)]
-    if not _REST_OF_LINE.fullmatch(rest) or not own(entity, span.start, end):
+    if not re.fullmatch(_REST_OF_LINE, rest) or not own(entity, span.start, end):
         return ()
     return (Edit(span.start, end, f"{content}  # {comment}"),)
 
 
-_LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
-_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(#[^\r\n\x85\u2028\u2029]*)?")
-_REST_OF_LINE = re.compile(r"[ \t]*(?:#.*)?", re.DOTALL)
+# Patterns, compiled on first use (``re`` keeps them): only a fix needs them, and
+# compiling them all cost every start ~1 ms.
+_LINE_BREAK = "[\r\n\x85\u2028\u2029]"
+_BLOCK_HEADER = r"[|>][-+0-9]*[ \t]*(#[^\r\n\x85\u2028\u2029]*)?"
+_REST_OF_LINE = r"(?s)[ \t]*(?:#.*)?"
 
 
 def _end_of_content(text: str, end: int, indent: int) -> int:
@@ -132,12 +134,12 @@ def _end_of_content(text: str, end: int, indent: int) -> int:
 
 # --- writing values YAML reads back as the same data ---------------------------------------
 
-_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _/.()-]*[A-Za-z0-9)]$|^[A-Za-z]$")
+_PLAIN = r"^[A-Za-z][A-Za-z0-9 _/.()-]*[A-Za-z0-9)]$|^[A-Za-z]$"
 _RESERVED = {"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"}
 # Characters a YAML stream may not hold as they are: the complement of YAML 1.1's
 # c-printable minus line breaks ([\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]),
 # written as what it excludes: the negated class compiled 10x slower, at every start.
-_NOT_PRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NOT_PRINTABLE = "[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
 
 
 def yaml_number(value: float) -> str:
@@ -159,13 +161,13 @@ def yaml_number(value: float) -> str:
 
 def yaml_string(text: str) -> str:
     """A flow scalar for ``text``: plain when that reads back the same, else double-quoted."""
-    if _PLAIN.match(text) and text.lower() not in _RESERVED and ": " not in text:
+    if re.match(_PLAIN, text) and text.lower() not in _RESERVED and ": " not in text:
         return text
     out = []
     for char in text:
         if char in '"\\':
             out.append("\\" + char)
-        elif _NOT_PRINTABLE.match(char):
+        elif re.match(_NOT_PRINTABLE, char):
             code = ord(char)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
@@ -176,7 +178,7 @@ def yaml_string(text: str) -> str:
 def yaml_comment(text: str) -> str:
     """``text`` as the body of a one-line comment: breaks folded, unprintables escaped."""
     flat = " ".join(text.split())
-    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", flat)
+    return re.sub(_NOT_PRINTABLE, lambda m: f"\\u{ord(m.group(0)):04x}", flat)
 
 
 def flow_mapping(items: dict[str, Any]) -> str:

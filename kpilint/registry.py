@@ -199,10 +199,17 @@ def read_rule_files(folder: Path) -> dict[str, dict[str, Any]]:
     return files
 
 
+@cache
+def _shipped_rule_files() -> dict[str, dict[str, Any]]:
+    """kpilint's own rule files, read once for the metadata and the vocabulary."""
+    return read_rule_files(rules_dir())
+
+
 def read_metadata(folder: Path | None = None) -> dict[str, RuleMeta]:
+    files = read_rule_files(folder) if folder else _shipped_rule_files()
     folder = folder or rules_dir()
     out: dict[str, RuleMeta] = {}
-    for name, data in read_rule_files(folder).items():
+    for name, data in files.items():
         if name == "vocabulary.toml":
             continue
         path = folder / name
@@ -242,7 +249,7 @@ def registry() -> dict[str, Rule]:
 
 @cache
 def vocabulary() -> dict[str, Any]:
-    return read_rule_files(rules_dir())["vocabulary.toml"]
+    return _shipped_rule_files()["vocabulary.toml"]
 
 
 def by_name_or_code(key: str) -> Rule | None:

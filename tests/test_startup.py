@@ -136,7 +136,7 @@ def test_the_not_printable_class_is_the_complement_of_yaml_printable() -> None:
 
     spec = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
     every = "".join(map(chr, range(0x110000)))
-    assert _NOT_PRINTABLE.findall(every) == spec.findall(every)
+    assert re.findall(_NOT_PRINTABLE, every) == spec.findall(every)
 
 
 def _program(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
