@@ -72,14 +72,17 @@ NOT_ON_THE_CHECK_PATH = (
     "hashlib",
     "_hashlib",
     "importlib.resources",
+    "tempfile",
+    "zipfile",
     "traceback",
     "annotated_types",
+    "typing_extensions",
 )
 
 
-def _modules_after(code: str, cwd: Path) -> set[str]:
-    script = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"
-    out = subprocess.run(
+def _python(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -c script`` in ``cwd`` on this checkout's code."""
+    return subprocess.run(
         [sys.executable, "-c", script],
         cwd=cwd,
         capture_output=True,
@@ -87,6 +90,10 @@ def _modules_after(code: str, cwd: Path) -> set[str]:
         env={**os.environ, "PYTHONPATH": str(REPO)},
         timeout=60,
     )
+
+
+def _modules_after(code: str, cwd: Path) -> set[str]:
+    out = _python(f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))", cwd)
     assert out.returncode == 0, out.stderr
     return set(out.stdout.split("\n")[-2].split())
 
@@ -149,14 +156,7 @@ def _program(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "sys.argv = ['kpilint', 'check', '--no-cache', '--format', 'json', '.']\n"
         "run()\n"
     )
-    return subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        timeout=60,
-    )
+    return _python(script, cwd)
 
 
 def test_the_program_exits_without_tearing_python_down(write_project: WriteProject) -> None:
