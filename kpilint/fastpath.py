@@ -18,9 +18,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import date
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 from kpilint.model import (
     Aggregation,
@@ -56,18 +56,23 @@ _SCOPES = ("team:", "role:", "campaign:", "channel:")
 _EXACT_FLOAT = 2**53  # beyond it, whether an int is taken as a float is pydantic's call
 
 
+_SLUGS_SEEN: set[str] = set()  # ids recur (a goal named by each of its KPIs): match each once
+
+
 def slug(value: Any) -> Any:
-    if type(value) is str and len(value) <= 64 and _SLUG.fullmatch(value):
+    if type(value) is not str:
+        return NO
+    if value in _SLUGS_SEEN:
+        return value
+    if len(value) <= 64 and _SLUG.fullmatch(value):
+        if len(_SLUGS_SEEN) < 100_000:
+            _SLUGS_SEEN.add(value)
         return value
     return NO
 
 
 def text(value: Any) -> Any:
     return value if type(value) is str and value else NO
-
-
-def string(value: Any) -> Any:
-    return value if type(value) is str else NO
 
 
 def scope(value: Any) -> Any:
@@ -125,20 +130,18 @@ def slug_refs(value: Any) -> Any:
     return slugs(value)
 
 
-def one_of(allowed: Any) -> Check:
-    words: Collection[str] = frozenset(get_args(allowed))
-
-    def check(value: Any) -> Any:
-        return value if type(value) is str and value in words else NO
-
-    return check
+def one_of(allowed: Any) -> frozenset[str]:
+    """A ``Literal``'s words: ``build`` takes a string among them."""
+    return frozenset(get_args(allowed))
 
 
-def optional(check: Check) -> Check:
-    def maybe(value: Any) -> Any:
-        return None if value is None else check(value)
+class _Maybe(NamedTuple):
+    check: Any
 
-    return maybe
+
+def optional(check: Any) -> Any:
+    """``check``, or None."""
+    return _Maybe(check)
 
 
 def nested(model: type[Any]) -> Check:
@@ -149,6 +152,9 @@ def nested(model: type[Any]) -> Check:
     return check
 
 
+_target_spec = nested(TargetSpec)
+
+
 def target(value: Any) -> Any:
     """A mapping, a text, or a bare number read as its text."""
     kind = type(value)
@@ -157,13 +163,15 @@ def target(value: Any) -> Any:
     if kind is int or kind is float:
         return str(value)
     if kind is dict:
-        return nested(TargetSpec)(value)
+        return _target_spec(value)
     return NO
 
 
 _date = optional(iso_date)
-_str = optional(string)
-_SPECS: dict[type[Any], dict[str, Check]] = {
+_str = optional(str)  # exactly a str
+# Each key's check: ``str`` (exactly a str), a set of words, or a function
+# returning the value as built or NO; ``optional`` also takes None.
+_SPECS: dict[type[Any], dict[str, Any]] = {
     Period: {"start": _date, "end": _date},
     Goal: {
         "id": slug,
@@ -228,22 +236,45 @@ REQUIRED = {
     )
     for model in _SPECS
 }
+_CHECKS = {
+    model: {key: c.check if isinstance(c, _Maybe) else c for key, c in spec.items()}
+    for model, spec in _SPECS.items()
+}
+_NULLABLE = {
+    model: frozenset(key for key, c in spec.items() if isinstance(c, _Maybe))
+    for model, spec in _SPECS.items()
+}
 
 
 def build(model: type[Any], data: Any) -> Any:
-    """``data`` as a ``model`` if it is plainly valid, else None (ask pydantic)."""
-    spec = _SPECS.get(model)
-    if spec is None or type(data) is not dict:
+    """``data`` as a ``model`` if it is plainly valid, else None (ask pydantic).
+
+    Written for speed (it runs once per entity of every run): the checks are
+    dispatched inline rather than through a function each.
+    """
+    checks = _CHECKS.get(model)
+    if checks is None or type(data) is not dict:
         return None
+    nullable = _NULLABLE[model]
     fields: dict[str, Any] = {}
     for key, value in data.items():
-        check = spec.get(key) if type(key) is str else None
+        check = checks.get(key)  # a key that is not a str is no field's name
         if check is None:
             return None
-        built = check(value)
-        if built is NO:
-            return None
-        fields[key] = built
+        if value is None:
+            if key not in nullable:
+                return None
+        elif check is str:
+            if type(value) is not str:
+                return None
+        elif type(check) is frozenset:
+            if type(value) is not str or value not in check:
+                return None
+        else:
+            value = check(value)
+            if value is NO:
+                return None
+        fields[key] = value
     if not REQUIRED[model] <= fields.keys():
         return None
     try:
