@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,6 +50,15 @@ def run_kpilint(
         env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
         timeout=60,
     )
+
+
+def cli_commands() -> dict[str, click.Command]:
+    """Every ``kpilint`` command by name, in ``kpilint --help`` order (each module imported)."""
+    from kpilint.cli import cli
+
+    ctx = click.Context(cli)
+    found = {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
 
 
 def invoke_in(root: Path, *args: str) -> tuple[int, str]:

@@ -18,7 +18,7 @@ from kpilint.audit.progress import Progress, wanted
 from kpilint.audit.score import WEIGHTS, explain, kpi_score, mean_score
 from kpilint.cli import cli
 from kpilint.reporters.json import report_dict
-from tests.conftest import GITLAB_CORPUS, REPO, WriteProject
+from tests.conftest import GITLAB_CORPUS, REPO, WriteProject, cli_commands
 from tests.test_cli import run
 
 EXAMPLES = REPO / "examples"
@@ -541,7 +541,7 @@ def test_markdown_sections(examples: Audit) -> None:
 
 
 def test_cli_formats_match_the_package() -> None:
-    command = cli.commands["audit"]
+    command = cli_commands()["audit"]
     option = next(p for p in command.params if p.name == "fmt")
     assert tuple(option.type.choices) == tuple(FORMATS)  # type: ignore[attr-defined]
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from kpilint import __version__
 from kpilint.cli import cli
 from kpilint.registry import registry
-from tests.conftest import REPO, WriteProject
+from tests.conftest import REPO, WriteProject, cli_commands
 from tests.conftest import run_kpilint as run
 
 CLEAN = """
@@ -164,6 +164,7 @@ def test_output_file(
         (["check", "--config", "nope.toml"], "config file 'nope.toml' does not exist"),
         (["rule", "missing-targt"], "did you mean 'missing-target'?"),
         (["nonsense"], "No such command 'nonsense'"),
+        (["chck"], "No such command 'chck'; did you mean 'check'?; see 'kpilint --help'"),
     ],
 )
 def test_misuse_exits_2_with_one_line(
@@ -276,6 +277,16 @@ def test_explicit_config_replaces_the_projects(
         ("KPI101", "warning", 15, 5)
     ]
     assert result.exit_code == 0  # a warning, below the default fail-on
+
+
+def test_every_command_is_found_by_its_own_name(runner: CliRunner) -> None:
+    """Commands are imported when they run: the registry, the modules and --help agree."""
+    commands = cli_commands()
+    names = ["audit", "check", "diff", "import", "init", "rule", "rules", "schema", "server"]
+    assert list(commands) == [*names, "sources"]
+    assert [command.name for command in commands.values()] == list(commands)
+    listed = runner.invoke(cli, ["--help"]).output.split("Commands:\n")[1].splitlines()
+    assert [line.split()[0] for line in listed] == list(commands)
 
 
 def test_version_imports_nothing_heavy() -> None:

@@ -24,7 +24,7 @@ import yaml
 from click.testing import CliRunner
 
 from kpilint.cli import cli
-from tests.conftest import REPO, WriteProject
+from tests.conftest import REPO, WriteProject, cli_commands
 
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 TODAY = "2027-06-01"
@@ -82,9 +82,10 @@ def command_problems(argv: list[str]) -> list[str]:
     """
     if argv and argv[0] in ("--version", "-V", "--help", "-h"):
         return []
-    if not argv or argv[0] not in cli.commands:
-        return [f"no subcommand {argv[:1]} (have {sorted(cli.commands)})"]
-    command = cli.commands[argv[0]]
+    commands = cli_commands()
+    if not argv or argv[0] not in commands:
+        return [f"no subcommand {argv[:1]} (have {sorted(commands)})"]
+    command = commands[argv[0]]
     options: dict[str, click.Option] = {}
     for param in command.params:
         if isinstance(param, click.Option):

@@ -98,31 +98,40 @@ def _modules_after(code: str, cwd: Path) -> set[str]:
     return set(out.stdout.split("\n")[-2].split())
 
 
+# A small project of valid entities, and a cold `kpilint check` of it.
+SMALL_PROJECT = {
+    "team.kpi.yaml": """
+        goals:
+          - id: grow
+            name: Grow
+            owner: ceo
+            period: {start: 2027-01-01, end: 2027-12-31}
+        kpis:
+          - id: deploys
+            name: Deploys
+            owner: cto
+            goal: grow
+    """
+}
+COLD_CHECK = (
+    "from kpilint.cli import main\nsys.argv = ['kpilint', 'check', '--no-cache', '--format', "
+    "'json', '.']\ntry:\n    main()\nexcept SystemExit as exc:\n    assert exc.code == 1\n"
+)
+
+
 def test_a_cold_check_imports_only_what_it_needs(write_project: WriteProject) -> None:
-    root = write_project(
-        {
-            "team.kpi.yaml": """
-                goals:
-                  - id: grow
-                    name: Grow
-                    owner: ceo
-                    period: {start: 2027-01-01, end: 2027-12-31}
-                kpis:
-                  - id: deploys
-                    name: Deploys
-                    owner: cto
-                    goal: grow
-            """
-        }
-    )
-    check = (
-        "from kpilint.cli import main\nsys.argv = ['kpilint', 'check', '--no-cache', '--format', "
-        "'json', '.']\ntry:\n    main()\nexcept SystemExit as exc:\n    assert exc.code == 1\n"
-    )
-    loaded = _modules_after(check, root)
+    loaded = _modules_after(COLD_CHECK, write_project(SMALL_PROJECT))
     assert "kpilint.checks.focus" in loaded  # the rules did run
     # A valid project: pydantic is imported only to explain an invalid entity.
     assert sorted(set(NOT_ON_THE_CHECK_PATH) & loaded) == []
+
+
+def test_a_cold_check_loads_only_the_check_command(write_project: WriteProject) -> None:
+    """Each command's module is imported when it runs: the hook's check loads no other."""
+    loaded = _modules_after(COLD_CHECK, write_project(SMALL_PROJECT))
+    assert "kpilint.cli.check" in loaded
+    others = ("audit", "diff", "importing", "rules", "init", "server", "schema")
+    assert sorted(loaded & {f"kpilint.cli.{name}" for name in others}) == []
 
 
 def test_rule_defaults_need_no_annotations_and_types_come_when_asked() -> None:

@@ -2,10 +2,13 @@
 
 Thin on purpose: everything it does is also available from ``kpilint.lint``.
 Misuse is exit 2 with a one-line message that says what to do, never a traceback.
+Each command lives in its own module, imported only when that command runs: the
+pre-commit hook's ``check`` never loads the code of ``diff``, ``audit`` or ``import``.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
@@ -15,9 +18,53 @@ import click
 from kpilint import __version__
 from kpilint.cli.common import _die
 
+# Command name -> "module:attribute" under kpilint.cli (click's lazily loaded subcommands).
+_COMMANDS = {
+    "audit": "audit:audit_cmd",
+    "check": "check:check",
+    "diff": "diff:diff_cmd",
+    "import": "importing:import_cmd",
+    "init": "init:init_cmd",
+    "rule": "rules:rule_cmd",
+    "rules": "rules:rules_cmd",
+    "schema": "schema:schema",
+    "server": "server:server",
+    "sources": "importing:sources_cmd",
+}
+
 
 class _Group(click.Group):
-    """Misuse prints one line (and where to get help) and exits 2."""
+    """Commands imported when they run; misuse prints one line (and where to get help), exits 2."""
+
+    def __init__(self, *args: Any, lazy_subcommands: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = lazy_subcommands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_subcommands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy_subcommands:
+            return super().get_command(ctx, cmd_name)
+        module, _, attribute = self.lazy_subcommands[cmd_name].partition(":")
+        command: click.Command = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """An unknown name: click (8.4+) suggests from loaded commands only; offer every name."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            if not hasattr(exc, "command_name"):  # before click 8.4 no NoSuchCommand, no hint
+                raise
+            from click.exceptions import NoSuchCommand
+
+            if not isinstance(exc, NoSuchCommand):
+                raise
+            names = self.list_commands(ctx)
+            raise NoSuchCommand(exc.command_name, possibilities=names, ctx=ctx) from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -34,7 +81,12 @@ class _Group(click.Group):
             _die(exc.format_message())
 
 
-@click.group("kpilint", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    "kpilint",
+    cls=_Group,
+    lazy_subcommands=_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "-V", "--version", prog_name="kpilint")
 def cli() -> None:
     """kpilint: lint KPI definitions kept as code."""
@@ -75,31 +127,3 @@ def run() -> None:
     except BaseException:  # e.g. a closed pipe: Python reports it as it always did
         sys.exit(code)
     os._exit(code or 0)
-
-
-def _register() -> None:
-    from kpilint.cli.audit import audit_cmd
-    from kpilint.cli.check import check
-    from kpilint.cli.diff import diff_cmd
-    from kpilint.cli.importing import import_cmd, sources_cmd
-    from kpilint.cli.init import init_cmd
-    from kpilint.cli.rules import rule_cmd, rules_cmd
-    from kpilint.cli.schema import schema
-    from kpilint.cli.server import server
-
-    for command in (
-        check,
-        diff_cmd,
-        audit_cmd,
-        import_cmd,
-        sources_cmd,
-        rules_cmd,
-        rule_cmd,
-        init_cmd,
-        server,
-        schema,
-    ):
-        cli.add_command(command)
-
-
-_register()
