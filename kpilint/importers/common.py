@@ -9,6 +9,7 @@ team of each entity (for ``import --per-team``). ``read`` is ``convert(...).sour
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import unicodedata
@@ -56,6 +57,21 @@ def slug(text: str) -> str:
     """A FORMAT.md slug of ``text`` ("" when nothing is left): ASCII, lower-case, '-'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")[:MAX_SLUG].rstrip("-")
+
+
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+def html_text(text: str) -> str:
+    """A DRI is often an HTML link; the owner is its text (``<a ...>Mek</a>`` -> ``Mek``)."""
+    plain = " ".join(html.unescape(_HTML_TAG.sub(" ", text)).split())
+    return plain or text.strip()
+
+
+def source_text(sf: SourceFile, path: Path_) -> str:
+    """The value at ``path`` as its source text (``.25`` stays ``.25``); "" when unplaced."""
+    span = sf.values.get(path)
+    return sf.text[span.start : span.end].strip() if span is not None else ""
 
 
 # Separators, controls and characters Windows refuses: never part of an output name.

@@ -15,13 +15,11 @@ true in Ruby), are read the same way and noted, since YAML 1.2 tools disagree.
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 from typing import Any
 
 from kpilint.findings import FILE_START
-from kpilint.importers.common import Imported, Note, Slugs, slug
+from kpilint.importers.common import Imported, Note, Slugs, html_text, slug, source_text
 from kpilint.loader import (
     DEFAULT_MAX_BYTES,
     Path_,
@@ -35,7 +33,6 @@ from kpilint.loader import (
 GLOBS: tuple[str, ...] = ("*.yml", "*.yaml")
 
 _YAML11_BOOLS = {"yes", "no", "on", "off"}
-_HTML_TAG = re.compile(r"<[^>]*>")
 # GitLab key -> KPI-file key, for the keys that carry over (and for locating problems).
 _RENAMED = {"definition": "description", "dri": "owner", "org": "scope"}
 
@@ -156,7 +153,7 @@ class _Builder:
             return
         dri = entry.get("dri")
         if _present(dri):
-            out["owner"] = _plain(dri) if isinstance(dri, str) else dri
+            out["owner"] = html_text(dri) if isinstance(dri, str) else dri
             self._copy((index, "dri"), (*path, "owner"), dri)
         if _present(org):
             out["scope"] = f"team:{team}" if team else org  # a list or mapping: KPI002
@@ -164,7 +161,8 @@ class _Builder:
         target = entry.get("target")
         if _present(target):
             if _scalar(target) and not isinstance(target, str):
-                target = self._source_text((index, "target")) or str(target)  # `.25` stays .25
+                written = source_text(self.parsed, (index, "target"))
+                target = written or str(target)  # `.25` stays .25
             out["target"] = target
             self._copy((index, "target"), (*path, "target"), target)
         self.sections[section].append(out)
@@ -174,7 +172,7 @@ class _Builder:
         if "is_key" not in entry:
             return False
         value = entry["is_key"]
-        written = self._source_text((index, "is_key")) or repr(value)
+        written = source_text(self.parsed, (index, "is_key")) or repr(value)
         key = self.parsed.keys.get((index, "is_key"))
         pos = key.pos if key is not None else None
         if isinstance(value, bool):
@@ -197,10 +195,6 @@ class _Builder:
             )
         )
         return True
-
-    def _source_text(self, path: Path_) -> str:
-        span = self.parsed.values.get(path)
-        return self.sf.text[span.start : span.end].strip() if span is not None else ""
 
     def _copy(self, src: Path_, dst: Path_, value: Any) -> None:
         """Positions of ``src`` (and everything under it) as positions of ``dst``."""
@@ -226,12 +220,6 @@ def _present(value: Any) -> bool:
 
 def _scalar(value: Any) -> bool:
     return value is not None and not isinstance(value, (dict, list))
-
-
-def _plain(text: str) -> str:
-    """A DRI is often an HTML link; the owner is its text (``<a ...>Mek</a>`` -> ``Mek``)."""
-    plain = " ".join(html.unescape(_HTML_TAG.sub(" ", text)).split())
-    return plain or text.strip()
 
 
 def _dropped(n: int) -> str:

@@ -7,7 +7,6 @@ them; ``kpilint sources NAME`` lists the ones a preset needs.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,14 +153,13 @@ def _sloth_id(picked: Picked | None, rec: Record) -> Picked | None:
 
 # --- GitLab handbook ----------------------------------------------------------------------
 
-_HTML_TAG = re.compile(r"<[^>]*>")
-
 
 def _html_text(picked: Picked | None, _rec: Record) -> Picked | None:
+    from kpilint.importers.common import html_text
+
     if picked is None or not isinstance(picked.value, str):
         return picked
-    plain = " ".join(html.unescape(_HTML_TAG.sub(" ", picked.value)).split())
-    return Picked(plain or picked.value.strip(), picked.src)
+    return Picked(html_text(picked.value), picked.src)
 
 
 def _ruby_truthy(picked: Picked | None, _rec: Record) -> Picked | None:
@@ -187,11 +185,11 @@ def _unique_slug(picked: Picked | None, rec: Record) -> Picked | None:
 
 def _source_text(picked: Picked | None, rec: Record) -> Picked | None:
     """A number as written in the source (``.25`` stays ``.25``): a text target."""
+    from kpilint.importers.common import source_text
+
     if picked is None or isinstance(picked.value, (str, dict, list)) or picked.src is None:
         return picked
-    span = rec.parsed.values.get(picked.src)
-    text = rec.parsed.text[span.start : span.end].strip() if span is not None else ""
-    return Picked(text or str(picked.value), picked.src)
+    return Picked(source_text(rec.parsed, picked.src) or str(picked.value), picked.src)
 
 
 FNS: dict[str, Fn] = {
