@@ -194,7 +194,9 @@ def test_json_and_csv_sources(write_project: WriteProject) -> None:
     found = _where(report)
     assert ("KPI002", "a.json", 3, 36, "x") in found  # "goal": "many", after a tab and \/
     assert ("KPI002", "b.csv", 3, 15, "leads") in found  # the cell
-    assert ("KPI101", "b.csv", 2, 1, "revenue") not in found  # 1200 read as a number
+    # 1200 read as a number: the cell is the target's place, and not a KPI002
+    assert ("KPI202", "b.csv", 2, 19, "revenue") in found
+    assert not any(c in ("KPI002", "KPI101") and e == "revenue" for c, _, _, _, e in found)
     assert report.summary.kpis == 4
 
 
@@ -220,9 +222,7 @@ def test_a_file_of_the_wrong_format_is_kpi001_and_others_still_read(
     )
     report = kpilint.lint([root], cwd=root)
     found = {(f.code, f.path, f.line, f.column) for f in report.findings}
-    assert ("KPI001", "cat/b.toml", 3, 11) in found or any(
-        c == "KPI001" and p == "cat/b.toml" for c, p, _, _ in found
-    )
+    assert ("KPI001", "cat/b.toml", 2, 1) in found  # the parser's position: `id` after `[list]`
     assert ("KPI002", "cat/a.yml", 4, 5) in found  # the record that is not a mapping
     assert report.summary.metrics == 2  # the other records are still read
 
@@ -373,9 +373,9 @@ def test_audit_over_a_configured_source(write_project: WriteProject) -> None:
     assert code == 0, output
     audit = json.loads(output)
     assert audit["summary"]["kpis"] == 2 and audit["summary"]["files"] == 2
-    assert {(f["path"], f["line"]) for f in audit["findings"] if f["code"] == "KPI101"} == {
-        ("meta/b.md", 2)
-    }
+    assert {
+        (f["path"], f["line"], f["column"]) for f in audit["findings"] if f["code"] == "KPI101"
+    } == {("meta/b.md", 2, 1)}
     assert "audit" in audit
 
 
@@ -445,8 +445,8 @@ def test_toml_under_a_yaml_source_is_kpi001_in_that_file(write_project: WritePro
         }
     )
     report = kpilint.lint([root], cwd=root)
-    assert [(f.code, f.path, f.line) for f in report.findings if f.code == "KPI001"] == [
-        ("KPI001", "cat/hub.toml", 2)
+    assert [(f.code, f.path, f.line, f.column) for f in report.findings if f.code == "KPI001"] == [
+        ("KPI001", "cat/hub.toml", 2, 1)
     ]
     assert report.summary.metrics == 1  # the YAML file is still read
 
