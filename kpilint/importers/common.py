@@ -242,7 +242,7 @@ def _group(
     groups: dict[str, tuple[dict[str, list[Any]], list[Imported]]] = {}
     for file, result in converted:
         data = result.source.data
-        stem = _stem(file)
+        stem = kpi_stem(file)
         for section in SECTIONS:
             items = data.get(section)
             if not isinstance(items, list):
@@ -260,7 +260,8 @@ def _group(
     return groups
 
 
-def _stem(file: Path) -> str:
+def kpi_stem(file: Path) -> str:
+    """The file's stem, and a KPI file's name without ``.kpi.yaml``: output names, ``$file``."""
     name = file.name
     for suffix in (".kpi.yaml", ".kpi.yml"):
         if name.endswith(suffix):

@@ -39,11 +39,12 @@ class SourceReader:
 
     def parse(self, path: Path, display: str, raw: bytes) -> SourceFile:
         """``raw`` (a file's bytes, or a blob at a revision) read through the mapping."""
+        from kpilint.importers.common import kpi_stem
         from kpilint.sources import readers
         from kpilint.sources.mapping import Builder
 
         parsed = readers.read(self.spec.format_of(path.name), path, display, raw)
-        return Builder(self.spec, parsed, self.goals).build(_stem(path.name))
+        return Builder(self.spec, parsed, self.goals).build(kpi_stem(path))
 
     def convert(self, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imported:
         from kpilint.importers.common import Imported
@@ -53,10 +54,3 @@ class SourceReader:
 
 def preset_reader(name: str) -> SourceReader:
     return SourceReader(parse_source({"preset": name}, f"preset '{name}'"))
-
-
-def _stem(name: str) -> str:
-    for suffix in (".kpi.yaml", ".kpi.yml"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name.rsplit(".", 1)[0] if "." in name else name
