@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
+from kpilint.suggest import did_you_mean
 from kpilint.typecheck import Gt, Invalid, check
 
 if sys.version_info >= (3, 11):
@@ -106,7 +107,7 @@ class Config:
         known = sorted(cls.toml_keys().values())
         for key in data:
             if key not in known:
-                raise ConfigError(f"{where}unknown key '{key}'{_did_you_mean(key, known)}")
+                raise ConfigError(f"{where}unknown key '{key}'{did_you_mean(key, known)}")
         config = cls(**{key.replace("-", "_"): value for key, value in data.items()}, source=source)
         config.resolve()  # validate selectors, severities and rule options now
         if "sources" in data:
@@ -214,7 +215,7 @@ def _resolve(config: Config) -> Resolved:
         target = _lookup(selector)
         if target is None:
             raise ConfigError(
-                f"{where}[rules.{selector}]: no such rule{_did_you_mean(selector, _all_keys())}"
+                f"{where}[rules.{selector}]: no such rule{did_you_mean(selector, _all_keys())}"
             )
         rule = rules[target]
         declared = rule.defaults
@@ -224,7 +225,7 @@ def _resolve(config: Config) -> Resolved:
             name = raw_name.replace("-", "_")
             if name not in declared:
                 names = [n.replace("_", "-") for n in declared]
-                hint = _did_you_mean(raw_name, names) or (
+                hint = did_you_mean(raw_name, names) or (
                     f"; options: {', '.join(names)}" if names else "; it takes no options"
                 )
                 raise ConfigError(f"{where}[rules.{selector}]: unknown option '{raw_name}'{hint}")
@@ -284,7 +285,7 @@ def _expand(selector: str, where: str, key: str) -> list[str]:
     if not hits:
         raise ConfigError(
             f"{where}{key}: '{selector}' is not a rule code, name or code prefix"
-            f"{_did_you_mean(selector, _all_keys())}"
+            f"{did_you_mean(selector, _all_keys())}"
         )
     return hits
 
@@ -304,13 +305,6 @@ def _all_keys() -> list[str]:
 
     rules = registry()
     return [*rules, *(r.name for r in rules.values())]
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    import difflib  # only for a config in error
-
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def discover_config(root_config: Path | None) -> Config:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kpilint.checks import did_you_mean
 from kpilint.context import Context
 from kpilint.entities import Entity, GoalEntity, KpiEntity, Violation
 from kpilint.registry import rule
+from kpilint.suggest import did_you_mean
 
 
 @rule("KPI101")
@@ -60,7 +60,7 @@ def _owner_not_listed(entity: Entity[Any], ctx: Context) -> Iterator[Violation]:
     owner = getattr(entity.model, "owner", None)
     if ctx.owners is None or not isinstance(owner, str) or not owner or owner in ctx.owners:
         return
-    hint = did_you_mean(owner, ctx.owners)
+    hint = did_you_mean(owner, ctx.owners, cutoff=0.7)
     yield entity.violation(
         f"{entity.label}: owner '{owner}' is not in the owners list{hint}",
         "owner",

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kpilint.checks import did_you_mean
 from kpilint.entities import Entity, Violation
 from kpilint.findings import EntityRef
 from kpilint.loader import Problem, SourceFile
 from kpilint.model import KIND_OF_SECTION
 from kpilint.project import Project
 from kpilint.registry import rule
+from kpilint.suggest import did_you_mean
 from kpilint.suppressions import Comment, Expired, Malformed, Unused
 
 
@@ -98,7 +98,7 @@ def unknown_reference(project: Project) -> Iterator[Violation]:
     for entity, key, refs, known, noun in checks:
         for ident in dict.fromkeys(refs):
             if ident not in known:
-                hint = did_you_mean(ident, known)
+                hint = did_you_mean(ident, known, cutoff=0.7)
                 yield entity.violation(
                     f"{entity.label}: {key} '{ident}' names no {noun} in the project{hint}",
                     key,

@@ -10,6 +10,7 @@ import click
 
 from kpilint.cli.common import EXIT_FINDINGS, EXIT_OK, _die
 from kpilint.importers import formats
+from kpilint.suggest import did_you_mean
 
 
 @click.command("import")
@@ -111,10 +112,7 @@ def sources_cmd(name: str | None) -> None:
         click.echo('\n`kpilint sources NAME` prints one; [[sources]] preset = "NAME" uses it.')
         return
     if name not in names:
-        import difflib
-
-        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; one of {', '.join(names)}"
+        hint = did_you_mean(name, names) or f"; one of {', '.join(names)}"
         _die(f"no source preset '{name}'{hint}")
     click.echo(preset_text(name), nl=False)
     from kpilint.sources.fns import FNS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kpilint.cli.common import _die
+from kpilint.suggest import did_you_mean
 
 
 @click.command("rules")
@@ -61,11 +62,8 @@ def rule_cmd(code_or_name: str) -> None:
 
     found = by_name_or_code(code_or_name)
     if found is None:
-        import difflib
-
         keys = [*registry(), *(r.name for r in registry().values())]
-        close = difflib.get_close_matches(code_or_name, keys, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else "; `kpilint rules` lists them"
+        hint = did_you_mean(code_or_name, keys) or "; `kpilint rules` lists them"
         _die(f"no rule '{code_or_name}'{hint}")
     m = found.meta
     sections = [
