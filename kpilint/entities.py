@@ -33,6 +33,23 @@ class Violation:
     edits: tuple[Edit, ...] = ()
 
 
+def entity_pos(file: SourceFile, path: Path_, raw: Any) -> Pos:
+    """Where the entity at ``path`` is: its first key (the ``- id:`` line).
+
+    An entity read from a source is located at its record's first key, which
+    the source stores as the entity's own key (a list item has none otherwise).
+    """
+    span = file.keys.get(path)
+    if span is not None:
+        return span.pos
+    if isinstance(raw, dict) and raw:
+        span = file.keys.get((*path, next(iter(raw))))
+        if span is not None:
+            return span.pos
+    span = file.values.get(path)
+    return span.pos if span is not None else Pos(1, 1)
+
+
 class Entity(Generic[M]):
     """One goal, metric, KPI or incentive, in its file, in project order."""
 
@@ -67,21 +84,8 @@ class Entity(Generic[M]):
 
     @property
     def pos(self) -> Pos:
-        """The entity's first key (the ``- id:`` line), as RULES.md locates entities.
-
-        An entity read from a source is located at its record's first key, which
-        the source stores as the entity's own key (a list item has none otherwise).
-        """
-        span = self.file.keys.get(self.path)
-        if span is not None:
-            return span.pos
-        first = next(iter(self.raw), None)
-        if first is not None:
-            span = self.file.keys.get((*self.path, first))
-            if span is not None:
-                return span.pos
-        span = self.file.values.get(self.path)
-        return span.pos if span is not None else Pos(1, 1)
+        """The entity's first key (the ``- id:`` line), as RULES.md locates entities."""
+        return entity_pos(self.file, self.path, self.raw)
 
     def key_span(self, key: str) -> Span | None:
         return self.file.keys.get((*self.path, *key.split(".")))

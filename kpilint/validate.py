@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpilint.entities import ENTITY_CLASSES, Entity
+from kpilint.entities import ENTITY_CLASSES, Entity, entity_pos
 from kpilint.fastpath import build
 from kpilint.findings import Edit, Pos
 from kpilint.loader import Path_, Problem, SourceFile
@@ -230,19 +230,6 @@ def _contains(container: Any, part: str | int) -> bool:
     return isinstance(container, list) and isinstance(part, int) and part < len(container)
 
 
-def _entity_pos(sf: SourceFile, path: Path_) -> Pos:
-    span = sf.keys.get(path)  # a source's record location (see Entity.pos)
-    if span is not None:
-        return span.pos
-    data = _get(sf.data, path)
-    if isinstance(data, dict) and data:
-        span = sf.keys.get((*path, next(iter(data))))
-        if span is not None:
-            return span.pos
-    span = sf.values.get(path)
-    return span.pos if span is not None else Pos(1, 1)
-
-
 def _pos(sf: SourceFile, path: Path_, value: bool = False) -> Pos:
     """A key's position (a list item's value position), else its nearest parent's."""
     for n in range(len(path), 0, -1):
@@ -251,7 +238,7 @@ def _pos(sf: SourceFile, path: Path_, value: bool = False) -> Pos:
         if span is not None:
             return span.pos
         if len(sub) == 2 and isinstance(sub[-1], int):
-            return _entity_pos(sf, sub)
+            return entity_pos(sf, sub, _get(sf.data, sub))
     return Pos(1, 1)
 
 
@@ -272,7 +259,7 @@ def _problem(sf: SourceFile, path: Path_, message: str, *, value: bool = False) 
 
 
 def _missing(sf: SourceFile, path: Path_, loc: Path_, raw: dict[str, Any]) -> Problem:
-    where = _entity_pos(sf, path) if len(loc) == 1 else _pos(sf, (*path, *loc[:-1]))
+    where = entity_pos(sf, path, raw) if len(loc) == 1 else _pos(sf, (*path, *loc[:-1]))
     field = _dotted(loc)
     return Problem(
         "KPI002",
