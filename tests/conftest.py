@@ -52,6 +52,25 @@ def run_kpilint(
     )
 
 
+def run_python(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -c script`` in ``cwd`` on this checkout's code."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+
+
+def modules_after(code: str, cwd: Path) -> set[str]:
+    """The modules a fresh Python has imported after running ``code`` in ``cwd``."""
+    out = run_python(f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))", cwd)
+    assert out.returncode == 0, out.stderr
+    return set(out.stdout.split("\n")[-2].split())
+
+
 def cli_commands() -> dict[str, click.Command]:
     """Every ``kpilint`` command by name, in ``kpilint --help`` order (each module imported)."""
     from kpilint.cli import cli

@@ -6,14 +6,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kpilint import registry
 from kpilint.registry import read_metadata, read_rule_files, rules_dir
-from tests.conftest import REPO, WriteProject
+from tests.conftest import WriteProject, modules_after, run_python
 
 
 @pytest.fixture
@@ -80,24 +79,6 @@ NOT_ON_THE_CHECK_PATH = (
 )
 
 
-def _python(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python -c script`` in ``cwd`` on this checkout's code."""
-    return subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        timeout=60,
-    )
-
-
-def _modules_after(code: str, cwd: Path) -> set[str]:
-    out = _python(f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))", cwd)
-    assert out.returncode == 0, out.stderr
-    return set(out.stdout.split("\n")[-2].split())
-
-
 # A small project of valid entities, and a cold `kpilint check` of it.
 SMALL_PROJECT = {
     "team.kpi.yaml": """
@@ -120,7 +101,7 @@ COLD_CHECK = (
 
 
 def test_a_cold_check_imports_only_what_it_needs(write_project: WriteProject) -> None:
-    loaded = _modules_after(COLD_CHECK, write_project(SMALL_PROJECT))
+    loaded = modules_after(COLD_CHECK, write_project(SMALL_PROJECT))
     assert "kpilint.checks.focus" in loaded  # the rules did run
     # A valid project: pydantic is imported only to explain an invalid entity.
     assert sorted(set(NOT_ON_THE_CHECK_PATH) & loaded) == []
@@ -128,7 +109,7 @@ def test_a_cold_check_imports_only_what_it_needs(write_project: WriteProject) ->
 
 def test_a_cold_check_loads_only_the_check_command(write_project: WriteProject) -> None:
     """Each command's module is imported when it runs: the hook's check loads no other."""
-    loaded = _modules_after(COLD_CHECK, write_project(SMALL_PROJECT))
+    loaded = modules_after(COLD_CHECK, write_project(SMALL_PROJECT))
     assert "kpilint.cli.check" in loaded
     others = ("audit", "diff", "importing", "rules", "init", "server", "schema")
     assert sorted(loaded & {f"kpilint.cli.{name}" for name in others}) == []
@@ -165,7 +146,7 @@ def _program(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "sys.argv = ['kpilint', 'check', '--no-cache', '--format', 'json', '.']\n"
         "run()\n"
     )
-    return _python(script, cwd)
+    return run_python(script, cwd)
 
 
 def test_the_program_exits_without_tearing_python_down(write_project: WriteProject) -> None:
@@ -179,8 +160,10 @@ def test_the_program_exits_without_tearing_python_down(write_project: WriteProje
     finding = json.loads(fast.stdout)["findings"][0]
     assert (finding["code"], finding["line"], finding["column"]) == ("KPI101", 2, 5)
     assert "torn down" not in fast.stderr
+    # A thread alive until the main thread ends (not for a fixed time: a slow machine
+    # would outlive it and take the fast exit).
     waited = _program(
-        "import threading, time\nthreading.Thread(target=time.sleep, args=(0.2,)).start()", root
+        "import threading\nthreading.Thread(target=threading.main_thread().join).start()", root
     )
     assert waited.returncode == 1
     assert json.loads(waited.stdout) == json.loads(fast.stdout)
