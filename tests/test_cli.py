@@ -129,13 +129,14 @@ def test_select_ignore_and_extend_select(
         out = runner.invoke(
             cli, ["check", "--today", "2027-06-01", "--format", "json", *args]
         ).output
-        return [f["code"] for f in json.loads(out)["findings"]]
+        return [f"{f['code']}@{f['line']}:{f['column']}" for f in json.loads(out)["findings"]]
 
-    assert codes() == ["KPI101", "KPI104"]
-    assert codes("--select", "KPI1") == ["KPI101", "KPI104"]
-    assert codes("--select", "missing-owner") == ["KPI104"]
+    both = ["KPI101@15:5", "KPI104@15:5"]  # each at the KPI, as RULES.md locates them
+    assert codes() == both
+    assert codes("--select", "KPI1") == both
+    assert codes("--select", "missing-owner") == ["KPI104@15:5"]
     assert codes("--ignore", "KPI101,missing-owner") == []
-    assert codes("--select", "KPI104", "--extend-select", "KPI101") == ["KPI101", "KPI104"]
+    assert codes("--select", "KPI104", "--extend-select", "KPI101") == both
 
 
 def test_output_file(

@@ -27,14 +27,18 @@ goals:
 """
 
 
-def codes(root: Path, **kwargs: object) -> list[str]:
-    return [f.code for f in lint([root], cwd=root, today=date(2027, 6, 1), **kwargs).findings]  # type: ignore[arg-type]
+def codes(root: Path, **kwargs: object) -> list[tuple[str, int, int]]:
+    report = lint([root], cwd=root, today=date(2027, 6, 1), **kwargs)  # type: ignore[arg-type]
+    return [(f.code, f.line, f.column) for f in report.findings]
+
+
+VANITY = ("KPI601", 2, 5)  # at the KPI (its `- id:` line), as RULES.md locates it
 
 
 @pytest.mark.parametrize("name", ["kpilint.toml", ".kpilint.toml"])
 def test_config_file_names(write_project: WriteProject, name: str) -> None:
     root = write_project({"a.kpi.yaml": KPI})
-    assert codes(root) == ["KPI601"]  # the fixture's empty kpilint.toml ignores nothing
+    assert codes(root) == [VANITY]  # the fixture's empty kpilint.toml ignores nothing
     if name != "kpilint.toml":
         (root / "kpilint.toml").unlink()  # the fixture's empty one would win
     (root / name).write_text('ignore = ["KPI601"]\n')
@@ -45,7 +49,7 @@ def test_pyproject_table(tmp_path: Path) -> None:
     sub = tmp_path / "kpis"
     sub.mkdir()
     (sub / "a.kpi.yaml").write_text(KPI)
-    assert codes(sub) == ["KPI601"]  # no config yet
+    assert codes(sub) == [("KPI601", 3, 5)]  # no config yet (the text starts with a blank line)
     (tmp_path / "pyproject.toml").write_text('[tool.kpilint]\nignore = ["vanity-metric-kpi"]\n')
     assert find_root(sub / "a.kpi.yaml") == (tmp_path, tmp_path / "pyproject.toml")
     assert codes(sub) == []
@@ -72,8 +76,12 @@ def test_root_is_the_folder_when_nothing_marks_one(tmp_path: Path) -> None:
 def test_today_from_config(write_project: WriteProject) -> None:
     kpi = KPI.replace("end: 2027-12-31", "end: 2027-03-01")
     root = write_project({"a.kpi.yaml": kpi, "kpilint.toml": "today = 2027-02-01\n"})
-    assert "KPI302" not in [f.code for f in lint([root], cwd=root).findings]
-    assert "KPI302" in [f.code for f in lint([root], cwd=root, today=date(2027, 6, 1)).findings]
+    expired = ("KPI302", 7, 5)  # at timeline, as RULES.md locates it
+    at = [(f.code, f.line, f.column) for f in lint([root], cwd=root).findings]
+    assert expired not in at and "KPI302" not in [code for code, _, _ in at]
+    assert expired in [
+        (f.code, f.line, f.column) for f in lint([root], cwd=root, today=date(2027, 6, 1)).findings
+    ]
 
 
 def test_severity_override_by_name_and_code(write_project: WriteProject) -> None:
@@ -91,13 +99,13 @@ def test_most_specific_selector_wins(write_project: WriteProject) -> None:
     root = write_project(
         {"a.kpi.yaml": KPI, "kpilint.toml": 'ignore = ["KPI6"]\nextend-select = ["KPI601"]\n'}
     )
-    assert codes(root) == ["KPI601"]
+    assert codes(root) == [VANITY]
 
 
 def test_cli_overrides_win(write_project: WriteProject) -> None:
     root = write_project({"a.kpi.yaml": KPI, "kpilint.toml": 'select = ["KPI1"]\n'})
     assert codes(root) == []
-    assert codes(root, overrides={"select": ("KPI6",)}) == ["KPI601"]
+    assert codes(root, overrides={"select": ("KPI6",)}) == [VANITY]
 
 
 def test_vanity_terms_options(write_project: WriteProject) -> None:
@@ -106,7 +114,7 @@ def test_vanity_terms_options(write_project: WriteProject) -> None:
     )
     assert codes(root) == []
     (root / "kpilint.toml").write_text('[rules.KPI601]\nextend-terms = ["retweets"]\n')
-    assert codes(root) == ["KPI601"]
+    assert codes(root) == [VANITY]
 
 
 @pytest.mark.parametrize(
