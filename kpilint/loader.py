@@ -393,25 +393,34 @@ def _read_at_most(handle: BinaryIO, size: int, limit: int) -> bytes:
 
 def parse_bytes(sf: SourceFile, raw: bytes, *, require_mapping: bool = True) -> None:
     """Decode (UTF-8, BOM allowed) and parse; bad bytes are KPI001 at their position."""
+    text = decode(sf, raw, "YAML")
+    if text is not None:
+        parse_text(sf, text, require_mapping=require_mapping)
+
+
+def decode(sf: SourceFile, raw: bytes, what: str) -> str | None:
+    """UTF-8 text (BOM allowed), or None with a KPI001 (NUL bytes, or at the bad byte)."""
     if b"\x00" in raw:
-        sf.problems.append(Problem("KPI001", FILE_START, *nul_bytes(raw, "YAML")))
-        return
+        sf.problems.append(Problem("KPI001", FILE_START, *nul_bytes(raw, what)))
+        return None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
         sf.problems.append(
             Problem(
                 "KPI001",
-                Pos(line, col),
+                undecodable(raw, exc),
                 f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
                 "Save the file as UTF-8",
             )
         )
-        return
-    parse_text(sf, text, require_mapping=require_mapping)
+        return None
+
+
+def undecodable(raw: bytes, exc: UnicodeDecodeError) -> Pos:
+    """Line and column of the byte that failed to decode."""
+    before = raw[: exc.start]
+    return Pos(before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
 
 
 _WIDE_BOMS = {

@@ -480,3 +480,22 @@ def test_sources_in_pyproject(tmp_path: Path) -> None:
     assert {(f.code, f.line, f.column) for f in report.findings if f.code == "KPI102"} == {
         ("KPI102", 5, 5)
     }
+
+
+def test_a_source_file_not_utf8_is_kpi001_at_the_byte(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": '[[sources]]\ninclude = ["cat/*"]\nformat = "yaml"\n'
+            'records = "list"\nkind = "metric"\n[sources.map]\nid = "id"\nname = "name"\n',
+        }
+    )
+    (root / "cat").mkdir()
+    (root / "cat" / "latin1.yml").write_bytes(b"list:\n  - id: caf\xe9\n")
+    (root / "cat" / "binary.yml").write_bytes(b"list:\x00\x01\n")
+    report = kpilint.lint([root], cwd=root)
+    assert sorted((f.code, f.path, f.line, f.column) for f in report.findings) == [
+        ("KPI001", "cat/binary.yml", 1, 1),
+        ("KPI001", "cat/latin1.yml", 2, 12),
+    ]
+    binary = next(f for f in report.findings if f.path == "cat/binary.yml")
+    assert "not text" in binary.message  # a source is not necessarily YAML

@@ -99,12 +99,6 @@ class Slugs:
         return candidate
 
 
-def undecodable(raw: bytes, exc: UnicodeDecodeError) -> Pos:
-    """Line and column of the byte that failed to decode."""
-    before = raw[: exc.start]
-    return Pos(before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
-
-
 # --- writing KPI files -----------------------------------------------------------------
 
 

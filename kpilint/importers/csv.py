@@ -31,8 +31,15 @@ from pathlib import Path
 from typing import Any
 
 from kpilint.findings import FILE_START
-from kpilint.importers.common import Imported, Note, slug, undecodable
-from kpilint.loader import DEFAULT_MAX_BYTES, Path_, Problem, SourceFile, read_bytes
+from kpilint.importers.common import Imported, Note, slug
+from kpilint.loader import (
+    DEFAULT_MAX_BYTES,
+    Path_,
+    Problem,
+    SourceFile,
+    read_bytes,
+    undecodable,
+)
 from kpilint.model import SECTIONS, Period, TargetSpec, Timeline, known_keys
 
 GLOBS: tuple[str, ...] = ("*.csv", "*.tsv")

@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any
 
 from kpilint.findings import FILE_START, Pos
-from kpilint.loader import Problem, SourceFile, nul_bytes, parse_text
+from kpilint.loader import Problem, SourceFile, decode, parse_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,31 +22,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-def decode(sf: SourceFile, raw: bytes) -> str | None:
-    """UTF-8 text (BOM allowed), or None with KPI001 at the byte that fails."""
-    if b"\x00" in raw:
-        sf.problems.append(Problem("KPI001", FILE_START, *nul_bytes(raw, "text")))
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        from kpilint.importers.common import undecodable
-
-        sf.problems.append(
-            Problem(
-                "KPI001",
-                undecodable(raw, exc),
-                f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                "Save the file as UTF-8",
-            )
-        )
-        return None
-
-
 def read(fmt: str, path: Path, display: str, raw: bytes) -> SourceFile:
     """The documents of one file in ``fmt``; problems (KPI001, KPI004) recorded, never raised."""
     sf = SourceFile(path=path, display=display)
-    text = decode(sf, raw)
+    text = decode(sf, raw, "text")
     if text is None:
         return sf
     _READERS[fmt](sf, text)
@@ -177,8 +155,3 @@ _READERS = {
     "front-matter": _front_matter,
     "csv": _csv,
 }
-
-
-def document_span(sf: SourceFile, path: tuple[Any, ...]) -> Any:
-    """The key span of ``path``, else its value span (None when unknown)."""
-    return sf.keys.get(path) or sf.values.get(path)
