@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the spec and corpora beside the clone, and a project writer."""
+"""Shared fixtures: paths to the spec and corpora beside the clone, a project writer, git."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import click
@@ -69,6 +69,34 @@ def modules_after(code: str, cwd: Path) -> set[str]:
     out = run_python(f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))", cwd)
     assert out.returncode == 0, out.stderr
     return set(out.stdout.split("\n")[-2].split())
+
+
+def git(cwd: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
+    """``git ARGS`` in ``cwd``; its output, stripped. The same on every machine and in a hook:
+    no user or system config, a fixed identity, no signing, ``main`` as the first branch,
+    and none of an outer git's ``GIT_*`` variables (a hook running these tests sets some).
+
+    ``env`` sets more variables on top (``GIT_AUTHOR_DATE`` for a dated commit).
+    """
+    done = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+        cwd=cwd,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "kpilint tests",
+            "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+            "GIT_COMMITTER_NAME": "kpilint tests",
+            "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+            **(env or {}),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.strip()
 
 
 def cli_commands() -> dict[str, click.Command]:

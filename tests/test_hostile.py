@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, git
 
 TIMEOUT = 20.0  # seconds: every case must finish well within this
 MEMORY = 1 << 30  # bytes of address space for the child
@@ -671,14 +671,10 @@ def test_control_characters_are_shown_in_audit_formats(root: Path, fmt: str) -> 
 
 
 def test_control_characters_and_markdown_in_diff_markdown(root: Path) -> None:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t"}
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run(
-        [*git, "init", "-q", "-b", "main"], cwd=root, check=True, env={**os.environ, **env}
-    )
+    git(root, "init", "-q")
     write(root, "a.kpi.yaml", CLEAN)
-    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
-    subprocess.run([*git, "commit", "-qm", "base"], cwd=root, check=True)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
     owner = "@octocat ![x](https://example.com/t.png) [click](https://evil.example)"
     changed = CLEAN.replace("owner: cfo", f"owner: {json.dumps(owner + HOSTILE_TEXT)}")
     changed = changed.replace("name: MRR", 'name: "MRR`|x"')

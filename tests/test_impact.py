@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from kpilint import lint
-from tests.conftest import invoke_in, run_kpilint
+from tests.conftest import git, invoke_in, run_kpilint
 from tests.test_precommit import GOALS as PRE_COMMIT_GOALS
-from tests.test_precommit import PreCommit, git, git_env, hook_repo
+from tests.test_precommit import PreCommit, git_env, hook_repo
 
 __all__ = ["hook_repo"]  # the fixture that builds the hook environment, shared
 
@@ -58,13 +58,12 @@ def repo(tmp_path: Path, files: dict[str, str]) -> Path:
     """A git repository with ``files`` committed (and a kpilint.toml at its root)."""
     root = tmp_path / "repo"
     root.mkdir()
-    env = git_env()
-    git(root, env, "init", "-q")
+    git(root, "init", "-q")
     (root / "kpilint.toml").write_text("")
     for name, text in files.items():
         (root / name).write_text(text, encoding="utf-8")
-    git(root, env, "add", "-A")
-    git(root, env, "commit", "-q", "-m", "consistent project")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "consistent project")
     return root
 
 
@@ -146,7 +145,7 @@ def test_the_cache_follows_head(tmp_path: Path) -> None:
     assert [(f["code"], f["path"], f["line"], f["column"]) for f in first] == [
         ("KPI006", "kpis.kpi.yaml", 11, 5)
     ]
-    git(root, git_env(), "commit", "-q", "-am", "drop the goal")
+    git(root, "commit", "-q", "-am", "drop the goal")
     assert json.loads(invoke_in(root, *args)[1])["findings"] == []  # not the cached answer
 
 
@@ -246,7 +245,7 @@ def test_a_goal_removed_from_a_configured_source_is_impact_in_native_files(
         'records = "objectives"\nkind = "goal"\n\n'
         '[sources.map]\nid = "key"\nname = "title"\n'
     )
-    git(root, git_env(), "commit", "-q", "-am", "goals read from a catalogue")
+    git(root, "commit", "-q", "-am", "goals read from a catalogue")
     assert [f for f in check(root, "objectives.yml")[1] if f[1] != "objectives.yml"] == []
     (root / "objectives.yml").write_text(catalogue.split("  - key: keep-customers")[0])
     code, found = check(root, "objectives.yml")
