@@ -290,10 +290,6 @@ _TIMES_RE = re.compile(
     r"\s?(?:x(?![a-z0-9])|×)|\s?-?fold\b|\stimes\s(?:more|higher|greater|larger|faster|as|over)\b",
     _FLAGS,
 )
-# Between two quantities: `from X to Y`, or a range.
-_TO_GAP_RE = re.compile(r"\s*(?:to|->|→)\s*", _FLAGS)
-_RANGE_GAP_RE = re.compile(r"\s*(?:-|–|—|to)\s*", _FLAGS)
-_AND_GAP_RE = re.compile(r"\s*and\s*", _FLAGS)
 _CLAUSE_RE = re.compile(
     r"[,;:(\[{]|[.!?](?=\s|$)|\s(?:by|and|but|from|to|since|before|until|compared|relative)\s"
     r"|\s[-–—]\s|—",
