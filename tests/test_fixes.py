@@ -81,7 +81,7 @@ def test_safe_fixes_keep_everything_else(write_project: WriteProject) -> None:
     assert path.read_text() == FIXED_SAFE
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert "Fixed 3 findings in 1 file." in output
-    assert "KPI302" in output  # unsafe: reported, not applied
+    assert "a.kpi.yaml:19:5: KPI302 [warning]" in output  # unsafe: reported, not applied
     assert code == 0  # the remaining findings are warnings/infos
 
 

@@ -153,7 +153,9 @@ def test_library_and_subprocess_agree(tmp_path: Path) -> None:
     root = repo(tmp_path, {"goals.kpi.yaml": GOALS, "kpis.kpi.yaml": KPIS})
     (root / "goals.kpi.yaml").write_text(GOALS.split("  - id: keep-customers")[0])
     report = lint([root / "goals.kpi.yaml"], cwd=root)
-    assert [(f.code, f.path, f.line) for f in report.findings] == [("KPI006", "kpis.kpi.yaml", 11)]
+    assert [(f.code, f.path, f.line, f.column) for f in report.findings] == [
+        ("KPI006", "kpis.kpi.yaml", 11, 5)
+    ]
     assert not lint([root / "goals.kpi.yaml"], cwd=root, impact=False).findings
     done = run_kpilint(["check", "--no-cache", "goals.kpi.yaml"], root)
     assert done.returncode == 1 and "kpis.kpi.yaml:11:5: KPI006" in done.stdout
