@@ -37,10 +37,12 @@ def test_any_change_is_a_miss(write_project: WriteProject) -> None:
     root = write_project({"a.kpi.yaml": KPI, "b.kpi.yaml": "goals:\n  - id: g\n    name: G\n"})
     rows(root)
     (root / "b.kpi.yaml").write_text("goals:\n  - id: g\n    name: G\n    owner: x\n")
-    assert {r[0] for r in rows(root)} >= {"KPI101", "KPI403"}
+    located = [(f"KPI10{n}", "a.kpi.yaml", 2, 5) for n in range(1, 6)]
+    located.append(("KPI403", "b.kpi.yaml", 2, 5))
+    assert [r[:4] for r in rows(root)] == located
     assert len(list((root / CACHE_DIR).glob("*.json"))) == 2
     later = lint([root], cwd=root, today=date(2028, 1, 1), use_cache=True)  # another "today"
-    assert later.findings
+    assert [(f.code, f.path, f.line, f.column) for f in later.findings] == located
     assert len(list((root / CACHE_DIR).glob("*.json"))) == 3
 
 
