@@ -139,6 +139,7 @@ def _lint(
         report.fail_on = project_config.fail_on
         report.rules.update(rule_infos(project_config))
         key = None
+        found_files = None  # the project's files, when the cache key needed them
         if use_cache and source_format is None and on_project is None and not overlay:
             found_files = project_files(root, named, project_config, force_exclude=force_exclude)
             displays = [display_path(p, cwd) for p in found_files.paths]
@@ -156,7 +157,13 @@ def _lint(
             loaded = load_foreign(source_format, root, named, project_config, cwd)
         else:
             loaded = load_project(
-                root, named, project_config, cwd, force_exclude=force_exclude, overlay=overlay
+                root,
+                named,
+                project_config,
+                cwd,
+                force_exclude=force_exclude,
+                overlay=overlay,
+                found=found_files,
             )
         report.files |= loaded.reported
         report.partial |= len(loaded.reported) < len(loaded.project.files)
@@ -391,15 +398,18 @@ def load_project(
     force_exclude: bool = False,
     overlay: Overlay | None = None,
     read: Read | None = None,
+    found: ProjectFiles | None = None,
 ) -> Loaded:
     """Load and validate the project's files (see ``project_files``).
 
     ``read`` wraps the loading of each file (the language server's cache of
     unchanged files): it gets the path, its display path, the overlay's text
-    for it (or None) and the function that loads it.
+    for it (or None) and the function that loads it. ``found`` is ``project_files``'
+    answer when the caller has it already (the cache key needs it: one walk, not two).
     """
     overlay = overlay or {}
-    found = project_files(root, named, config, force_exclude=force_exclude, extra=overlay)
+    if found is None:
+        found = project_files(root, named, config, force_exclude=force_exclude, extra=overlay)
     by_identity = {file_identity(p): text for p, text in overlay.items()}
     files = []
     entities: list[Entity[Any]] = []

@@ -46,6 +46,25 @@ def test_any_change_is_a_miss(write_project: WriteProject) -> None:
     assert len(list((root / CACHE_DIR).glob("*.json"))) == 3
 
 
+def test_a_miss_walks_the_project_once(
+    write_project: WriteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache key lists the project's files; loading them on a miss reuses that list."""
+    from kpilint import engine
+
+    root = write_project({"a.kpi.yaml": KPI})
+    walk = engine.project_files
+    walks = []
+
+    def counted(*args: Any, **kwargs: Any) -> engine.ProjectFiles:
+        walks.append(args[0])
+        return walk(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "project_files", counted)
+    assert rows(root)[0][:4] == ("KPI101", "a.kpi.yaml", 2, 5)  # a miss: linted and stored
+    assert len(walks) == 1
+
+
 def test_summary_survives_a_hit(write_project: WriteProject) -> None:
     root = write_project({"a.kpi.yaml": KPI})
     cold = lint([root], cwd=root, use_cache=True).summary
