@@ -33,7 +33,7 @@ from kpilint.engine import Loaded, UsageError, _rel, run_rules, source_readers
 from kpilint.entities import Entity
 from kpilint.findings import Finding, Fix
 from kpilint.loader import SourceFile, parse_bytes
-from kpilint.project import Project
+from kpilint.project import REFERENCES, Project
 from kpilint.registry import registry
 from kpilint.validate import entities_of
 
@@ -118,12 +118,6 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
 
 
 Node = tuple[str, str | None]  # (kind, id)
-_REFERENCES = {  # key -> the kind of entity it names (FORMAT.md "References")
-    "kpi": (("goal", "goal"), ("metric", "metric"), ("counterbalance", "kpi")),
-    "goal": (("parent", "goal"),),
-    "incentive": (("kpis", "kpi"),),
-    "metric": (),
-}
 
 
 def _near(start: list[Entity[Any]], everything: list[Entity[Any]], hops: int = 2) -> set[Node]:
@@ -133,7 +127,9 @@ def _near(start: list[Entity[Any]], everything: list[Entity[Any]], hops: int = 2
         if entity.id is None:
             continue
         here: Node = (entity.kind, entity.id)
-        for key, kind in _REFERENCES.get(entity.kind, ()):
+        for (holder, key), kind in REFERENCES.items():
+            if holder != entity.kind:
+                continue
             value = entity.raw.get(key)
             for ident in value if isinstance(value, list) else [value]:
                 if isinstance(ident, str):

@@ -21,6 +21,16 @@ KPI_GLOBS = ("*.kpi.yaml", "*.kpi.yml")
 CONFIG_FILES = ("kpilint.toml", ".kpilint.toml")
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 
+# FORMAT.md "References", the keys KPI006 resolves:
+# (kind of the entity holding the key, key) -> kind of entity the key names
+REFERENCES: dict[tuple[str, str], str] = {
+    ("goal", "parent"): "goal",
+    ("kpi", "goal"): "goal",
+    ("kpi", "metric"): "metric",
+    ("kpi", "counterbalance"): "kpi",
+    ("incentive", "kpis"): "kpi",
+}
+
 
 class Project:
     """Entities of all files, and the lookups the rules need, built once."""
