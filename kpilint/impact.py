@@ -74,6 +74,7 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
         owned.setdefault(id(entity.file), []).append(entity)
     files: list[SourceFile] = []
     entities: list[Entity[Any]] = []
+    readers = source_readers(loaded.config) if loaded.source_of else []
     for sf in project.files:
         if sf.display not in named:
             files.append(sf)
@@ -87,7 +88,7 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
             old = SourceFile(path=sf.path, display=sf.display)
             parse_bytes(old, blobs[entry.oid])
         else:  # a catalogue file, read through its source as when it was loaded
-            old = source_readers(loaded.config)[index].parse(sf.path, sf.display, blobs[entry.oid])
+            old = readers[index].parse(sf.path, sf.display, blobs[entry.oid])
         files.append(old)
         entities.extend(entities_of(old))
     # Entity checks that look across files read what an entity references, and
