@@ -257,13 +257,15 @@ def _selected(config: Config, code: str, name: str, where: str) -> bool:
     for key, selectors, on in lists:
         for selector in selectors:
             _expand(selector, where, key)  # validates
-            weight = _specificity(selector, code, name)
+            weight = specificity(selector, code, name)
             if weight and (weight > best[0] or (weight == best[0] and not on)):
                 best = (weight, on)
     return best[1]
 
 
-def _specificity(selector: str, code: str, name: str) -> int:
+def specificity(selector: str, code: str, name: str) -> int:
+    """How closely ``selector`` names the rule (0: not at all): ``ALL``, a code prefix,
+    the code or the name. Selectors mean the same everywhere: config, options, comments."""
     sel = selector.strip()
     if sel.upper() == "ALL":
         return 1
@@ -281,7 +283,7 @@ def _expand(selector: str, where: str, key: str) -> list[str]:
     sel = selector.strip()
     if sel.upper() == "ALL":
         return list(rules)
-    hits = [c for c, r in rules.items() if _specificity(sel, c, r.name) > 1]
+    hits = [c for c, r in rules.items() if specificity(sel, c, r.name) > 1]
     if not hits:
         raise ConfigError(
             f"{where}{key}: '{selector}' is not a rule code, name or code prefix"

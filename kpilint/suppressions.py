@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from kpilint.comments import DIRECTIVES, Suppression
+from kpilint.config import specificity
 from kpilint.findings import Edit, Finding
 from kpilint.loader import SourceFile
 
@@ -85,12 +86,8 @@ class Outcome:
 
 
 def matches(selector: str, code: str, name: str) -> bool:
-    sel = selector.strip()
-    return (
-        sel.upper() == code
-        or sel.lower() == name
-        or (len(sel) >= 4 and sel.upper().startswith("KPI") and code.startswith(sel.upper()))
-    )
+    """``selector`` names the rule as ``--select`` reads it (FORMAT.md "Suppressions")."""
+    return specificity(selector, code, name) > 0
 
 
 class Targets:

@@ -37,6 +37,16 @@ def test_line_suppression_by_code_and_name(write_project: WriteProject) -> None:
     assert rows(write_project, "  # kpilint: ignore[vanity-metric-kpi] pilot") == []
 
 
+def test_selectors_read_as_select_reads_them(write_project: WriteProject) -> None:
+    """FORMAT.md: SEL is a rule code, name or code prefix, as ``--select`` takes them."""
+    for selector in ("KPI6", "KPI", "kpi60", "ALL", "all"):
+        assert rows(write_project, f"  # kpilint: ignore[{selector}] pilot") == [], selector
+    assert rows(write_project, "  # kpilint: ignore[KPX] pilot") == [
+        ("KPI601", 6, 5),
+        ("KPI008", 6, 21),
+    ]
+
+
 def test_suppression_without_reason_still_silences(write_project: WriteProject) -> None:
     assert rows(write_project, "  # kpilint: ignore[KPI601]") == [("KPI009", 6, 21)]
 
