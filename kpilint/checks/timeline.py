@@ -41,9 +41,9 @@ def invalid_goal_period(goal: GoalEntity) -> Iterator[Violation]:
 def expired_kpi(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
     end = kpi.deadline  # timeline.end, else a text target's one deadline
     if end is not None and end < ctx.today:
-        days = (ctx.today - end).days
+        ago = _days((ctx.today - end).days)
         yield kpi.violation(
-            f"{kpi.label} expired on {end} ({days} days ago) and is still {kpi.model.status}",
+            f"{kpi.label} expired on {end} ({ago} ago) and is still {kpi.model.status}",
             "timeline",
             edits=set_key(kpi, "status", "retired"),
         )
@@ -57,7 +57,7 @@ def review_overdue(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
     age = (ctx.today - t.last_reviewed).days
     if age > CADENCE_DAYS[t.review]:
         yield kpi.violation(
-            f"{kpi.label}: last reviewed {t.last_reviewed} ({age} days ago), "
+            f"{kpi.label}: last reviewed {t.last_reviewed} ({_days(age)} ago), "
             f"more than one {t.review} cadence ({CADENCE_DAYS[t.review]} days)",
             "timeline",
         )
@@ -71,10 +71,9 @@ def review_cadence_too_long(kpi: KpiEntity) -> Iterator[Violation]:
     span = (t.end - t.start).days + 1  # both days count: Jan 1 to Dec 31 is 365 days
     cadence = CADENCE_SPAN_DAYS[t.review]
     if cadence > span:
-        days = "1 day" if span == 1 else f"{span} days"
         yield kpi.violation(
             f"{kpi.label}: reviewed {t.review} (every {cadence} days), longer than its "
-            f"timeline ({days}, {t.start} to {t.end})",
+            f"timeline ({_days(span)}, {t.start} to {t.end})",
             "timeline",
         )
 
@@ -96,3 +95,7 @@ def kpi_outlives_goal(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
         yield kpi.violation(
             f"{kpi.label}: deadline {end} is after the end of goal {goals}", "timeline"
         )
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
