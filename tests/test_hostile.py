@@ -612,18 +612,27 @@ def test_hostile_cache_entries(root: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "entries",
+    ("entries", "code", "said"),
     [
-        '[{"code": "KPI101", "path": "a.kpi.yaml", "count": 1e999}]',
-        '[{"code": 1, "path": "a.kpi.yaml"}, {"code": "KPI101", "path": "a.kpi.yaml"}]',
-        "[" * 100_000 + "]" * 100_000,
+        (
+            '[{"code": "KPI101", "path": "a.kpi.yaml", "count": 1e999}]',
+            0,
+            "entry 1 ignored: 'count' is not a whole number of at least 1",
+        ),
+        (
+            '[{"code": 1, "path": "a.kpi.yaml"}, {"code": "KPI101", "path": "a.kpi.yaml"}]',
+            0,
+            "entry 1 ignored: 'code' is not a string",
+        ),
+        ("[" * 100_000 + "]" * 100_000, 2, "'known.json' is nested too deeply"),
     ],
     ids=["infinite-count", "mixed-type-codes", "deep-arrays"],
 )
-def test_hostile_known_files(root: Path, entries: str) -> None:
+def test_hostile_known_files(root: Path, entries: str, code: int, said: str) -> None:
     write(root, "a.kpi.yaml", CLEAN)
     write(root, "known.json", '{"version": 1, "findings": ' + entries + "}")
-    kpilint("check", "--today", TODAY, "--known", "known.json", ".", cwd=root)
+    run = kpilint("check", "--today", TODAY, "--known", "known.json", ".", cwd=root)
+    assert run.code == code and said in run.stderr, run.stderr
 
 
 # --- text that reaches terminals, CI logs and job summaries --------------------------
