@@ -189,7 +189,7 @@ def fix_text(
     return report, text, fixed
 
 
-def _write(fix: FileFix, report: Report) -> str | None:
+def write_fix(fix: FileFix, report: Report) -> str | None:
     """Write one fixed file (see ``kpilint.writing.write_fixed``); why not, or None."""
     from kpilint.writing import write_fixed
 
@@ -226,7 +226,7 @@ def fix_loop(relint: Callable[[], Report], cwd: Path, *, unsafe: bool) -> tuple[
         if not plans:
             break
         for fix in plans:
-            why = _write(fix, report)
+            why = write_fix(fix, report)
             if why is not None:
                 refused.add(fix.display)
                 result.skipped.append((fix.display, why))

@@ -32,7 +32,7 @@ class NoqaResult:
 
 def add_noqa(report: Report, cwd: Path) -> NoqaResult:
     """Write a suppression for every finding of ``report`` that one can silence."""
-    from kpilint.fixes import _write, plan  # --fix's checked, atomic write
+    from kpilint.fixes import plan, write_fix  # --fix's checked, atomic write
 
     by_line: dict[str, dict[int, list[str]]] = {}
     for f in report.findings:
@@ -61,7 +61,7 @@ def add_noqa(report: Report, cwd: Path) -> NoqaResult:
             if after.data != sf.data or any(p.code == "KPI001" for p in after.problems):
                 result.refused.append((display, "a comment there would change its data"))
                 continue
-            why = _write(fix, report)
+            why = write_fix(fix, report)
             if why is not None:
                 result.refused.append((display, why))
                 continue
