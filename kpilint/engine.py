@@ -352,11 +352,15 @@ def _require_files(
     """A named folder with nothing to lint is a mistake (a typo must not pass CI): exit 2."""
     for folder in dirs:
         if not any(_in_dirs(p, [folder]) for p in reported):
-            shown = os.path.relpath(folder[0].rstrip(os.sep) or os.sep)
-            raise UsageError(
-                f"no file to lint in folder '{shown}' (looked for {', '.join(patterns)}); "
-                "name a folder that holds KPI files, or set `include` in the config"
-            )
+            raise _nothing_to_lint(folder[0], patterns)
+
+
+def _nothing_to_lint(folder: str, patterns: Sequence[str]) -> UsageError:
+    shown = os.path.relpath(folder.rstrip(os.sep) or os.sep)
+    return UsageError(
+        f"no file to lint in folder '{shown}' (looked for {', '.join(patterns)}); "
+        "name a folder that holds KPI files, or set `include` in the config"
+    )
 
 
 def source_files(
@@ -465,8 +469,7 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
         if path.is_dir():
             inside = discover(path, root, source.GLOBS, tuple(config.exclude))
             if not inside:
-                folder = (os.path.join(str(path), ""), os.path.join(os.path.realpath(path), ""))
-                _require_files([folder], [], source.GLOBS)
+                raise _nothing_to_lint(str(path), source.GLOBS)
             paths.extend(inside)
         else:
             paths.append(path)
