@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.conftest import WriteProject, invoke_in, run_kpilint
@@ -50,8 +51,6 @@ def test_adds_merges_and_is_idempotent(write_project: WriteProject) -> None:
     assert (root / "a.kpi.yaml").read_text() == AFTER
     code, output = check(root, "--format", "json")
     # Everything is silenced; the TODO reasons are KPI009 until someone writes them.
-    import json
-
     rows = [(f["code"], f["line"], f["column"]) for f in json.loads(output)["findings"]]
     assert rows == [("KPI009", 9, 53), ("KPI009", 10, 42)]
 

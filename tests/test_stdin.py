@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from kpilint.cli import cli
 from tests.conftest import REPO, WriteProject
@@ -28,7 +28,7 @@ kpis:
 """
 
 
-def invoke(root: Path, args: list[str], stdin: bytes, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def invoke(root: Path, args: list[str], stdin: bytes, monkeypatch: pytest.MonkeyPatch) -> Result:
     monkeypatch.chdir(root)
     return CliRunner().invoke(cli, ["check", "--today", "2027-06-01", *args], input=stdin)
 

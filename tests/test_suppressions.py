@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kpilint import lint
-from tests.conftest import WriteProject
+from tests.conftest import WriteProject, invoke_in
 
 BASE = """
 goals:
@@ -125,8 +125,6 @@ kpis:
 def test_kpi008_unsafe_fix_writes_the_close_rule_and_directive(
     write_project: WriteProject,
 ) -> None:
-    from tests.conftest import invoke_in
-
     root = write_project({"a.kpi.yaml": MISSPELT})
     args = ("check", "--today", "2027-06-01", "--select", "KPI008,KPI104,KPI305,KPI010")
     code, output = invoke_in(root, *args, "--fix", ".")
@@ -139,8 +137,6 @@ def test_kpi008_unsafe_fix_writes_the_close_rule_and_directive(
 
 
 def test_entity_wide_suppression_survives_fix(write_project: WriteProject) -> None:
-    from tests.conftest import invoke_in
-
     text = MISSPELT.replace("ignroe[kpi3o5, missing-ownr]", "ignore[KPI305]")
     root = write_project({"a.kpi.yaml": text})
     code, output = invoke_in(root, "check", "--today", "2027-06-01", "--fix", ".")
