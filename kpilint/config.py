@@ -303,10 +303,9 @@ def _lookup(selector: str) -> str | None:
 
 
 def _all_keys() -> list[str]:
-    from kpilint.registry import registry
+    from kpilint.registry import codes_and_names
 
-    rules = registry()
-    return [*rules, *(r.name for r in rules.values())]
+    return codes_and_names()
 
 
 def discover_config(root_config: Path | None) -> Config:

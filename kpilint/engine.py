@@ -32,7 +32,7 @@ from kpilint.findings import (
 )
 from kpilint.loader import SourceFile, read_file, read_text
 from kpilint.project import Project, discover, excluded, find_root, is_kpi_name
-from kpilint.registry import Check, Rule, registry
+from kpilint.registry import Check, Rule, registry, rule_names
 from kpilint.suppressions import apply
 from kpilint.validate import entities_of
 
@@ -529,7 +529,7 @@ def run_rules(
     }
     found = [f for f in run_checks(subjects, ctx, resolved) if f.path in reported]
     found = drop_per_file_ignored(found, reported, resolved, project.root)
-    names = {code: rule.name for code, rule in rules.items()}
+    names = rule_names()
     entities = [e for e in project.all_entities() if e.file.display in reported]
     # KPI8xx run only in `kpilint diff`, where a suppression with a reason answers them:
     # such a comment is never "unused" (KPI010) in a plain lint.

@@ -82,11 +82,10 @@ def line_edit(sf: SourceFile, line: int, codes: list[str], today: date) -> Edit 
 
 def _usable(sf: SourceFile, today: date) -> dict[int, Suppression]:
     """The line suppressions of ``sf`` in force on ``today``, by line: the ones codes join."""
-    from kpilint.registry import registry
+    from kpilint.registry import rule_names
     from kpilint.suppressions import classify
 
-    names = {code: rule.name for code, rule in registry().items()}
-    active, _, _ = classify([sf], names, today)
+    active, _, _ = classify([sf], rule_names(), today)
     return {c.suppression.pos.line: c.suppression for c in active if not c.suppression.whole_file}
 
 

@@ -252,6 +252,17 @@ def vocabulary() -> dict[str, Any]:
     return _shipped_rule_files()["vocabulary.toml"]
 
 
+def rule_names() -> dict[str, str]:
+    """Rule code -> name, what selectors and suppression comments are read against."""
+    return {code: rule.name for code, rule in registry().items()}
+
+
+def codes_and_names() -> list[str]:
+    """Every word a selector may be: the codes, then the names (for "did you mean")."""
+    names = rule_names()
+    return [*names, *names.values()]
+
+
 def by_name_or_code(key: str) -> Rule | None:
     rules = registry()
     upper = key.strip().upper()

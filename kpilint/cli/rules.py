@@ -57,13 +57,12 @@ def rules_cmd(fmt: str) -> None:
 @click.argument("code_or_name")
 def rule_cmd(code_or_name: str) -> None:
     """Explain one rule: what it checks, why, an example, the fix."""
-    from kpilint.registry import by_name_or_code, registry
+    from kpilint.registry import by_name_or_code, codes_and_names
     from kpilint.rulesdoc import rule_url
 
     found = by_name_or_code(code_or_name)
     if found is None:
-        keys = [*registry(), *(r.name for r in registry().values())]
-        hint = did_you_mean(code_or_name, keys) or "; `kpilint rules` lists them"
+        hint = did_you_mean(code_or_name, codes_and_names()) or "; `kpilint rules` lists them"
         _die(f"no rule '{code_or_name}'{hint}")
     m = found.meta
     sections = [
