@@ -17,6 +17,7 @@ from kpilint.comments import DIRECTIVES, Suppression
 from kpilint.config import specificity
 from kpilint.findings import Edit, Finding
 from kpilint.loader import SourceFile
+from kpilint.suggest import closest
 
 
 class Comment(NamedTuple):
@@ -107,18 +108,14 @@ class Targets:
 
 def close_rule(selector: str, names: dict[str, str]) -> str | None:
     """The rule code or name a misspelt selector most likely meant (``KPI3O5``: KPI305)."""
-    import difflib
-
     sel = selector.strip()
     if sel.upper().startswith("KPI"):
         fixed = sel.upper().replace("O", "0").replace("I", "1").replace("L", "1")
         fixed = "KPI" + fixed[3:]
         if any(matches(fixed, code, name) for code, name in names.items()):
             return fixed
-        found = difflib.get_close_matches(sel.upper(), list(names), n=1, cutoff=0.6)
-    else:
-        found = difflib.get_close_matches(sel.lower(), list(names.values()), n=1, cutoff=0.6)
-    return found[0] if found else None
+        return closest(sel.upper(), names)
+    return closest(sel.lower(), names.values())
 
 
 def _malformed(sf: SourceFile, s: Suppression, targets: Targets) -> Malformed | None:
@@ -127,12 +124,10 @@ def _malformed(sf: SourceFile, s: Suppression, targets: Targets) -> Malformed | 
         edits: tuple[Edit, ...] = ()
         suggestion = ""
         if s.directive and s.directive not in DIRECTIVES:
-            import difflib
-
-            close = difflib.get_close_matches(s.directive, DIRECTIVES, n=1)
+            close = closest(s.directive, DIRECTIVES)
             if close:
-                suggestion = close[0]
-                edits = (Edit(*s.directive_span, close[0]),)
+                suggestion = close
+                edits = (Edit(*s.directive_span, close),)
         return Malformed(sf, s, s.problem, suggestion, edits)
     unknown = [sel for sel in s.selectors if not targets(sel)]
     if not unknown:
