@@ -23,7 +23,6 @@ comma: all are detected.
 from __future__ import annotations
 
 import codecs
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +40,7 @@ from kpilint.loader import (
     undecodable,
 )
 from kpilint.model import SECTIONS, Period, TargetSpec, Timeline, known_keys
+from kpilint.suggest import closest
 
 GLOBS: tuple[str, ...] = ("*.csv", "*.tsv")
 
@@ -283,13 +283,13 @@ class _Builder:
                 self.columns.append(None)
                 continue
             if name not in COLUMNS:
-                close = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=0.75)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                close = closest(name, COLUMNS, cutoff=0.75)
+                hint = f"; did you mean '{close}'?" if close else ""
                 self._problem(
                     "KPI003",
                     cell,
                     f"unknown column '{cell.value}'{hint}",
-                    f"Rename the column to '{close[0]}'"
+                    f"Rename the column to '{close}'"
                     if close
                     else f"Remove the column, or name it one of: {', '.join(COLUMNS)}",
                 )

@@ -7,13 +7,13 @@ source declared wrongly is a ``ConfigError`` that names the config key
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from kpilint.config import ConfigError
+from kpilint.suggest import did_you_mean
 
 FORMATS = ("yaml", "json", "toml", "front-matter", "csv")
 KINDS = ("goal", "metric", "kpi", "incentive")
@@ -116,7 +116,7 @@ def parse_source(entry: Any, key: str, where: str = "") -> SourceSpec:
         from kpilint.sources.presets import preset_names, preset_table
 
         if not isinstance(preset_name, str) or preset_name not in preset_names():
-            hint = _did_you_mean(str(preset_name), list(preset_names()))
+            hint = did_you_mean(str(preset_name), list(preset_names()))
             raise err(
                 f"{key}.preset",
                 f"unknown preset '{preset_name}'{hint or ''}; "
@@ -132,7 +132,7 @@ def parse_source(entry: Any, key: str, where: str = "") -> SourceSpec:
     if fmt is not None and fmt not in FORMATS:
         raise err(
             f"{key}.format",
-            f"'{fmt}' is not a format{_did_you_mean(str(fmt), list(FORMATS))}; "
+            f"'{fmt}' is not a format{did_you_mean(str(fmt), list(FORMATS))}; "
             f"use one of {', '.join(FORMATS)}",
         )
     if "records" not in entry and fmt != "csv":
@@ -185,12 +185,7 @@ def _kebab(table: dict[str, Any]) -> dict[str, Any]:
 def _known(table: dict[str, Any], known: tuple[str, ...], key: str, err: _Err) -> None:
     for name in table:
         if name not in known:
-            raise err(f"{key}.{name}", f"unknown key{_did_you_mean(name, list(known))}")
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+            raise err(f"{key}.{name}", f"unknown key{did_you_mean(name, list(known))}")
 
 
 def _globs(value: Any, key: str, err: _Err, *, required: bool) -> tuple[str, ...]:
@@ -324,7 +319,7 @@ def _target_key(name: str, key: str, err: _Err) -> None:
     allowed = sorted({k for model in SECTIONS.values() for k in known_keys(model)})
     if top not in allowed:
         raise err(
-            f"{key}.{_quote(name)}", f"'{top}' is not a kpilint key{_did_you_mean(top, allowed)}"
+            f"{key}.{_quote(name)}", f"'{top}' is not a kpilint key{did_you_mean(top, allowed)}"
         )
     if rest and top not in ("target", "timeline", "period"):
         raise err(f"{key}.{_quote(name)}", f"'{top}' has no keys inside it")
