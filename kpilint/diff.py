@@ -553,6 +553,7 @@ def render_markdown(
 
     Text from the KPI files is escaped as ``check --format markdown`` escapes it.
     """
+    from kpilint.reporters import severity_counts
     from kpilint.reporters.markdown import cell, code
     from kpilint.reporters.visible import visible, visible_copy
 
@@ -571,16 +572,10 @@ def render_markdown(
             )
     else:
         lines.append("No KPI changed.")
-    s = report.summary
-    counts = ", ".join(
-        f"{n} {word}{'s' if n != 1 and word != 'info' else ''}"
-        for n, word in ((s.error, "error"), (s.warning, "warning"), (s.info, "info"))
-        if n
-    )
     lines += ["", "### New findings", ""]
     if report.findings:
         lines += [
-            f"{len(report.findings)} new at head: {counts}.",
+            f"{len(report.findings)} new at head: {severity_counts(report)}.",
             "",
             "| Severity | Rule | Where | Message |",
             "| --- | --- | --- | --- |",

@@ -10,12 +10,9 @@ from __future__ import annotations
 from kpilint.audit import COMPLETENESS, COMPLETENESS_TITLES, Audit, Ref, TreeGoal
 from kpilint.audit.render_text import fmt_pct, fmt_score
 from kpilint.findings import SEVERITY_RANK
+from kpilint.reporters import plural
 from kpilint.reporters.markdown import MAX_ROWS, cell, rich
 from kpilint.reporters.markdown import code as _code
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 or word == 'info' else 's'}"
 
 
 def _row(cells: list[str]) -> str:
@@ -31,7 +28,7 @@ def _header(titles: list[str], right: int = 0) -> list[str]:
 def _more(shown: int, total: int, what: str) -> list[str]:
     if total <= shown:
         return []
-    return ["", f"_… and {_plural(total - shown, what)} not shown._"]
+    return ["", f"_… and {plural(total - shown, what)} not shown._"]
 
 
 def render(result: Audit, *, color: bool = False) -> str:
@@ -247,8 +244,8 @@ def _waivers(result: Audit) -> list[str]:
         out.append("No suppression in force has an end date.")
     out += [
         "",
-        f"{_plural(w.without_end, 'suppression')} with no end date; "
-        f"{_plural(w.expired, 'expired waiver')} (KPI011).",
+        f"{plural(w.without_end, 'suppression')} with no end date; "
+        f"{plural(w.expired, 'expired waiver')} (KPI011).",
     ]
     return out
 

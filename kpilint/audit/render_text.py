@@ -10,13 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kpilint.audit import COMPLETENESS, COMPLETENESS_TITLES, Audit, KpiRow, Ref, TreeGoal
+from kpilint.reporters import plural
 
 _SEVERITY_STYLE = {"error": "31;1", "warning": "33;1", "info": "36;1"}
 Style = Callable[[str], str]
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 or word == 'info' else 's'}"
 
 
 def fmt_score(score: float | None) -> str:
@@ -84,11 +81,11 @@ def render(result: Audit, *, color: bool = False) -> str:
     status = ", ".join(f"{n} {s}" for s, n in t.kpis_by_status.items())
     out.append(paint("kpilint audit", "1") + f" (today {result.today})")
     out.append(
-        f"  {_plural(t.files, 'file')}, {_plural(t.goals, 'goal')}, "
-        f"{_plural(t.metrics, 'metric')}, {_plural(t.kpis, 'KPI')} ({status}), "
-        f"{_plural(t.incentives, 'incentive')}"
+        f"  {plural(t.files, 'file')}, {plural(t.goals, 'goal')}, "
+        f"{plural(t.metrics, 'metric')}, {plural(t.kpis, 'KPI')} ({status}), "
+        f"{plural(t.incentives, 'incentive')}"
     )
-    counts = ", ".join(_plural(t.findings[s], s) for s in ("error", "warning", "info"))
+    counts = ", ".join(plural(t.findings[s], s) for s in ("error", "warning", "info"))
     out.append(f"  findings: {counts}")
     score = paint(fmt_score(t.score), score_style(t.score) + ";1")
     out.append(f"  health score: {score} / 100 (see `kpilint audit --explain-score`)")
@@ -175,7 +172,7 @@ def render(result: Audit, *, color: bool = False) -> str:
             paint=paint,
         )
     healthy = len(scored) - len(low)
-    out.append(f"  {_plural(healthy, 'KPI')} of {len(scored)} live score 100.")
+    out.append(f"  {plural(healthy, 'KPI')} of {len(scored)} live score 100.")
 
     out += ["", paint("Goal tree", "1") + " (goal → KPI → metric)"]
     if result.tree:
@@ -297,8 +294,8 @@ def _waivers(result: Audit, paint: _Painter) -> list[str]:
     else:
         out.append("  none")
     out.append(
-        f"  {_plural(w.without_end, 'suppression')} with no end date; "
-        f"{_plural(w.expired, 'expired waiver')} (KPI011)"
+        f"  {plural(w.without_end, 'suppression')} with no end date; "
+        f"{plural(w.expired, 'expired waiver')} (KPI011)"
     )
     return out
 

@@ -36,13 +36,31 @@ class Renderer(Protocol):
     def __call__(self, report: Report, options: RenderOptions) -> str: ...
 
 
+def plural(n: int, word: str) -> str:
+    """``1 error``, ``2 errors``; ``info`` is a mass noun and stays as it is."""
+    return f"{n} {word}{'' if n == 1 or word == 'info' else 's'}"
+
+
+def severity_counts(report: Report) -> str:
+    """``2 errors, 1 warning``: the severities that occur, most severe first."""
+    return ", ".join(
+        plural(n, sev) for sev in ("error", "warning", "info") if (n := report.count(sev))
+    )
+
+
+def tally(report: Report) -> str:
+    """``3 findings (2 errors, 1 warning) in 1 file``, as every summary line says it."""
+    found = plural(len(report.findings), "finding")
+    return f"{found} ({severity_counts(report)}) in {plural(report.summary.files, 'file')}"
+
+
 def omitted_line(report: Report) -> str:
     """Findings past the per-file limit, said in one line ("" when there are none)."""
     n = report.summary.omitted
     if not n:
         return ""
     return (
-        f"{n} more finding{'s' if n != 1 else ''} not listed: a report lists at most "
+        f"{plural(n, 'more finding')} not listed: a report lists at most "
         "1,000 per file; fix the file or lint it alone to see them."
     )
 

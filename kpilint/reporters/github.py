@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kpilint.findings import Finding, Report
-from kpilint.reporters import RenderOptions, omitted_line
+from kpilint.reporters import RenderOptions, omitted_line, plural, tally
 from kpilint.reporters.visible import visible_copy
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -46,21 +46,12 @@ def annotation(f: Finding) -> str:
     return f"::{_COMMANDS.get(f.severity, 'warning')} {head}::{escape_data(text)}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 or word == 'info' else 's'}"
-
-
 def summary_line(report: Report) -> str:
     """The closing plain line: counts survive even when annotations are capped."""
-    files = _plural(report.summary.files, "file")
-    n = len(report.findings)
-    if not n:
-        return f"kpilint: no findings in {files}."
-    counts = ", ".join(
-        _plural(c, sev) for sev in ("error", "warning", "info") if (c := report.count(sev))
-    )
+    if not report.findings:
+        return f"kpilint: no findings in {plural(report.summary.files, 'file')}."
     more = f" {omitted_line(report)}" if report.summary.omitted else ""
-    return f"kpilint: {_plural(n, 'finding')} ({counts}) in {files}.{more}"
+    return f"kpilint: {tally(report)}.{more}"
 
 
 def _groups(findings: Iterable[Finding]) -> dict[str, list[Finding]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kpilint.findings import SEVERITY_RANK, Finding, Report
-from kpilint.reporters import RenderOptions, omitted_line
+from kpilint.reporters import RenderOptions, omitted_line, plural, tally
 from kpilint.reporters.visible import visible_copy
 
 MAX_ROWS = 100
@@ -51,10 +51,6 @@ def rich(text: str) -> str:
     return re.sub("\ue000(\\d+)\ue001", lambda m: spans[int(m.group(1))], escaped)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 or word == 'info' else 's'}"
-
-
 def _location(f: Finding) -> str:
     if not f.path:
         return "(no file)"
@@ -63,14 +59,9 @@ def _location(f: Finding) -> str:
 
 def verdict(report: Report) -> str:
     """One line: passed or failed, and against which ``--fail-on`` level."""
-    n = len(report.findings)
-    files = _plural(report.summary.files, "file")
-    if not n:
-        return f"✅ **Passed**: no findings in {files}."
-    counts = ", ".join(
-        _plural(c, sev) for sev in ("error", "warning", "info") if (c := report.count(sev))
-    )
-    found = f"{_plural(n, 'finding')} ({counts}) in {files}"
+    if not report.findings:
+        return f"✅ **Passed**: no findings in {plural(report.summary.files, 'file')}."
+    found = tally(report)
     if report.fails():
         return f"❌ **Failed**: {found}; the check fails on `{report.fail_on}` and above."
     return f"✅ **Passed**: {found}, none at or above the fail level `{report.fail_on}`."
@@ -96,5 +87,5 @@ def render(report: Report, options: RenderOptions) -> str:
             lines.append("| " + " | ".join((*row, *texts)) + " |")
         if len(ordered) > MAX_ROWS:
             more = len(ordered) - MAX_ROWS
-            lines += ["", f"_… and {_plural(more, 'more finding')} not shown._"]
+            lines += ["", f"_… and {plural(more, 'more finding')} not shown._"]
     return "\n".join(lines) + "\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kpilint.findings import Report
-from kpilint.reporters import RenderOptions, omitted_line
+from kpilint.reporters import RenderOptions, omitted_line, plural, tally
 from kpilint.reporters.visible import visible_copy
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
@@ -11,10 +11,6 @@ _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
 def _style(text: str, code: str, on: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if on else text
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 or word == 'info' else 's'}"
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -35,21 +31,16 @@ def render(report: Report, options: RenderOptions) -> str:
     if options.quiet:
         return "\n".join(lines) + "\n" if lines else ""
     s = report.summary
-    files = _plural(s.files, "file")
     if report.findings:
-        counts = ", ".join(
-            _plural(n, word)
-            for n, word in ((s.error, "error"), (s.warning, "warning"), (s.info, "info"))
-            if n
-        )
-        lines.append(f"Found {_plural(len(report.findings), 'finding')} ({counts}) in {files}.")
+        lines.append(f"Found {tally(report)}.")
         if report.summary.omitted:
             lines.append(omitted_line(report))
         if options.fix_hint:
             lines.extend(_fix_hint(report, options.unsafe_fixes))
     else:
         lines.append(
-            f"All checks passed: {files}, {_plural(s.kpis, 'KPI')}, {_plural(s.goals, 'goal')}."
+            f"All checks passed: {plural(s.files, 'file')}, {plural(s.kpis, 'KPI')}, "
+            f"{plural(s.goals, 'goal')}."
         )
     return "\n".join(lines) + "\n"
 
