@@ -46,8 +46,8 @@ from kpilint.engine import (
     source_readers,
 )
 from kpilint.entities import KpiEntity, TargetView
-from kpilint.findings import FILE_START, Finding, Report, assign_fingerprints, fingerprint_base
-from kpilint.loader import Problem, SourceFile, parse_bytes, read_file
+from kpilint.findings import Finding, Report, assign_fingerprints, fingerprint_base
+from kpilint.loader import SourceFile, _too_big, parse_bytes, read_file
 from kpilint.project import (
     _SKIP_DIRS,
     CONFIG_FILES,
@@ -378,15 +378,6 @@ def _skipped_dir(rel: str, prefix: str, top: Path, root: Path, exclude: tuple[st
         if parts[i] in _SKIP_DIRS or excluded(folder, root, exclude):
             return True
     return False
-
-
-def _too_big(size: int, limit: int) -> Problem:
-    return Problem(
-        "KPI001",
-        FILE_START,
-        f"file is {size:,} bytes, over the {limit:,}-byte limit; not parsed",
-        "Split the file, or raise `max-file-size` in the config",
-    )
 
 
 def _work_tree_side(scope: Path, root: Path, config: Config, cwd: Path, top: Path) -> Loaded:

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 DEFAULT_COMMITS = 10
 CACHE_FILE = "history.data"  # not *.json: the result cache prunes those
 CACHE_POINTS = 500  # points kept in the cache file; the oldest go first
-CONFIG_NAMES = ("kpilint.toml", ".kpilint.toml", "pyproject.toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +132,8 @@ def _requested(count: int | None, since: str | None) -> str:
 
 def _pathspecs(root: Path, top: Path, config: Config, *, explicit: bool) -> list[str]:
     """Git pathspecs of what makes the project: KPI files, source files, the config."""
+    from kpilint.project import CONFIG_FILES
+
     prefix = PurePosixPath(os.path.relpath(root, top)).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     patterns = list(config.include)
@@ -140,7 +141,7 @@ def _pathspecs(root: Path, top: Path, config: Config, *, explicit: bool) -> list
         include = source.get("include", ()) if isinstance(source, dict) else ()
         patterns += [p for p in ([include] if isinstance(include, str) else include) if p]
     specs = []
-    for pattern in dict.fromkeys([*patterns, *CONFIG_NAMES]):
+    for pattern in dict.fromkeys([*patterns, *CONFIG_FILES, "pyproject.toml"]):
         pattern = pattern.lstrip("/")
         where = pattern if "/" in pattern else f"**/{pattern}"
         specs.append(f":(glob){prefix}{where}")
