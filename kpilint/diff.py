@@ -31,9 +31,11 @@ from kpilint.checks.governance import KpiChange, number
 from kpilint.config import Config, ConfigError
 from kpilint.context import Context
 from kpilint.engine import (
+    MAX_FINDINGS_PER_FILE,
     Loaded,
     UsageError,
     _rel,
+    cap_per_file,
     count_entities,
     display_path,
     drop_per_file_ignored,
@@ -153,6 +155,7 @@ def diff(
     inside = _within(paths, cwd)
     report = Report(today=day, fail_on=config.fail_on, rules=rule_infos(config))
     findings = [f for f in [*new, *governance] if inside(f.path)]
+    findings, report.summary.omitted = cap_per_file(findings, MAX_FINDINGS_PER_FILE)
     report.findings = assign_fingerprints(sorted(findings, key=lambda f: f.sort_key))
     count_entities(report.summary, head_loaded)
     report.recount()

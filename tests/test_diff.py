@@ -318,6 +318,17 @@ def test_a_repeated_finding_is_new_only_once_more(repo: Repo) -> None:
     assert new == [("KPI005", "d.kpi.yaml", 9, 5)]
 
 
+def test_new_findings_are_listed_at_most_1000_per_file_and_the_rest_counted(
+    repo: Repo,
+) -> None:
+    repo.write({F: BASE + "".join(f"    zz{i}: 1\n" for i in range(1_200))})  # in churn
+    result = run_diff("main")
+    assert len(result.report.findings) == 1000 and result.report.summary.omitted == 200
+    assert rows(result)[0] == ("KPI003", F, 36, 5) and rows(result)[-1][2] == 1035
+    done = CliRunner().invoke(cli, ["diff", "main", "--today", "2027-06-01", "--format", "json"])
+    assert json.loads(done.output)["summary"]["omitted"] == 200
+
+
 # --- git handling -------------------------------------------------------------------
 
 
