@@ -329,6 +329,12 @@ def test_new_findings_are_listed_at_most_1000_per_file_and_the_rest_counted(
     assert json.loads(done.output)["summary"]["omitted"] == 200
 
 
+def test_a_file_over_the_size_limit_at_head_is_one_kpi001(repo: Repo) -> None:
+    base = repo.commit({"kpilint.toml": "max-file-size = 2000\n"})
+    head = repo.commit({F: BASE + "# padding\n" * 200})
+    assert rows(run_diff(base, head)) == [("KPI001", F, 1, 1)]
+
+
 # --- git handling -------------------------------------------------------------------
 
 
