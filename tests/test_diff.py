@@ -417,10 +417,8 @@ def test_severity_comes_from_the_config(repo: Repo) -> None:
     base = repo.commit({"kpilint.toml": '[severity]\nkpi-deleted = "error"\n'})
     repo.write({F: BASE.replace(CHURN, "")})
     result = run_diff(base, cwd=repo.root)
-    assert [(f.code, f.severity) for f in result.report.findings] == [
-        ("KPI404", "info"),
-        ("KPI802", "error"),
-    ]
+    assert rows(result) == [("KPI404", F, 14, 5), ("KPI802", F, 29, 5)]  # metric c; churn at base
+    assert [f.severity for f in result.report.findings] == ["info", "error"]
     assert result.report.fails()
 
 
@@ -643,12 +641,12 @@ def test_check_base_adds_governance_and_only_changed_keeps_changed_lines(repo: R
     args = ["check", "--today", "2027-06-01", "--format", "json", "--base", "main"]
     every = runner.invoke(cli, args)
     assert every.exit_code == 0, every.output
-    found = [(f["code"], f["line"]) for f in json.loads(every.output)["findings"]]
-    assert found == [("KPI801", 27), ("KPI104", 29)]
+    found = [(f["code"], f["line"], f["column"]) for f in json.loads(every.output)["findings"]]
+    assert found == [("KPI801", 27, 5), ("KPI104", 29, 5)]
     changed = runner.invoke(cli, [*args, "--only-changed"])
-    assert [(f["code"], f["line"]) for f in json.loads(changed.stdout)["findings"]] == [
-        ("KPI801", 27)
-    ]
+    assert [
+        (f["code"], f["line"], f["column"]) for f in json.loads(changed.stdout)["findings"]
+    ] == [("KPI801", 27, 5)]
     assert "1 finding on lines not changed since main not shown" in changed.stderr
     assert runner.invoke(cli, [*args, "--fail-on-governance"]).exit_code == 1
     misuse = runner.invoke(cli, ["check", "--only-changed"])

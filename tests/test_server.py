@@ -373,6 +373,7 @@ def test_an_unsafe_fix_is_offered_marked_and_not_preferred(project: Path) -> Non
         s.open(kpis, expired)
         found = await s.diagnostics(kpis)
         stale = next(d for d in found if d.code == "KPI302")
+        assert where(stale) == ("KPI302", 5, 4, 5, 12)  # the key `timeline`
         [fix] = [a for a in await s.actions(kpis, stale) if a.title.startswith("Fix KPI302")]
         assert fix.title.endswith("(unsafe fix)") and not fix.is_preferred
         assert fix.edit is not None

@@ -110,7 +110,7 @@ def test_the_state_reuses_unchanged_files_and_rereads_edited_ones(
     assert state.file(a) is first_a
     assert state.file(b) is not first_b
     found = state.lint({b: "kpis:\n  - {id: k, name: K, goal: x}\n"}, [b])
-    assert "KPI006" in {f.code for f in found[b]}
+    assert ("KPI006", 2, 22) in {(f.code, f.line, f.column) for f in found[b]}  # key `goal`
     a.write_text("goals:\n  - {id: x, name: X}\n")
     found = state.lint({b: "kpis:\n  - {id: k, name: K, goal: x}\n"}, [b])
     assert "KPI006" not in {f.code for f in found[b]}
