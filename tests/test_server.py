@@ -168,6 +168,13 @@ def test_invalid_yaml_is_kpi001_at_the_parser_position_and_the_server_lives(
     assert not [m for m in session.logs if m.type == lsp.MessageType.Error]
 
 
+async def hover_at(s: Session, path: Path, line: int, column: int) -> lsp.Hover | None:
+    """The server's hover at a 0-based position of ``path``."""
+    document = lsp.TextDocumentIdentifier(uri_of(path))
+    params = lsp.HoverParams(document, lsp.Position(line, column))
+    return await s.request(s.client.text_document_hover_async(params))
+
+
 def test_hover_explains_a_rule_in_a_suppression_and_under_a_diagnostic(project: Path) -> None:
     kpis = project / "kpis.kpi.yaml"
     text = FIXED.replace("goal: arr", "goal: arx  # kpilint: ignore[KPI601, missing-owner] why")
@@ -176,35 +183,19 @@ def test_hover_explains_a_rule_in_a_suppression_and_under_a_diagnostic(project: 
         s.open(kpis, text)
         await s.diagnostics(kpis)
         column = text.splitlines()[3].index("KPI601") + 2
-        hover = await s.request(
-            s.client.text_document_hover_async(
-                lsp.HoverParams(lsp.TextDocumentIdentifier(uri_of(kpis)), lsp.Position(3, column))
-            )
-        )
+        hover = await hover_at(s, kpis, 3, column)
         assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
         assert hover.contents.value.startswith("**KPI601 vanity-metric-kpi**")
         assert "**Why:**" in hover.contents.value
         assert hover.range == lsp.Range(lsp.Position(3, column - 2), lsp.Position(3, column + 4))
         column = text.splitlines()[3].index("missing-owner") + 3
-        hover = await s.request(
-            s.client.text_document_hover_async(
-                lsp.HoverParams(lsp.TextDocumentIdentifier(uri_of(kpis)), lsp.Position(3, column))
-            )
-        )
+        hover = await hover_at(s, kpis, 3, column)
         assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
         assert hover.contents.value.startswith("**KPI104 missing-owner**")
-        hover = await s.request(  # on `goal`, where KPI006 is
-            s.client.text_document_hover_async(
-                lsp.HoverParams(lsp.TextDocumentIdentifier(uri_of(kpis)), lsp.Position(3, 5))
-            )
-        )
+        hover = await hover_at(s, kpis, 3, 5)  # on `goal`, where KPI006 is
         assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
         assert hover.contents.value.startswith("**KPI006 unknown-reference**")
-        hover = await s.request(  # nothing there
-            s.client.text_document_hover_async(
-                lsp.HoverParams(lsp.TextDocumentIdentifier(uri_of(kpis)), lsp.Position(2, 8))
-            )
-        )
+        hover = await hover_at(s, kpis, 2, 8)  # nothing there
         assert hover is None
 
     run(project, scenario)
