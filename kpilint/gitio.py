@@ -57,14 +57,13 @@ class _GitFailed(Exception):
 
 def toplevel(cwd: Path) -> Path:
     """The work tree top of the repository holding ``cwd``."""
-    try:
-        out = _git(["rev-parse", "--show-toplevel"], cwd)
-    except _GitFailed:
+    top = _top(cwd)
+    if top is None:
         raise UsageError(
             f"'{cwd}' is not inside a git work tree; "
             "kpilint diff compares git revisions, so run it in a clone"
-        ) from None
-    return Path(os.fsdecode(out.rstrip(b"\n"))).resolve()
+        )
+    return top
 
 
 def resolve(rev: str, top: Path) -> str:
@@ -75,7 +74,7 @@ def resolve(rev: str, top: Path) -> str:
         out = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
     except _GitFailed:
         fetch = f"git fetch --depth=1 origin {rev.removeprefix('origin/')}"
-        if _is_shallow(top):
+        if is_shallow(top):
             raise UsageError(
                 f"unknown revision '{rev}': this clone is shallow, fetch it first ({fetch})"
             ) from None
@@ -85,7 +84,8 @@ def resolve(rev: str, top: Path) -> str:
     return out.decode().strip()
 
 
-def _is_shallow(top: Path) -> bool:
+def is_shallow(top: Path) -> bool:
+    """Whether the repository is a shallow clone (its history stops early)."""
     try:
         return _git(["rev-parse", "--is-shallow-repository"], top).strip() == b"true"
     except _GitFailed:
@@ -138,8 +138,16 @@ def read_blobs(oids: list[str], top: Path) -> dict[str, bytes]:
 def work_tree_top(cwd: Path) -> Path | None:
     """The work tree top holding ``cwd``, or None outside git (or without git)."""
     try:
+        return _top(cwd)
+    except UsageError:
+        return None
+
+
+def _top(cwd: Path) -> Path | None:
+    """The work tree top holding ``cwd``, None outside one; ``UsageError`` without git."""
+    try:
         out = _git(["rev-parse", "--show-toplevel"], cwd)
-    except (_GitFailed, UsageError):
+    except _GitFailed:
         return None
     return Path(os.fsdecode(out.rstrip(b"\n"))).resolve() if out.strip() else None
 
@@ -168,8 +176,8 @@ def head_of(path: Path) -> str:
         if found is not None:
             return found
     try:
-        return _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], path).decode().strip()
-    except (_GitFailed, UsageError, OSError):
+        return head_commit(path) or ""
+    except (UsageError, OSError):
         return ""
 
 
@@ -206,11 +214,6 @@ def _read_head(path: Path) -> str | None:
             if name == ref and not line.startswith(("#", "^")):
                 return sha
     return None  # an unborn branch, or refs kept elsewhere (reftable): ask git
-
-
-def is_shallow(top: Path) -> bool:
-    """Whether the repository is a shallow clone (its history stops early)."""
-    return _is_shallow(top)
 
 
 @dataclass(frozen=True, slots=True)

@@ -350,6 +350,18 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
         run_diff("main", cwd=folder)
 
 
+def test_without_git_diff_says_so_and_audit_history_sees_no_work_tree(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpilint.audit.history import history
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no git on it
+    with pytest.raises(UsageError, match=r"^git is not installed or not on PATH"):
+        run_diff("main")
+    with pytest.raises(UsageError, match=r"is not inside a git work tree"):
+        history([repo.root], cwd=repo.root, use_cache=False)
+
+
 def test_work_tree_and_index_are_untouched(repo: Repo) -> None:
     repo.write({F: BASE.replace("value: 120,", "value: 110,")})
     repo.git("add", F)  # staged ...
