@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from kpilint.audit import FORMATS, Audit, TreeGoal, audit, render
 from kpilint.audit.progress import Progress, wanted
-from kpilint.audit.score import WEIGHTS, explain, kpi_score, mean_score
+from kpilint.audit.score import WEIGHTS, band, explain, kpi_score, mean_score
 from kpilint.cli import cli
 from kpilint.reporters.json import report_dict
 from tests.conftest import GITLAB_CORPUS, REPO, WriteProject, cli_commands
@@ -94,6 +94,17 @@ def test_score_formula() -> None:
     assert mean_score([]) is None
     assert mean_score([100, 75, 92]) == 89.0
     assert mean_score([100, 99, 99]) == 99.3
+
+
+def test_score_bands_are_one_verdict_in_text_and_html() -> None:
+    from kpilint.audit.render_html import _pill
+    from kpilint.audit.render_text import score_style
+
+    cases = {None: ("none", "2"), 100: ("good", "32"), 90: ("good", "32"), 89.9: ("fair", "33")}
+    cases |= {70: ("fair", "33"), 69.9: ("poor", "31"), 0: ("poor", "31")}
+    for score, (word, ansi) in cases.items():
+        assert (band(score), score_style(score)) == (word, ansi), score
+        assert f'class="pill {word}"' in _pill(score)
 
 
 def test_explain_names_the_weights_and_the_readme_agrees() -> None:

@@ -25,7 +25,7 @@ from kpilint.audit import (
 )
 from kpilint.audit.history import History
 from kpilint.audit.render_text import fmt_pct, fmt_score
-from kpilint.audit.score import explain
+from kpilint.audit.score import band, explain
 from kpilint.findings import SEVERITIES
 
 #: Histogram bins of KPI scores: (label, low, high) inclusive.
@@ -201,21 +201,12 @@ def _path(text: str) -> str:
     return "/<wbr>".join(_e(part) for part in text.split("/"))
 
 
-def _band(score: float | None) -> str:
-    """The CSS class of a score: good from 90, fair from 70, poor below."""
-    if score is None:
-        return "none"
-    return "good" if score >= 90 else "fair" if score >= 70 else "poor"
-
-
 def _color(score: float | None) -> str:
-    return {"good": "#1a7f37", "fair": "#9a6700", "poor": "#cf222e", "none": "#8c959f"}[
-        _band(score)
-    ]
+    return {"good": "#1a7f37", "fair": "#9a6700", "poor": "#cf222e", "none": "#8c959f"}[band(score)]
 
 
 def _pill(score: float | None) -> str:
-    return f'<span class="pill {_band(score)}">{_e(fmt_score(score))}</span>'
+    return f'<span class="pill {band(score)}">{_e(fmt_score(score))}</span>'
 
 
 def _score_cell(score: float | None) -> str:
@@ -300,7 +291,7 @@ def _cards(result: Audit) -> str:
         (
             "score",
             "health score",
-            f'<span class="{_band(t.score)}">{_e(fmt_score(t.score))}</span>',
+            f'<span class="{band(t.score)}">{_e(fmt_score(t.score))}</span>',
             "of 100, mean of live KPIs",
         ),
         ("", "files", _e(t.files), ""),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kpilint.audit import COMPLETENESS, COMPLETENESS_TITLES, Audit, KpiRow, Ref, TreeGoal
+from kpilint.audit.score import band
 from kpilint.reporters import plural
 
 _SEVERITY_STYLE = {"error": "31;1", "warning": "33;1", "info": "36;1"}
@@ -28,11 +29,12 @@ def fmt_pct(value: float | None) -> str:
     return f"{value:.0f}%" if value == int(value) else f"{value:.1f}%"
 
 
+_BAND_STYLE = {"good": "32", "fair": "33", "poor": "31", "none": "2"}
+
+
 def score_style(score: float | None) -> str:
-    """ANSI colour of a score: green when healthy, yellow when so-so, red below 70."""
-    if score is None:
-        return "2"
-    return "32" if score >= 90 else "33" if score >= 70 else "31"
+    """ANSI colour of a score's band: green, yellow, red, or dim without a score."""
+    return _BAND_STYLE[band(score)]
 
 
 class _Painter:

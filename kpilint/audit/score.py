@@ -33,6 +33,14 @@ def mean_score(scores: Iterable[int]) -> float | None:
     return round(sum(values) / len(values), 1)
 
 
+def band(score: float | None) -> str:
+    """How a score reads, for colour: ``good`` from 90, ``fair`` from 70, ``poor`` below,
+    ``none`` without a score (every renderer colours by this)."""
+    if score is None:
+        return "none"
+    return "good" if score >= 90 else "fair" if score >= 70 else "poor"
+
+
 def explain() -> str:
     """The formula in words, with the weights in force (``kpilint audit --explain-score``)."""
     weights = ", ".join(f"{s} {WEIGHTS[s]}" for s in SEVERITIES)
