@@ -34,7 +34,6 @@ from kpilint.engine import (
     MAX_FINDINGS_PER_FILE,
     Loaded,
     UsageError,
-    _rel,
     cap_per_file,
     count_entities,
     display_path,
@@ -49,16 +48,17 @@ from kpilint.engine import (
 )
 from kpilint.entities import KpiEntity, TargetView
 from kpilint.findings import Finding, Report, assign_fingerprints, fingerprint_base
-from kpilint.loader import SourceFile, _too_big, parse_bytes, read_file
+from kpilint.loader import SourceFile, parse_bytes, read_file, too_big
 from kpilint.project import (
-    _SKIP_DIRS,
-    CONFIG_FILES,
+    CONFIG_NAMES,
+    SKIP_DIRS,
     Project,
-    _matches,
     discover,
     excluded,
     find_root,
+    glob_matches,
     is_kpi_name,
+    rel_path,
 )
 from kpilint.validate import entities_of
 
@@ -147,7 +147,7 @@ def diff(
         head_loaded = _work_tree_side(scope, root, config, cwd, top)
 
     day = today or config.today or date.today()
-    new = _new_findings(run_rules(base_loaded, day), run_rules(head_loaded, day))
+    new = new_findings(run_rules(base_loaded, day), run_rules(head_loaded, day))
     pairs = _pairs(base_loaded.project, head_loaded.project)
     governance = _governance(pairs, base_loaded, head_loaded, day)
 
@@ -251,9 +251,9 @@ def _project_config(
     if head_tree is None or head is None:
         return work_root, Config.from_file(work_file) if work_file and parse else Config()
     blobs = {e.path: e for e in head_tree}
-    folder = PurePosixPath(_rel(cwd, top))
+    folder = PurePosixPath(rel_path(cwd, top))
     for candidate in (folder, *folder.parents):
-        for name in (*CONFIG_FILES, "pyproject.toml"):
+        for name in CONFIG_NAMES:
             rel = (candidate / name).as_posix()
             if rel not in blobs:
                 continue
@@ -298,7 +298,7 @@ def _tree_side(
 ) -> Loaded:
     """The project as one revision has it, parsed from blobs."""
     by_path = {e.path: e for e in entries if e.mode != gitio.MODE_SYMLINK}
-    prefix = _rel(scope, top)
+    prefix = rel_path(scope, top)
     prefix = "" if prefix == "." else prefix + "/"
     picked: dict[str, gitio.TreeEntry] = {}
     links: list[gitio.TreeEntry] = []
@@ -307,7 +307,7 @@ def _tree_side(
         if not e.path.startswith(prefix):
             continue
         path = top.joinpath(*e.path.split("/"))
-        if not (is_kpi_name(path.name, include) or _matches(path, root, include)):
+        if not (is_kpi_name(path.name, include) or glob_matches(path, root, include)):
             continue
         if excluded(path, root, exclude) or _skipped_dir(e.path, prefix, top, root, exclude):
             continue
@@ -331,12 +331,12 @@ def _tree_side(
     blobs = gitio.read_blobs(small, top)
     files = []
     with paused_gc():
-        for rel in sorted(picked, key=lambda p: _rel(top.joinpath(*p.split("/")), root)):
+        for rel in sorted(picked, key=lambda p: rel_path(top.joinpath(*p.split("/")), root)):
             entry = picked[rel]
             path = top.joinpath(*rel.split("/"))
             sf = SourceFile(path=path, display=display_path(path, cwd))
             if entry.size > config.max_file_size:
-                sf.problems.append(_too_big(entry.size, config.max_file_size))
+                sf.problems.append(too_big(entry.size, config.max_file_size))
             elif rel in from_source:
                 sf = readers[from_source[rel]].parse(path, sf.display, blobs[entry.oid])
             else:
@@ -363,7 +363,7 @@ def _tree_sources(
             if e.path in picked or not e.path.startswith(prefix) or e.mode == gitio.MODE_SYMLINK:
                 continue
             path = top.joinpath(*e.path.split("/"))
-            if not (is_kpi_name(path.name, spec.include) or _matches(path, root, spec.include)):
+            if not (is_kpi_name(path.name, spec.include) or glob_matches(path, root, spec.include)):
                 continue
             if excluded(path, root, exclude) or _skipped_dir(e.path, prefix, top, root, exclude):
                 continue
@@ -378,7 +378,7 @@ def _skipped_dir(rel: str, prefix: str, top: Path, root: Path, exclude: tuple[st
     first = len(prefix.rstrip("/").split("/")) if prefix else 0
     for i in range(first, len(parts) - 1):
         folder = top.joinpath(*parts[: i + 1])
-        if parts[i] in _SKIP_DIRS or excluded(folder, root, exclude):
+        if parts[i] in SKIP_DIRS or excluded(folder, root, exclude):
             return True
     return False
 
@@ -408,7 +408,7 @@ def _work_tree_side(scope: Path, root: Path, config: Config, cwd: Path, top: Pat
     paths = {p.resolve(): (p, from_source.get(ident)) for ident, p in by_identity.items()}
     files = []
     with paused_gc():
-        for real in sorted(paths, key=lambda p: _rel(p, root)):
+        for real in sorted(paths, key=lambda p: rel_path(p, root)):
             path, index = paths[real]
             display = display_path(path, cwd)
             if index is None:
@@ -430,7 +430,7 @@ def _identity(f: Finding) -> str:
     return fingerprint_base(f.code, f.path, f.entity, f.key)
 
 
-def _new_findings(base: Iterable[Finding], head: Iterable[Finding]) -> list[Finding]:
+def new_findings(base: Iterable[Finding], head: Iterable[Finding]) -> list[Finding]:
     """Head findings no base finding accounts for; repeats are matched one for one."""
     known = Counter(_identity(f) for f in base)
     new = []

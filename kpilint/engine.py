@@ -31,7 +31,7 @@ from kpilint.findings import (
     assign_fingerprints,
 )
 from kpilint.loader import SourceFile, read_file, read_text
-from kpilint.project import Project, discover, excluded, find_root, is_kpi_name
+from kpilint.project import Project, discover, excluded, find_root, is_kpi_name, rel_path
 from kpilint.registry import Check, Rule, registry, rule_names
 from kpilint.suppressions import apply
 from kpilint.validate import entities_of
@@ -473,7 +473,7 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
             paths.extend(inside)
         else:
             paths.append(path)
-    unique = sorted(dict.fromkeys(p.resolve() for p in paths), key=lambda p: _rel(p, root))
+    unique = sorted(dict.fromkeys(p.resolve() for p in paths), key=lambda p: rel_path(p, root))
     with paused_gc():
         files = [source.read(p, display_path(p, cwd), config.max_file_size) for p in unique]
         entities = [e for sf in files for e in entities_of(sf)]
@@ -630,7 +630,7 @@ def drop_per_file_ignored(
     import fnmatch
 
     def ignored(f: Finding) -> bool:
-        rel = _rel(files[f.path].path.resolve(), root)
+        rel = rel_path(files[f.path].path.resolve(), root)
         return any(
             f.code in codes and (fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(f.path, pattern))
             for pattern, codes in resolved.per_file_ignores
@@ -661,13 +661,6 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 _UNCLEAN = re.compile(r"(?:^|/)\.{1,2}(?:/|$)|//|^$|/$")  # what relpath would normalise
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 @contextmanager

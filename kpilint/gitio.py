@@ -47,11 +47,11 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     except FileNotFoundError:
         raise UsageError("git is not installed or not on PATH; kpilint diff needs it") from None
     if done.returncode != 0:
-        raise _GitFailed(done.stderr.decode(errors="replace").strip())
+        raise GitFailed(done.stderr.decode(errors="replace").strip())
     return done.stdout
 
 
-class _GitFailed(Exception):
+class GitFailed(Exception):
     pass
 
 
@@ -72,7 +72,7 @@ def resolve(rev: str, top: Path) -> str:
         raise UsageError(f"'{rev}' is not a revision")
     try:
         out = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
-    except _GitFailed:
+    except GitFailed:
         fetch = f"git fetch --depth=1 origin {rev.removeprefix('origin/')}"
         if is_shallow(top):
             raise UsageError(
@@ -88,7 +88,7 @@ def is_shallow(top: Path) -> bool:
     """Whether the repository is a shallow clone (its history stops early)."""
     try:
         return _git(["rev-parse", "--is-shallow-repository"], top).strip() == b"true"
-    except _GitFailed:
+    except GitFailed:
         return False
 
 
@@ -147,7 +147,7 @@ def _top(cwd: Path) -> Path | None:
     """The work tree top holding ``cwd``, None outside one; ``UsageError`` without git."""
     try:
         out = _git(["rev-parse", "--show-toplevel"], cwd)
-    except _GitFailed:
+    except GitFailed:
         return None
     return Path(os.fsdecode(out.rstrip(b"\n"))).resolve() if out.strip() else None
 
@@ -156,7 +156,7 @@ def head_commit(top: Path) -> str | None:
     """The commit HEAD names, or None in a repository with no commit yet."""
     try:
         return _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], top).decode().strip()
-    except _GitFailed:
+    except GitFailed:
         return None
 
 
@@ -236,7 +236,7 @@ def log(
     args += [f"{since}..HEAD" if since else "HEAD", "--", *pathspecs]
     try:
         out = _git(args, top)
-    except _GitFailed as exc:
+    except GitFailed as exc:
         raise UsageError(
             f"git log failed: {str(exc).splitlines()[0] if str(exc) else exc}"
         ) from None

@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from kpilint import gitio
-from kpilint.engine import Loaded, UsageError, _rel, run_rules, source_readers
+from kpilint.engine import Loaded, UsageError, run_rules, source_readers
 from kpilint.entities import Entity
 from kpilint.findings import Finding, Fix
 from kpilint.loader import SourceFile, parse_bytes
-from kpilint.project import REFERENCES, Project
+from kpilint.project import REFERENCES, Project, rel_path
 from kpilint.registry import registry
 from kpilint.validate import entities_of
 
@@ -44,7 +44,7 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
     ``everywhere`` is the run's findings in every file of the project. The ones
     returned carry no edits: ``--fix`` changes only the files it was given.
     """
-    from kpilint.diff import _new_findings
+    from kpilint.diff import new_findings
 
     codes = cross_file_codes()
     others = [f for f in everywhere if f.path not in loaded.reported and f.code in codes]
@@ -57,7 +57,7 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
     try:
         commit = gitio.head_commit(top)
         rels = {
-            sf.display: _rel(sf.path.absolute(), top)
+            sf.display: rel_path(sf.path.absolute(), top)
             for sf in project.files
             if sf.display in loaded.reported
         }
@@ -67,7 +67,7 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
         blobs = gitio.read_blobs(
             [e.oid for e in named.values() if e is not None and e.mode != gitio.MODE_SYMLINK], top
         )
-    except (UsageError, gitio._GitFailed):
+    except (UsageError, gitio.GitFailed):
         return []  # git could not answer: report what was named, as without git
     owned: dict[int, list[Entity[Any]]] = {}
     for entity in project.all_entities():
@@ -114,7 +114,7 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
     finally:  # "before" numbered the shared entities its own way
         for entity, order in orders:
             entity.order = order
-    new = _new_findings([f for f in found if f.path not in loaded.reported], others)
+    new = new_findings([f for f in found if f.path not in loaded.reported], others)
     return [replace(f, fix=Fix(f.fix.description)) for f in new]
 
 

@@ -330,7 +330,7 @@ def read_text(
     sf = SourceFile(path=path, display=display)
     size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
-        sf.problems.append(_too_big(size, max_bytes))
+        sf.problems.append(too_big(size, max_bytes))
     elif isinstance(text, bytes):
         parse_bytes(sf, text)
     else:
@@ -338,7 +338,7 @@ def read_text(
     return sf
 
 
-def _too_big(size: int, max_bytes: int) -> Problem:
+def too_big(size: int, max_bytes: int) -> Problem:
     return Problem(
         "KPI001",
         FILE_START,
@@ -357,7 +357,7 @@ def read_bytes(sf: SourceFile, max_bytes: int) -> bytes | None:
             )
             return None
         if st.st_size > max_bytes:
-            sf.problems.append(_too_big(st.st_size, max_bytes))
+            sf.problems.append(too_big(st.st_size, max_bytes))
             return None
         with sf.path.open("rb") as handle:
             return _read_at_most(handle, st.st_size, max_bytes + 1)

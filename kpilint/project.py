@@ -19,7 +19,8 @@ from kpilint.loader import SourceFile
 
 KPI_GLOBS = ("*.kpi.yaml", "*.kpi.yml")
 CONFIG_FILES = ("kpilint.toml", ".kpilint.toml")
-_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+CONFIG_NAMES = (*CONFIG_FILES, "pyproject.toml")  # every file that may hold the config
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 
 # FORMAT.md "References", the keys KPI006 resolves:
 # (kind of the entity holding the key, key) -> kind of entity the key names
@@ -184,13 +185,13 @@ def discover(
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if d not in _SKIP_DIRS
+            if d not in SKIP_DIRS
             and not excluded(Path(dirpath, d), root, exclude)
             and _stays_inside(os.path.join(dirpath, d), inside)
         )
         for name in filenames:
             path = Path(dirpath, name)
-            if not is_kpi_name(name, include) and not _matches(path, root, include):
+            if not is_kpi_name(name, include) and not glob_matches(path, root, include):
                 continue
             if excluded(path, root, exclude) or not path.is_file():
                 continue  # a folder named like a KPI file is not a file
@@ -204,22 +205,22 @@ def _stays_inside(path: str, inside: str) -> bool:
     return not os.path.islink(path) or os.path.join(os.path.realpath(path), "").startswith(inside)
 
 
-def _rel(path: Path, root: Path) -> str:
+def rel_path(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def _matches(path: Path, root: Path, globs: tuple[str, ...]) -> bool:
-    rel = _rel(path, root)
+def glob_matches(path: Path, root: Path, globs: tuple[str, ...]) -> bool:
+    rel = rel_path(path, root)
     return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in globs)
 
 
 def excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:
     if not exclude:
         return False
-    rel = _rel(path, root)
+    rel = rel_path(path, root)
     for pattern in exclude:
         pattern = pattern.rstrip("/")
         if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(path.name, pattern):

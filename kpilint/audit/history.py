@@ -132,7 +132,7 @@ def _requested(count: int | None, since: str | None) -> str:
 
 def _pathspecs(root: Path, top: Path, config: Config, *, explicit: bool) -> list[str]:
     """Git pathspecs of what makes the project: KPI files, source files, the config."""
-    from kpilint.project import CONFIG_FILES
+    from kpilint.project import CONFIG_NAMES
 
     prefix = PurePosixPath(os.path.relpath(root, top)).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
@@ -141,7 +141,7 @@ def _pathspecs(root: Path, top: Path, config: Config, *, explicit: bool) -> list
         include = source.get("include", ()) if isinstance(source, dict) else ()
         patterns += [p for p in ([include] if isinstance(include, str) else include) if p]
     specs = []
-    for pattern in dict.fromkeys([*patterns, *CONFIG_FILES, "pyproject.toml"]):
+    for pattern in dict.fromkeys([*patterns, *CONFIG_NAMES]):
         pattern = pattern.lstrip("/")
         where = pattern if "/" in pattern else f"**/{pattern}"
         specs.append(f":(glob){prefix}{where}")

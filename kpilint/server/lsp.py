@@ -26,7 +26,7 @@ from kpilint import __version__
 from kpilint.config import ConfigError
 from kpilint.findings import Finding
 from kpilint.loader import SourceFile
-from kpilint.project import CONFIG_FILES, find_root
+from kpilint.project import CONFIG_NAMES, find_root
 from kpilint.registry import Rule, by_name_or_code
 from kpilint.rulesdoc import rule_url
 from kpilint.server import navigate
@@ -198,7 +198,7 @@ def build(debounce: float = DEFAULT_DEBOUNCE) -> KpilintServer:
             ls.client_capabilities.workspace.did_change_watched_files
         )
         if dynamic and dynamic.dynamic_registration:
-            names = ",".join([*CONFIG_FILES, "pyproject.toml", "*.kpi.yaml", "*.kpi.yml"])
+            names = ",".join([*CONFIG_NAMES, "*.kpi.yaml", "*.kpi.yml"])
             watchers = [lsp.FileSystemWatcher(glob_pattern=f"**/{{{names}}}")]
             ls.client_register_capability(
                 lsp.RegistrationParams(
@@ -231,7 +231,7 @@ def build(debounce: float = DEFAULT_DEBOUNCE) -> KpilintServer:
         path = _path(params.text_document.uri)
         if path is None:
             return
-        if path.name in (*CONFIG_FILES, "pyproject.toml"):
+        if path.name in CONFIG_NAMES:
             ls.reload()
         else:
             ls.schedule(path, 0)
@@ -250,7 +250,7 @@ def build(debounce: float = DEFAULT_DEBOUNCE) -> KpilintServer:
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: KpilintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
         paths = [p for change in params.changes if (p := _path(change.uri)) is not None]
-        if any(p.name in (*CONFIG_FILES, "pyproject.toml") for p in paths):
+        if any(p.name in CONFIG_NAMES for p in paths):
             ls.reload()
             return
         for path in ls.open_documents():  # a file on disk changed: every project may care
