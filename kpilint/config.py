@@ -34,15 +34,21 @@ class ConfigError(Exception):
 
 def read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-            return data
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: not UTF-8; save it as UTF-8 TOML") from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise ValueError(f"{path}: cannot read: {exc.strerror}") from None
+    return parse_toml(raw, str(path))
+
+
+def parse_toml(raw: bytes, where: str) -> dict[str, Any]:
+    """TOML from a file or a git object (``where`` names it); ``ValueError`` says what is wrong."""
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{where}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{where}: not UTF-8; save it as UTF-8 TOML") from None
+    return data
 
 
 @dataclass(frozen=True, init=False)

@@ -28,7 +28,7 @@ from typing import Any
 
 from kpilint import gitio
 from kpilint.checks.governance import KpiChange, number
-from kpilint.config import Config, ConfigError
+from kpilint.config import Config, ConfigError, parse_toml
 from kpilint.context import Context
 from kpilint.engine import (
     MAX_FINDINGS_PER_FILE,
@@ -261,7 +261,7 @@ def _project_config(
                 return top.joinpath(*candidate.parts), Config()
             raw = gitio.read_blobs([blobs[rel].oid], top)[blobs[rel].oid]
             try:
-                data = _toml(raw, f"{head}:{rel}")
+                data = _config_toml(raw, f"{head}:{rel}")
             except ConfigError:
                 if name == "pyproject.toml":  # not ours to judge, as in the work tree
                     continue
@@ -279,18 +279,11 @@ def _project_config(
     return top, Config()
 
 
-def _toml(raw: bytes, where: str) -> dict[str, Any]:
-    import sys
-
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
+def _config_toml(raw: bytes, where: str) -> dict[str, Any]:
     try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
-    return data
+        return parse_toml(raw, where)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _tree_side(
