@@ -13,17 +13,9 @@ from typing import Any
 
 from kpilint.entities import Entity
 from kpilint.loader import SourceFile
-from kpilint.project import Project
+from kpilint.model import KIND_OF_SECTION
+from kpilint.project import REFERENCES, Project
 
-# (kind of the entity holding the key, key) -> kind of entity the key names
-REFERENCES: dict[tuple[str, str], str] = {
-    ("goal", "parent"): "goal",
-    ("kpi", "goal"): "goal",
-    ("kpi", "metric"): "metric",
-    ("kpi", "counterbalance"): "kpi",
-    ("incentive", "kpis"): "kpi",
-}
-_SECTION_KIND = {"goals": "goal", "metrics": "metric", "kpis": "kpi", "incentives": "incentive"}
 _SLUG_CHAR = re.compile(r"[A-Za-z0-9_.-]")
 
 Location = tuple[SourceFile, int, int]  # file, start and end character offsets
@@ -136,7 +128,7 @@ def completion_kind(text: str, offset: int) -> str | None:
         key = _key_above(text, line_start, len(line) - len(line.lstrip()))
     else:
         return None
-    holder = _SECTION_KIND.get(_section_above(text, line_start) or "")
+    holder = KIND_OF_SECTION.get(_section_above(text, line_start) or "")
     if key is None or holder is None:
         return None
     return REFERENCES.get((holder, key))
