@@ -47,15 +47,18 @@ class Unusable(Exception):
     """The cache is not used this run; ``str()`` is the warning, one line."""
 
 
-def digest(parts: list[str], files: list[Path]) -> str | None:
-    """The key of one lint of ``files``; None when a file cannot be read.
-
-    ``Unusable`` when there is no per-machine secret to key it with.
-    """
+def digest(parts: list[str], files: list[Path], key: bytes | None = None) -> str | None:
+    """The key of one lint of ``files``, an HMAC with ``key`` (default: ``secret()``);
+    None when a file cannot be read or there is no usable secret (``secret()`` says why)."""
     import hashlib  # here: it loads OpenSSL, which a run without the cache does not need
     import hmac
 
-    h = hmac.new(secret(), __version__.encode() + _code_stamp().encode(), hashlib.sha256)
+    if key is None:
+        try:
+            key = secret()
+        except Unusable:
+            return None
+    h = hmac.new(key, __version__.encode() + _code_stamp().encode(), hashlib.sha256)
     for part in parts:
         h.update(b"\0" + os.fsencode(part))  # a file name need not be UTF-8
     for path in files:

@@ -238,7 +238,7 @@ def _cache_key(
 
         parts.append(f"HEAD:{gitio.head_of(root)}")  # impact is measured against it
     inputs = [*found.paths, *([root / config.owners] if config.owners else [])]
-    return cache.digest(parts, inputs)
+    return cache.digest(parts, inputs, cache.secret())  # Unusable: no secret, no cache
 
 
 def rule_infos(config: Config) -> dict[str, RuleInfo]:

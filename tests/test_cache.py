@@ -221,9 +221,9 @@ def test_a_forged_entry_built_with_the_old_key_recipe_is_a_miss(
     digest = cache.digest
     inputs: list[tuple[list[str], list[Path]]] = []
 
-    def recorded(parts: list[str], files: list[Path]) -> str | None:
+    def recorded(parts: list[str], files: list[Path], *key: bytes) -> str | None:
         inputs.append((list(parts), list(files)))
-        return digest(parts, files)
+        return digest(parts, files, *key)
 
     monkeypatch.setattr(cache, "digest", recorded)
     expected = rows(root)
@@ -323,3 +323,50 @@ def test_a_cache_entry_git_tracks_is_never_trusted(write_project: WriteProject) 
         again = run_kpilint(["check", "--format", "json"], root)
         assert again.stderr == "" and json.loads(again.stdout) == json.loads(run.stdout)
     assert [p.name for p in (root / CACHE_DIR).glob("*.json")] == [entry.name]
+
+
+def _history_repo(write_project: WriteProject) -> Path:
+    from tests.conftest import git
+
+    root = write_project({"a.kpi.yaml": KPI})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "one KPI, no target")
+    return root
+
+
+def _history_scores(root: Path) -> list[Any]:
+    from tests.conftest import run_kpilint
+
+    run = run_kpilint(["audit", "--history", "1", "--format", "json"], root)
+    assert run.returncode in (0, 1) and "Traceback" not in run.stderr, run.stderr
+    points = json.loads(run.stdout)["audit"]["history"]["points"]
+    return [p["score"] for p in points]
+
+
+def test_audit_history_without_a_secret_runs(
+    write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _history_repo(write_project)
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    scores = _history_scores(root)
+    assert len(scores) == 1 and scores[0] < 100
+
+
+def test_a_history_cache_git_tracks_is_never_trusted(write_project: WriteProject) -> None:
+    from kpilint.audit.history import CACHE_FILE
+    from tests.conftest import git
+
+    root = _history_repo(write_project)
+    scores = _history_scores(root)
+    stored = root / CACHE_DIR / CACHE_FILE
+    data = json.loads(stored.read_text())
+    for point in data.values():
+        point["score"] = 100  # the branch says it was perfect
+    stored.write_text(json.dumps(data))
+    git(root, "add", "-f", str(stored.relative_to(root)))
+    git(root, "commit", "-q", "-m", "a forged history")
+    again = _history_scores(root)
+    assert again == scores and scores[0] < 100
+    assert json.loads(stored.read_text()) == data  # not written into a tracked folder
