@@ -5,6 +5,11 @@ paths and the hash of every project file's bytes; any change is a miss. The
 value is the findings and counts, stored as JSON (never pickle: a cache folder
 that somebody commits must not be able to run code). The folder is
 ``.kpilint_cache/`` at the project root, safe to delete, ignored by git.
+
+A branch can commit that folder. So the key is an HMAC with a per-machine
+secret kept outside every repository (``$XDG_CACHE_HOME/kpilint/secret``, else
+``~/.cache/kpilint/secret``): a branch cannot compute it, even on the same CI
+image; and a folder holding files that git tracks is never used.
 """
 
 from __future__ import annotations
@@ -38,11 +43,22 @@ def _code_stamp() -> str:
     return "|".join(parts)
 
 
-def digest(parts: list[str], files: list[Path]) -> str | None:
-    """The key of one lint of ``files``; None when a file cannot be read."""
-    import hashlib  # here: it loads OpenSSL, which a run without the cache does not need
+class Unusable(Exception):
+    """The cache is not used this run; ``str()`` is the warning, one line."""
 
-    h = hashlib.sha256(__version__.encode() + _code_stamp().encode())
+
+def digest(parts: list[str], files: list[Path], key: bytes | None = None) -> str | None:
+    """The key of one lint of ``files``, an HMAC with ``key`` (default: ``secret()``);
+    None when a file cannot be read or there is no usable secret (``secret()`` says why)."""
+    import hashlib  # here: it loads OpenSSL, which a run without the cache does not need
+    import hmac
+
+    if key is None:
+        try:
+            key = secret()
+        except Unusable:
+            return None
+    h = hmac.new(key, __version__.encode() + _code_stamp().encode(), hashlib.sha256)
     for part in parts:
         h.update(b"\0" + os.fsencode(part))  # a file name need not be UTF-8
     for path in files:
@@ -56,11 +72,77 @@ def digest(parts: list[str], files: list[Path]) -> str | None:
     return h.hexdigest()
 
 
+SECRET_BYTES = 32
+
+
+def secret_path() -> Path:
+    """Where the key secret is kept: the user's cache folder, never a project's."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, or relative: the XDG spec says ignore it
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kpilint" / "secret"
+
+
+def secret() -> bytes:
+    """The per-machine secret of the cache keys, created on first use (mode 0600).
+
+    ``Unusable`` when it cannot be read or created, or others could read it:
+    then a branch might know it.
+    """
+    path = secret_path()
+    try:
+        return _read_secret(path)
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # none yet (or no folder to hold one): make it
+    except OSError as exc:
+        raise _no_secret(path, f"kpilint cannot read it ({exc.strerror or exc})") from None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = path.with_name(f".secret.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(SECRET_BYTES).hex().encode())
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:  # link, not rename: two first runs at once must agree on one secret
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            except OSError:  # a file system without hard links
+                os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return _read_secret(path)
+    except OSError as exc:
+        raise _no_secret(path, f"kpilint cannot create it ({exc.strerror or exc})") from None
+
+
+def _read_secret(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        data = handle.read(4 * SECRET_BYTES)
+    uid = getattr(os, "geteuid", None)
+    if not stat.S_ISREG(st.st_mode) or (uid is not None and st.st_uid != uid()):
+        raise _no_secret(path, "it is not a file of this user; delete it")
+    if os.name == "posix" and st.st_mode & 0o077:
+        raise _no_secret(path, "other users can read it; delete it (kpilint makes a new one)")
+    if len(data) < 2 * SECRET_BYTES:
+        raise _no_secret(path, "it is damaged; delete it (kpilint makes a new one)")
+    return data
+
+
+def _no_secret(path: Path, why: str) -> Unusable:
+    return Unusable(f"not caching: the cache key secret {path} is not used because {why}")
+
+
 def unusable(root: Path) -> str | None:
     """Why ``root``'s cache folder must not be used, or None when it may.
 
     A pull request can commit ``.kpilint_cache`` as a symlink to somewhere else;
-    writing or pruning through it would touch files outside the project.
+    writing or pruning through it would touch files outside the project. It can
+    also commit entries: a folder holding files git tracks is never trusted.
     """
     try:
         st = os.lstat(root / CACHE_DIR)
@@ -75,6 +157,22 @@ def unusable(root: Path) -> str | None:
     uid = getattr(os, "geteuid", None)
     if uid is not None and st.st_uid != uid():
         return "it is owned by another user"
+    return _tracked(root)
+
+
+def _tracked(root: Path) -> str | None:
+    """Why git-tracked entries forbid the folder, or None (nothing tracked, or no git repo)."""
+    from kpilint import gitio
+
+    if not gitio.maybe_in_repository(root):
+        return None  # no repository: nothing is tracked, and no process is started
+    try:
+        tracked = gitio.tracks(root, CACHE_DIR)
+    except (gitio.GitFailed, OSError) as exc:  # cannot tell: do not trust
+        first = str(exc).strip().splitlines()[:1] or ["failed"]
+        return f"git cannot tell whether it tracks files in it ({first[0]})"
+    if tracked:
+        return f"git tracks files in it (delete them: git rm -r {CACHE_DIR})"
     return None
 
 

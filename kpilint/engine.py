@@ -144,7 +144,12 @@ def _lint(
             found_files = project_files(root, named, project_config, force_exclude=force_exclude)
             displays = [display_path(p, cwd) for p in found_files.paths]
             reported = {d for d, r in zip(displays, found_files.reported, strict=True) if r}
-            key = _cache_key(project_config, cwd, day, found_files, root, impact)
+            try:
+                key = _cache_key(project_config, cwd, day, found_files, root, impact)
+            except cache.Unusable as exc:  # no secret to key it with: said once a run
+                key = None
+                if str(exc) not in report.notes:
+                    report.notes.append(str(exc))
             hit = cache.load(root, key, {"", *displays}) if key else None
             if hit is not None:
                 report.files |= reported
@@ -233,7 +238,7 @@ def _cache_key(
 
         parts.append(f"HEAD:{gitio.head_of(root)}")  # impact is measured against it
     inputs = [*found.paths, *([root / config.owners] if config.owners else [])]
-    return cache.digest(parts, inputs)
+    return cache.digest(parts, inputs, cache.secret())  # Unusable: no secret, no cache
 
 
 def rule_infos(config: Config) -> dict[str, RuleInfo]:

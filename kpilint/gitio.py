@@ -152,6 +152,25 @@ def _top(cwd: Path) -> Path | None:
     return Path(os.fsdecode(out.rstrip(b"\n"))).resolve() if out.strip() else None
 
 
+def maybe_in_repository(path: Path) -> bool:
+    """Whether ``path`` may be in a git work tree: a ``.git`` here or above, or ``GIT_DIR``
+    set. Cheap (no process), for callers that only need git inside a repository."""
+    if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
+        return True
+    return any(os.path.lexists(folder / ".git") for folder in (path, *path.parents))
+
+
+def tracks(cwd: Path, name: str) -> bool:
+    """Whether git tracks the file ``name`` (relative to ``cwd``) or any file under it.
+
+    ``GitFailed`` outside a repository, when git fails or is not installed.
+    """
+    try:
+        return bool(_git(["--literal-pathspecs", "ls-files", "-z", "--", name], cwd))
+    except UsageError:
+        raise GitFailed("git is not installed or not on PATH") from None
+
+
 def head_commit(top: Path) -> str | None:
     """The commit HEAD names, or None in a repository with no commit yet."""
     try:

@@ -1,10 +1,9 @@
 """Writing files safely when the tree being written into came from a stranger's branch.
 
-A branch can hold ``report.sarif -> ~/.bashrc`` or a KPI file that is a
+A branch can hold ``report.sarif -> /dev/sda`` or a KPI file that is a
 symlink out of the project; kpilint writes through a temporary file in the
-same folder and renames it over the name, so a symlink at the name is
-replaced, never followed (a device or a pipe such as ``/dev/stdout`` is
-written to as it is).
+same folder and renames it over the name, so nothing is ever written through
+a symlink or into a device, a pipe or another file's inode.
 """
 
 from __future__ import annotations
@@ -29,22 +28,42 @@ def replace_file(path: Path, data: bytes, *, mode: int | None = None) -> None:
     _atomic(path, data, 0o666 & ~_umask() if mode is None else mode, None)
 
 
-def write_output(path: Path, text: str) -> None:
-    """A report or an imported file: a regular file at ``path``, whatever was there."""
-    data = text.encode("utf-8", "backslashreplace")
+class NotRegular(Exception):
+    """What is at an output name that kpilint must not replace (``str()``: "a symlink")."""
+
+
+def write_output(path: Path, text: str, *, replace_link: bool = False) -> None:
+    """A report (``--output-file``) or an imported file: a new file, or a regular file
+    replaced atomically; ``NotRegular`` for anything else at ``path``.
+
+    A symlink is refused (``replace_link``: replaced, for ``import --force``),
+    never followed: a committed ``report.sarif -> /dev/sda`` must not reach the
+    disk. A device or pipe (``/dev/stdout`` too, a symlink) is refused: its
+    inode would be replaced, not written to. An existing file keeps its read and
+    write bits; a report never needs execute or set-id bits.
+    """
     try:
-        st = os.stat(path)
+        st = os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
         st = None
-    if st is not None and not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
-        with open(path, "wb") as handle:  # /dev/stdout, a FIFO: a stream, not a file
-            handle.write(data)
-        return
+    mode = None
+    if st is not None:
+        if not (stat.S_ISREG(st.st_mode) or (replace_link and stat.S_ISLNK(st.st_mode))):
+            raise NotRegular(_KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file"))
+        if stat.S_ISREG(st.st_mode):
+            mode = stat.S_IMODE(st.st_mode) & 0o666
     path.parent.mkdir(parents=True, exist_ok=True)
-    keep = None
-    if st is not None and not path.is_symlink():
-        keep = stat.S_IMODE(st.st_mode)
-    replace_file(path, data, mode=keep)
+    replace_file(path, text.encode("utf-8", "backslashreplace"), mode=mode)
+
+
+_KINDS = {
+    stat.S_IFLNK: "a symlink",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def write_fixed(path: Path, data: bytes, read: bytes) -> str | None:

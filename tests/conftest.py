@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import click
@@ -18,6 +18,20 @@ SPEC_EXAMPLE = SHARED / "spec" / "examples" / "field-sales"
 GITLAB_CORPUS = SHARED / "corpora" / "gitlab-handbook-pi"
 
 WriteProject = Callable[[dict[str, str]], Path]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """kpilint keeps its cache-key secret under ``XDG_CACHE_HOME``: tests (and the processes
+    they start, which inherit it) use a folder of their own, never the real home's."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    home = tmp_path_factory.mktemp("xdg-cache")
+    os.environ["XDG_CACHE_HOME"] = str(home)
+    yield home
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
 
 
 @pytest.fixture

@@ -383,28 +383,56 @@ def action_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return base / "kpilint", base / "runner-temp"
 
 
+def _commit_files(repo: Path, files: dict[str, str], message: str) -> str:
+    env = git_env()
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    git(repo, env, "add", "-A")
+    git(repo, env, "commit", "-q", "-m", message)
+    return git(repo, env, "rev-parse", "HEAD").strip()
+
+
 def pull_request_checkout(
     tmp_path: Path, base_files: dict[str, str], pr_files: dict[str, str]
 ) -> Path:
-    """An origin with ``main``, and a shallow clone with the pull request merged on top."""
+    """An origin with ``main``, a pull request branch and GitHub's merge commit of the two
+    (``refs/pull/1/merge``: parents base, head); the workspace is what actions/checkout
+    makes of it: a one-commit fetch of that merge commit, detached, and no branch."""
     env = git_env()
     origin = tmp_path / "origin"
     origin.mkdir()
     git(origin, env, "init", "-q", "-b", "main")
-    for name, text in base_files.items():
-        (origin / name).parent.mkdir(parents=True, exist_ok=True)
-        (origin / name).write_text(text, encoding="utf-8")
-    git(origin, env, "add", "-A")
-    git(origin, env, "commit", "-q", "-m", "base")
+    base = _commit_files(origin, base_files, "base")
+    git(origin, env, "checkout", "-q", "-b", "pull-request")
+    head = _commit_files(origin, pr_files, "pull request")
+    git(origin, env, "checkout", "-q", "main")
+    tree = git(origin, env, "rev-parse", f"{head}^{{tree}}").strip()  # main has not moved
+    merge = git(origin, env, "commit-tree", tree, "-p", base, "-p", head, "-m", "Merge").strip()
+    git(origin, env, "update-ref", "refs/pull/1/merge", merge)
     workspace = tmp_path / "workspace"
-    git(tmp_path, env, "clone", "-q", "--depth=1", origin.as_uri(), str(workspace))
-    for name, text in pr_files.items():
-        (workspace / name).write_text(text, encoding="utf-8")
-    git(workspace, env, "add", "-A")
-    git(workspace, env, "commit", "-q", "-m", "pull request merged into base")
-    git(workspace, env, "checkout", "-q", "--detach")
-    git(workspace, env, "branch", "-q", "-D", "main")  # actions/checkout has only the merge
+    workspace.mkdir()
+    git(workspace, env, "init", "-q")
+    git(workspace, env, "remote", "add", "origin", origin.as_uri())
+    git(workspace, env, "fetch", "-q", "--depth=1", "origin", "+refs/pull/1/merge:refs/pull")
+    git(workspace, env, "checkout", "-q", "--detach", "refs/pull")
+    git(workspace, env, "update-ref", "-d", "refs/pull")
     return workspace
+
+
+def pull_request_event(workspace: Path, source: Path) -> dict[str, Any]:
+    """The ``github`` context of a pull_request run on ``workspace``'s merge commit."""
+    origin = workspace.parent / "origin"
+    env = git_env()
+    shas = {ref: git(origin, env, "rev-parse", ref).strip() for ref in ("main", "pull-request")}
+    return {
+        "event_name": "pull_request",
+        "base_ref": "main",
+        "action_path": str(source),
+        "event": {
+            "pull_request": {"base": {"sha": shas["main"]}, "head": {"sha": shas["pull-request"]}}
+        },
+    }
 
 
 PROJECT = {
@@ -611,3 +639,41 @@ def test_push_gets_a_job_summary(action_copy: tuple[Path, Path], tmp_path: Path)
     assert code == 1, record
     assert record["summary"].startswith("## kpilint report")
     assert "KPI101" in record["summary"] and record["outputs"]["diff-exit-code"] == ""
+
+
+# --- the base moved after GitHub made the merge commit (a re-run, a merge queue) -------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("checkout", ["merge", "head"])
+def test_a_base_that_moved_since_the_merge_is_not_reverted(
+    action_copy: tuple[Path, Path], tmp_path: Path, checkout: str
+) -> None:
+    """The diff is against the merge commit's first parent (``head``: a checkout of the pull
+    request's head compares with ``pull_request.base.sha``), never the base's tip now: the
+    base's newer commits (a KPI added, a target raised) are not the pull request's doing."""
+    source, runner_temp = action_copy
+    renamed = KPIS.replace("name: MRR growth", "name: MRR growth rate")
+    workspace = pull_request_checkout(tmp_path, debt_project(), {"kpis.kpi.yaml": renamed})
+    github = pull_request_event(workspace, source)
+    env = git_env()
+    if checkout == "head":
+        head = github["event"]["pull_request"]["head"]["sha"]
+        git(workspace, env, "fetch", "-q", "--depth=1", "origin", head)
+        git(workspace, env, "checkout", "-q", "--detach", head)
+    raised = TARGET_LINE.replace("value: 120", "value: 150")
+    moved = _commit_files(
+        tmp_path / "origin",
+        {"kpis.kpi.yaml": KPIS.replace(TARGET_LINE, raised) + NEW_KPI},
+        "the base moves on",
+    )
+    code, record = run_action(workspace, runner_temp, {"python-version": ""}, github)
+    assert code == 0, record
+    assert record["outputs"]["diff-exit-code"] == "0", record["summary"]
+    base = github["event"]["pull_request"]["base"]["sha"]
+    fetched = record["stdout"]["Fetch the base branch"]
+    assert f"kpilint: comparing with {base}, the base branch" in fetched
+    assert git(workspace, env, "rev-parse", "origin/main") == base != moved
+    rows = sarif_rows(workspace / "kpilint.sarif")
+    assert not [r for r in rows if r[0].startswith("KPI8")], rows
+    assert "KPI801" not in record["summary"] and "KPI802" not in record["summary"]

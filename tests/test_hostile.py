@@ -776,7 +776,7 @@ def test_a_value_is_quoted_whole_or_shortened(root: Path) -> None:
     assert messages[23].startswith("KPI 'k': 'status' is '" + "x" * 57 + "…'; ")
 
 
-# --- where import and --output-file write -------------------------------------------
+# --- where import writes (--output-file: test_output_file.py) ---------------------
 
 
 def _tree(top: Path) -> set[str]:
@@ -812,17 +812,6 @@ def test_import_does_not_write_through_a_dangling_symlink(tmp_path: Path) -> Non
     run = kpilint("import", "--from", "csv", "-o", "out", "k.csv", "--force", cwd=tmp_path)
     assert run.code == 0 and not victim.exists()
     assert not (tmp_path / "out" / "k.kpi.yaml").is_symlink()
-
-
-def test_output_file_symlink_is_replaced_not_followed(root: Path, tmp_path: Path) -> None:
-    write(root, "a.kpi.yaml", CLEAN)
-    victim = tmp_path / "bashrc"
-    victim.write_text("keep me\n")
-    (root / "report.json").symlink_to(victim)
-    run = kpilint("check", "--format", "json", "-o", "report.json", "--today", TODAY, ".", cwd=root)
-    assert run.code == 0 and victim.read_text() == "keep me\n"
-    assert not (root / "report.json").is_symlink()
-    assert json.loads((root / "report.json").read_text())["findings"] == []
 
 
 # --- work bounded by the input's size (the bench's pathological row measures it) -----
@@ -896,9 +885,3 @@ def test_messages_on_stderr_show_control_characters(root: Path, tmp_path: Path) 
     run = kpilint("check", "--fix", "--today", TODAY, ".", cwd=root)
     assert "not fixed a\\n::add-mask::x\\x1b[2J.kpi.yaml: the file is read-only" in run.stderr
     assert "\x1b" not in run.stderr and "\n::" not in run.stderr
-
-
-def test_output_file_that_is_a_pipe_is_written_to(root: Path) -> None:
-    write(root, "a.kpi.yaml", CLEAN)
-    run = kpilint("check", "--format", "json", "-o", "/dev/stdout", "--today", TODAY, ".", cwd=root)
-    assert run.code == 0 and json.loads(run.stdout)["findings"] == []

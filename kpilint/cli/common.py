@@ -299,9 +299,15 @@ def _without_known(report: Report, path: Path, *, stale: bool = True) -> Report:
 
 
 def _write(path: Path, text: str) -> None:
-    from kpilint.writing import write_output
+    """``--output-file`` of every command: a regular file, never through a symlink."""
+    from kpilint.writing import NotRegular, write_output
 
-    try:  # a symlink at the name is replaced, never written through
+    try:
         write_output(path, text)
+    except NotRegular as exc:
+        _die(
+            f"not writing the report to '{path}': it is {exc}; name a regular or new file "
+            "with --output-file (or leave it out: the report goes to stdout)"
+        )
     except OSError as exc:
         _die(f"cannot write '{path}': {exc.strerror}")

@@ -203,7 +203,7 @@ def run_import(
 
 def write_outputs(run: ImportRun, *, force: bool = False) -> None:
     """Write every output; refuse (before writing any) to overwrite unless ``force``."""
-    from kpilint.writing import write_output
+    from kpilint.writing import NotRegular, write_output
 
     paths = [o.path for o in run.outputs if o.path is not None]
     existing = [p for p in paths if os.path.lexists(p)]  # a dangling symlink counts
@@ -213,8 +213,12 @@ def write_outputs(run: ImportRun, *, force: bool = False) -> None:
     for output in run.outputs:
         if output.path is None:
             continue
-        try:  # a symlink at the name is replaced, never written through
-            write_output(output.path, output.text)
+        try:  # a symlink at the name is replaced (--force), never written through
+            write_output(output.path, output.text, replace_link=True)
+        except NotRegular as exc:
+            raise ImportRefused(
+                f"not writing '{output.path}': it is {exc}; remove it or choose another -o"
+            ) from None
         except OSError as exc:
             raise ImportRefused(f"cannot write '{output.path}': {exc.strerror}") from None
 
