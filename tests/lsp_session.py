@@ -52,9 +52,14 @@ class Session:
             self.registrations.extend(params.registrations)
 
     async def start(
-        self, *args: str, options: dict[str, Any] | None = None, encodings: list[str] | None = None
+        self,
+        *args: str,
+        options: dict[str, Any] | None = None,
+        encodings: list[str] | None = None,
+        path: Sequence[Path] = (),
     ) -> None:
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        """Start the server; ``path`` goes before the checkout on its PYTHONPATH."""
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, [*path, REPO]))}
         await self.client.start_io(
             sys.executable, "-m", "kpilint", "server", *args, cwd=str(self.root), env=env
         )

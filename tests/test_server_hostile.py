@@ -1,0 +1,211 @@
+"""`kpilint server` against hostile clients: odd document URIs and raw frames on its stdin."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from lsprotocol import types as lsp
+
+from tests.lsp_session import Session, uri_of, where
+from tests.test_server import CONFIG, GOALS, KPIS
+
+pytestmark = pytest.mark.slow
+
+# Installed in the server process: every file it opens or lists goes to $KPILINT_OPENS.
+AUDIT = """\
+import os, sys
+
+if os.environ.get("KPILINT_OPENS"):
+    _log = open(os.environ["KPILINT_OPENS"], "a", buffering=1)
+
+    def _hook(event, args):
+        if event in ("open", "os.listdir", "os.scandir") and args:
+            if isinstance(args[0], (str, bytes, os.PathLike)):
+                _log.write(os.fsdecode(args[0]) + "\\n")
+
+    sys.addaudithook(_hook)
+"""
+
+
+def run(
+    root: Path, scenario: Callable[[Session], Awaitable[None]], audit: Path | None = None
+) -> Session:
+    """Start the server with ``root`` as the workspace, run ``scenario``, shut it down.
+
+    With ``audit``, the server writes each path it opens or lists to that file.
+    """
+
+    async def main() -> Session:
+        session = Session(root)
+        path: list[Path] = []
+        if audit is not None:
+            hook = audit.parent / "audit-hook"
+            hook.mkdir(exist_ok=True)
+            (hook / "sitecustomize.py").write_text(AUDIT)
+            os.environ["KPILINT_OPENS"] = str(audit)  # the server's env is a copy of ours
+            path.append(hook)
+        try:
+            await session.start("--debounce", "0", path=path)
+        finally:
+            os.environ.pop("KPILINT_OPENS", None)
+        try:
+            await scenario(session)
+        finally:
+            await session.stop()
+        return session
+
+    return asyncio.run(main())
+
+
+def open_uri(s: Session, uri: str, text: str) -> None:
+    s.client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            lsp.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)
+        )
+    )
+
+
+def warnings_about(s: Session, uri: str) -> list[str]:
+    return [m.message for m in s.logs if uri[:200] in m.message]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "kpilint.toml").write_text(CONFIG)
+    (root / "goals.kpi.yaml").write_text(GOALS)
+    (root / "kpis.kpi.yaml").write_text(KPIS)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("bad%00name.kpi.yaml", "its path has a NUL byte"),
+        ("x" * 300 + ".kpi.yaml", "its path cannot be used"),  # a name over 255 bytes
+        ("loop/a.kpi.yaml", "its path cannot be used"),  # a folder that links to itself
+    ],
+)
+def test_a_path_the_file_system_refuses_gets_its_own_message_and_breaks_no_other_lint(
+    workspace: Path, name: str, why: str
+) -> None:
+    (workspace / "loop").symlink_to("loop")
+    kpis = workspace / "kpis.kpi.yaml"
+    bad = uri_of(workspace) + "/" + name
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis)
+        assert [where(d) for d in await s.diagnostics(kpis)] == [
+            ("KPI101", 1, 4, 1, 6),
+            ("KPI003", 4, 4, 4, 11),
+        ]
+        open_uri(s, bad, KPIS)
+        s.change(kpis, KPIS.replace("goal: arr", "goal: arx"))
+        assert [where(d) for d in await s.diagnostics(kpis)] == [
+            ("KPI101", 1, 4, 1, 6),
+            ("KPI006", 3, 4, 3, 8),
+            ("KPI003", 4, 4, 4, 11),
+        ]
+        assert [m.type for m in s.logs if bad[:200] in m.message] == [lsp.MessageType.Warning]
+        [message] = warnings_about(s, bad)
+        assert message.startswith("kpilint: not linting file://") and why in message
+        s.client.text_document_did_close(
+            lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(bad))
+        )
+        s.change(kpis, KPIS)
+        assert len(await s.diagnostics(kpis)) == 2
+
+    session = run(workspace, scenario)
+    assert bad not in session.published
+    assert not [m for m in session.logs if m.type == lsp.MessageType.Error]
+
+
+def outside_project(tmp_path: Path) -> Path:
+    """A project beside the workspace, with a secret the server must never open."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "kpilint.toml").write_text(CONFIG)
+    (outside / "secret.kpi.yaml").write_text(KPIS)
+    return outside
+
+
+def opened(audit: Path) -> list[str]:
+    return audit.read_text().splitlines() if audit.exists() else []
+
+
+def test_a_uri_that_leaves_the_workspace_is_refused_and_nothing_outside_is_read(
+    workspace: Path, tmp_path: Path
+) -> None:
+    outside = outside_project(tmp_path)
+    kpis = workspace / "kpis.kpi.yaml"
+    audit = tmp_path / "opened.txt"
+    leaving = [
+        uri_of(workspace) + "/../outside/secret.kpi.yaml",
+        uri_of(workspace) + "/%2E%2E/outside/secret.kpi.yaml",
+        uri_of(workspace) + "/sub/../../outside/secret.kpi.yaml",
+    ]
+
+    async def scenario(s: Session) -> None:
+        s.open(kpis)
+        for uri in leaving:
+            open_uri(s, uri, KPIS)
+        s.change(kpis, KPIS.replace("goal: arr", "goal: arx"))
+        assert [d.code for d in await s.diagnostics(kpis)] == ["KPI101", "KPI006", "KPI003"]
+        for uri in leaving:
+            [message] = warnings_about(s, uri)
+            assert message.endswith(": it lies outside the workspace")
+
+    session = run(workspace, scenario, audit)
+    assert not [uri for uri in leaving if uri in session.published]
+    assert str(workspace / "goals.kpi.yaml") in opened(audit)  # the audit sees opens
+    assert [p for p in opened(audit) if p.startswith(str(outside))] == []
+
+
+def test_a_document_linked_to_a_file_outside_the_workspace_is_refused(
+    workspace: Path, tmp_path: Path
+) -> None:
+    outside = outside_project(tmp_path)
+    (workspace / "link.kpi.yaml").symlink_to(outside / "secret.kpi.yaml")
+    (workspace / "linked").symlink_to(outside)
+    audit = tmp_path / "opened.txt"
+    links = [uri_of(workspace / "link.kpi.yaml"), uri_of(workspace / "linked" / "new.kpi.yaml")]
+
+    async def scenario(s: Session) -> None:
+        for uri in links:
+            open_uri(s, uri, KPIS)
+        # a request answers only after the notifications before it are handled
+        await s.request(s.client.text_document_hover_async(hover(links[0])))
+        for uri in links:
+            [message] = warnings_about(s, uri)
+            assert "symbolic link" in message and "out of the workspace" in message
+
+    session = run(workspace, scenario, audit)
+    assert not [uri for uri in links if uri in session.published]
+    assert [p for p in opened(audit) if p.startswith(str(outside))] == []
+
+
+def hover(uri: str) -> lsp.HoverParams:
+    return lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(0, 0))
+
+
+def test_a_request_on_a_document_not_open_never_reads_the_disk(workspace: Path) -> None:
+    fifo = workspace / "pipe.kpi.yaml"
+    os.mkfifo(fifo)  # opening it to read would block the server for good
+
+    async def scenario(s: Session) -> None:
+        try:
+            found = await asyncio.wait_for(
+                s.client.text_document_hover_async(hover(uri_of(fifo))), 20
+            )
+            assert found is None
+        finally:
+            with contextlib.suppress(OSError):  # a server stuck opening it: let it go
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    run(workspace, scenario)
