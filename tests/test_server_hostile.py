@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lsprotocol import types as lsp
 
+from tests.conftest import REPO
 from tests.lsp_session import Session, uri_of, where
 from tests.test_server import CONFIG, GOALS, KPIS
 
@@ -209,3 +214,121 @@ def test_a_request_on_a_document_not_open_never_reads_the_disk(workspace: Path) 
                 os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
 
     run(workspace, scenario)
+
+
+# -- raw frames on stdin -------------------------------------------------------------
+
+
+def frame(message: dict[str, Any]) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+INITIALIZE = frame(
+    {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"processId": None, "rootUri": None, "capabilities": {}},
+    }
+)
+SHUTDOWN = frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+EXIT = frame({"jsonrpc": "2.0", "method": "exit"})
+
+
+def serve_raw(cwd: Path, data: bytes, timeout: float = 60) -> tuple[int, list[Any], str]:
+    """Write ``data`` to a fresh server's stdin, leave it open, and wait for the server to
+    end by itself: its exit status, the messages on its stdout, its stderr."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kpilint", "server"],
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(data)
+        proc.stdin.flush()
+    except BrokenPipeError:
+        pass  # it stopped reading, as it should when it refuses
+    try:
+        out, err = _wait(proc, timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, messages(out), err.decode("utf-8", "replace")
+
+
+def _wait(proc: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, bytes]:
+    """Its output once it exits, stdin still open (``communicate`` would close it)."""
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.wait(timeout=timeout)
+    return proc.stdout.read(), proc.stderr.read()
+
+
+def messages(out: bytes) -> list[Any]:
+    found = []
+    while out:
+        head, sep, rest = out.partition(b"\r\n\r\n")
+        assert sep, out[:200]
+        length = next(
+            int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.startswith(b"Content-")
+        )
+        found.append(json.loads(rest[:length]))
+        out = rest[length:]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("header", "why"),
+    [
+        (b"Content-Length: 1000000000000000\r\n\r\n{}", "over the limit of 64 MiB"),
+        (b"Content-Length: " + b"9" * 5000 + b"\r\n\r\n{}", "over the limit of 64 MiB"),
+        (b"Content-Length: %d\r\n\r\n" % (64 * 2**20 + 1), "over the limit of 64 MiB"),
+        (b"Content-Length: -5\r\n\r\n{}\r\n", "is not a number of bytes"),
+        (b"Content-Length: 1e3\r\n\r\n{}\r\n", "is not a number of bytes"),
+        (b"X-Padding: " + b"a" * 1_000_000, "header line is longer than"),
+    ],
+)
+def test_a_frame_it_cannot_read_is_refused_before_any_allocation_and_the_client_told(
+    tmp_path: Path, header: bytes, why: str
+) -> None:
+    status, said, err = serve_raw(tmp_path, INITIALIZE + header)
+    assert said[0]["id"] == 1 and "capabilities" in said[0]["result"]
+    [log] = [m for m in said if m.get("method") == "window/logMessage"]
+    assert log["params"]["type"] == lsp.MessageType.Error
+    assert log["params"]["message"].startswith("kpilint: refused a message from the client: ")
+    assert why in log["params"]["message"]
+    assert status == 2
+    assert err.splitlines() == [f"kpilint: error: {log['params']['message'][9:]}"]
+
+
+JUNK = [
+    b"Content-Length: 5\r\n\r\n{{{{{",  # not JSON
+    b"Content-Length: 4\r\n\r\n\xff\xfe\xfd\xfc",  # not UTF-8
+    b"Content-Length: 3\r\n\r\n[1]",  # JSON, not a message
+    b"Content-Length: 2\r\n\r\n42",
+    frame({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover", "params": [[[]]]}),
+    b'{"jsonrpc": "2.0", "method": "no header"}\r\n',  # a body without its header
+    b"Content-Length: 400000\r\n\r\n" + b"[" * 200_000 + b"]" * 200_000,  # nested deep
+    b"content-length:  0\n\n",  # an empty message
+]
+
+
+def test_frames_that_are_not_messages_are_skipped_and_the_server_goes_on(tmp_path: Path) -> None:
+    """pygls's own handling (an error shown, the frame dropped), pinned: none ends the server."""
+    status, said, _err = serve_raw(tmp_path, INITIALIZE + b"".join(JUNK) + SHUTDOWN + EXIT)
+    assert [m["id"] for m in said if "result" in m] == [1, 2]
+    assert status == 0
+
+
+def test_a_header_in_lower_case_without_carriage_returns_is_read(tmp_path: Path) -> None:
+    body = json.dumps({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}).encode()
+    status, said, _err = serve_raw(
+        tmp_path, INITIALIZE + b"content-length: %d\n\n" % len(body) + body + EXIT
+    )
+    assert [m["id"] for m in said if "result" in m] == [1, 3]
+    assert status == 0
