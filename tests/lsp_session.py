@@ -57,9 +57,12 @@ class Session:
         options: dict[str, Any] | None = None,
         encodings: list[str] | None = None,
         path: Sequence[Path] = (),
+        env: dict[str, str] | None = None,
     ) -> None:
-        """Start the server; ``path`` goes before the checkout on its PYTHONPATH."""
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, [*path, REPO]))}
+        """Start the server; ``path`` goes before the checkout on its PYTHONPATH, ``env``
+        on top of ours."""
+        python_path = os.pathsep.join(map(str, [*path, REPO]))
+        env = {**os.environ, "PYTHONPATH": python_path, **(env or {})}
         await self.client.start_io(
             sys.executable, "-m", "kpilint", "server", *args, cwd=str(self.root), env=env
         )

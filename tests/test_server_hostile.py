@@ -47,17 +47,13 @@ def run(
 
     async def main() -> Session:
         session = Session(root)
-        path: list[Path] = []
-        if audit is not None:
+        if audit is None:
+            await session.start("--debounce", "0")
+        else:
             hook = audit.parent / "audit-hook"
             hook.mkdir(exist_ok=True)
             (hook / "sitecustomize.py").write_text(AUDIT)
-            os.environ["KPILINT_OPENS"] = str(audit)  # the server's env is a copy of ours
-            path.append(hook)
-        try:
-            await session.start("--debounce", "0", path=path)
-        finally:
-            os.environ.pop("KPILINT_OPENS", None)
+            await session.start("--debounce", "0", path=[hook], env={"KPILINT_OPENS": str(audit)})
         try:
             await scenario(session)
         finally:
@@ -192,6 +188,7 @@ def test_a_document_linked_to_a_file_outside_the_workspace_is_refused(
 
     session = run(workspace, scenario, audit)
     assert not [uri for uri in links if uri in session.published]
+    assert opened(audit)  # the audit is live
     assert [p for p in opened(audit) if p.startswith(str(outside))] == []
 
 

@@ -6,6 +6,7 @@ kpilint imports this package, so ``check`` and ``--version`` never load it.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 
@@ -36,5 +37,6 @@ def serve(debounce: float | None = None) -> None:
     reader = BoundedReader(sys.stdin.buffer)
     server.start_io(reader, out)  # type: ignore[arg-type]  # readline and read are all it uses
     if reader.error is not None:  # the client's last word on stdout, then exit status 2
-        server.log(f"kpilint: {reader.error}", MessageType.Error)
+        with contextlib.suppress(OSError):  # the client may be gone
+            server.log(f"kpilint: {reader.error}", MessageType.Error)
         raise reader.error
