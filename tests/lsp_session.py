@@ -52,17 +52,9 @@ class Session:
             self.registrations.extend(params.registrations)
 
     async def start(
-        self,
-        *args: str,
-        options: dict[str, Any] | None = None,
-        encodings: list[str] | None = None,
-        path: Sequence[Path] = (),
-        env: dict[str, str] | None = None,
+        self, *args: str, options: dict[str, Any] | None = None, encodings: list[str] | None = None
     ) -> None:
-        """Start the server; ``path`` goes before the checkout on its PYTHONPATH, ``env``
-        on top of ours."""
-        python_path = os.pathsep.join(map(str, [*path, REPO]))
-        env = {**os.environ, "PYTHONPATH": python_path, **(env or {})}
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
         await self.client.start_io(
             sys.executable, "-m", "kpilint", "server", *args, cwd=str(self.root), env=env
         )

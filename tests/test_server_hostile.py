@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from lsprotocol import types as lsp
 
+from tests import lsp_session
 from tests.conftest import REPO
 from tests.lsp_session import Session, uri_of, where
 from tests.test_server import CONFIG, GOALS, KPIS
@@ -37,23 +38,12 @@ if os.environ.get("KPILINT_OPENS"):
 """
 
 
-def run(
-    root: Path, scenario: Callable[[Session], Awaitable[None]], audit: Path | None = None
-) -> Session:
-    """Start the server with ``root`` as the workspace, run ``scenario``, shut it down.
-
-    With ``audit``, the server writes each path it opens or lists to that file.
-    """
+def run(root: Path, scenario: Callable[[Session], Awaitable[None]]) -> Session:
+    """Start the server with ``root`` as the workspace, run ``scenario``, shut it down."""
 
     async def main() -> Session:
         session = Session(root)
-        if audit is None:
-            await session.start("--debounce", "0")
-        else:
-            hook = audit.parent / "audit-hook"
-            hook.mkdir(exist_ok=True)
-            (hook / "sitecustomize.py").write_text(AUDIT)
-            await session.start("--debounce", "0", path=[hook], env={"KPILINT_OPENS": str(audit)})
+        await session.start("--debounce", "0")
         try:
             await scenario(session)
         finally:
@@ -136,16 +126,28 @@ def outside_project(tmp_path: Path) -> Path:
     return outside
 
 
+@pytest.fixture
+def audit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file where the servers started next write each path they open or list."""
+    hook = tmp_path / "audit-hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(AUDIT)
+    log = tmp_path / "opened.txt"
+    monkeypatch.setenv("KPILINT_OPENS", str(log))  # the server's env is a copy of ours
+    # the PYTHONPATH Session gives the server: the hook's folder, then the checkout
+    monkeypatch.setattr(lsp_session, "REPO", f"{hook}{os.pathsep}{lsp_session.REPO}")
+    return log
+
+
 def opened(audit: Path) -> list[str]:
     return audit.read_text().splitlines() if audit.exists() else []
 
 
 def test_a_uri_that_leaves_the_workspace_is_refused_and_nothing_outside_is_read(
-    workspace: Path, tmp_path: Path
+    workspace: Path, tmp_path: Path, audit: Path
 ) -> None:
     outside = outside_project(tmp_path)
     kpis = workspace / "kpis.kpi.yaml"
-    audit = tmp_path / "opened.txt"
     leaving = [
         uri_of(workspace) + "/../outside/secret.kpi.yaml",
         uri_of(workspace) + "/%2E%2E/outside/secret.kpi.yaml",
@@ -162,19 +164,18 @@ def test_a_uri_that_leaves_the_workspace_is_refused_and_nothing_outside_is_read(
             [message] = warnings_about(s, uri)
             assert message.endswith(": it lies outside the workspace")
 
-    session = run(workspace, scenario, audit)
+    session = run(workspace, scenario)
     assert not [uri for uri in leaving if uri in session.published]
     assert str(workspace / "goals.kpi.yaml") in opened(audit)  # the audit sees opens
     assert [p for p in opened(audit) if p.startswith(str(outside))] == []
 
 
 def test_a_document_linked_to_a_file_outside_the_workspace_is_refused(
-    workspace: Path, tmp_path: Path
+    workspace: Path, tmp_path: Path, audit: Path
 ) -> None:
     outside = outside_project(tmp_path)
     (workspace / "link.kpi.yaml").symlink_to(outside / "secret.kpi.yaml")
     (workspace / "linked").symlink_to(outside)
-    audit = tmp_path / "opened.txt"
     links = [uri_of(workspace / "link.kpi.yaml"), uri_of(workspace / "linked" / "new.kpi.yaml")]
 
     async def scenario(s: Session) -> None:
@@ -186,7 +187,7 @@ def test_a_document_linked_to_a_file_outside_the_workspace_is_refused(
             [message] = warnings_about(s, uri)
             assert "symbolic link" in message and "out of the workspace" in message
 
-    session = run(workspace, scenario, audit)
+    session = run(workspace, scenario)
     assert not [uri for uri in links if uri in session.published]
     assert opened(audit)  # the audit is live
     assert [p for p in opened(audit) if p.startswith(str(outside))] == []

@@ -30,7 +30,6 @@ from kpilint.project import CONFIG_NAMES, find_root
 from kpilint.registry import Rule, by_name_or_code
 from kpilint.rulesdoc import rule_url
 from kpilint.server import navigate
-from kpilint.server.guard import open_text, refusal, shorten, workspace_roots
 from kpilint.server.positions import TextIndex, finding_span
 from kpilint.server.state import ProjectState
 
@@ -99,6 +98,8 @@ class KpilintServer(LanguageServer):
     def path_of(self, uri: str) -> Path | None:
         """The file ``uri`` names if it may be linted (``guard.refusal``); else None, and
         the client is told why once: it is left out of every lint, so it breaks no other."""
+        from kpilint.server.guard import refusal, shorten, workspace_roots
+
         path = to_fs_path(uri)
         if path is None or uri in self.refused:
             return None
@@ -308,6 +309,8 @@ def build(debounce: float = DEFAULT_DEBOUNCE) -> KpilintServer:
 
 
 def _document(ls: KpilintServer, uri: str) -> tuple[str, TextIndex] | None:
+    from kpilint.server.guard import open_text
+
     text = open_text(ls.workspace, uri)
     return None if text is None else (text, TextIndex(text, ls.encoding))
 
