@@ -17,8 +17,9 @@ from kpilint.cli.common import _die
 def server(debounce: float | None) -> None:
     """Language Server Protocol server over stdio (needs the 'server' extra)."""
     from kpilint.server import MissingExtra, serve
+    from kpilint.server.frames import FrameError
 
     try:
         serve(None if debounce is None else debounce / 1000)
-    except MissingExtra as exc:
+    except (MissingExtra, FrameError) as exc:
         _die(str(exc))

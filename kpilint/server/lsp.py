@@ -60,6 +60,7 @@ class KpilintServer(LanguageServer):
         self.projects: dict[Path, ProjectState] = {}
         self.published: dict[str, Published] = {}
         self.pending: dict[Path, asyncio.TimerHandle] = {}
+        self.refused: dict[str, str] = {}  # uri: why it is not linted (told once per open)
 
     # -- logging ---------------------------------------------------------------------
 
@@ -94,12 +95,27 @@ class KpilintServer(LanguageServer):
             self.projects[root] = state
         return state if state.wants(path) else None
 
+    def path_of(self, uri: str) -> Path | None:
+        """The file ``uri`` names if it may be linted (``guard.refusal``); else None, and
+        the client is told why once: it is left out of every lint, so it breaks no other."""
+        from kpilint.server.guard import refusal, shorten, workspace_roots
+
+        path = to_fs_path(uri)
+        if path is None or uri in self.refused:
+            return None
+        why = refusal(path, workspace_roots(self.workspace))
+        if why is None:
+            return Path(path).absolute()
+        self.refused[uri] = why
+        self.log(f"kpilint: not linting {shorten(uri)}: {why}", lsp.MessageType.Warning)
+        return None
+
     def open_documents(self) -> dict[Path, Any]:
         docs: dict[Path, Any] = {}
-        for uri, doc in self.workspace.text_documents.items():
-            path = to_fs_path(uri)
+        for doc in list(self.workspace.text_documents.values()):
+            path = self.path_of(doc.uri)  # its uri as sent: the dict's keys are unquoted once
             if path is not None:
-                docs[Path(path).absolute()] = doc
+                docs[path] = doc
         return docs
 
     def lint(self, root: Path) -> None:
@@ -216,19 +232,19 @@ def build(debounce: float = DEFAULT_DEBOUNCE) -> KpilintServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: KpilintServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        path = _path(params.text_document.uri)
+        path = ls.path_of(params.text_document.uri)
         if path is not None:
             ls.schedule(path, 0)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: KpilintServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        path = _path(params.text_document.uri)
+        path = ls.path_of(params.text_document.uri)
         if path is not None:
             ls.schedule(path, ls.debounce)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: KpilintServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        path = _path(params.text_document.uri)
+        path = ls.path_of(params.text_document.uri)
         if path is None:
             return
         if path.name in CONFIG_NAMES:
@@ -243,7 +259,9 @@ def build(debounce: float = DEFAULT_DEBOUNCE) -> KpilintServer:
             ls.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
-        path = _path(uri)
+        if ls.refused.pop(uri, None) is not None:
+            return  # never linted: nothing to redo
+        path = ls.path_of(uri)
         if path is not None:  # its buffer is gone: the others now see the file on disk
             ls.schedule(path, 0)
 
@@ -290,9 +308,11 @@ def build(debounce: float = DEFAULT_DEBOUNCE) -> KpilintServer:
     return server
 
 
-def _document(ls: KpilintServer, uri: str) -> tuple[str, TextIndex]:
-    text = ls.workspace.get_text_document(uri).source
-    return text, TextIndex(text, ls.encoding)
+def _document(ls: KpilintServer, uri: str) -> tuple[str, TextIndex] | None:
+    from kpilint.server.guard import open_text
+
+    text = open_text(ls.workspace, uri)
+    return None if text is None else (text, TextIndex(text, ls.encoding))
 
 
 def code_actions(ls: KpilintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
@@ -381,7 +401,10 @@ def suppression_edit(
 
 def rule_hover(ls: KpilintServer, params: lsp.HoverParams) -> lsp.Hover | None:
     uri = params.text_document.uri
-    text, index = _document(ls, uri)
+    document = _document(ls, uri)
+    if document is None:
+        return None
+    text, index = document
     offset = index.offset(params.position.line, params.position.character)
     line_start = text.rfind("\n", 0, offset) + 1
     line = text[line_start : index.line_end(offset)]
@@ -433,14 +456,15 @@ def locate(
 ) -> list[lsp.Location] | None:
     """Run ``find`` on the id under the cursor, against the last lint's project."""
     uri = params.text_document.uri
-    path = _path(uri)
-    if path is None:
+    document = _document(ls, uri)
+    path = ls.path_of(uri) if document is not None else None
+    if document is None or path is None:
         return None
     state = ls.project_of(path)
     published = ls.published.get(uri)
     if state is None or state.loaded is None or published is None:
         return None
-    text, index = _document(ls, uri)
+    text, index = document
     if text != published.file.text:  # typed since the last lint: lint now
         ls.lint(state.root)
         published = ls.published.get(uri)
@@ -463,11 +487,12 @@ def locate(
 
 def complete(ls: KpilintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
     uri = params.text_document.uri
-    path = _path(uri)
+    document = _document(ls, uri)
+    path = ls.path_of(uri) if document is not None else None
     state = ls.project_of(path) if path is not None else None
-    if state is None or state.loaded is None:
+    if document is None or state is None or state.loaded is None:
         return None
-    text, index = _document(ls, uri)
+    text, index = document
     offset = index.offset(params.position.line, params.position.character)
     kind = navigate.completion_kind(text, offset)
     if kind is None:
