@@ -8,9 +8,11 @@ has its identity: code, path, entity and key, never the line, so inserting
 lines above an old finding does not make it new. Then the KPI8xx checks run on
 every KPI id of either side (``KpiChange``).
 
-Limits, on purpose: paths are compared as they are, so a renamed file's old
-findings show up as new (an id-based identity would hide real regressions when
-two files share ids); ``BASE`` is taken as given, so pass the merge base in a
+A file git sees renamed (``git mv``; ``git diff -M`` pairs it) keeps its
+findings: a base finding counts under the file's head path. Limits, on purpose:
+a file moved without git knowing (untracked at head) is a new file, its old
+findings new (an id-based identity would hide real regressions when two files
+share ids); ``BASE`` is taken as given, so pass the merge base in a
 pull request (``git merge-base``), not the tip of a moving branch; symlinked
 folders inside a revision are not followed (symlinked files are).
 """
@@ -147,7 +149,11 @@ def diff(
         head_loaded = _work_tree_side(scope, root, config, cwd, top)
 
     day = today or config.today or date.today()
-    new = new_findings(run_rules(base_loaded, day), run_rules(head_loaded, day))
+    moved = {
+        display_path(top / old, cwd): display_path(top / new, cwd)
+        for old, new in gitio.renames(base_commit, head_commit, top).items()
+    }
+    new = new_findings(run_rules(base_loaded, day), run_rules(head_loaded, day), moved)
     pairs = _pairs(base_loaded.project, head_loaded.project)
     governance = _governance(pairs, base_loaded, head_loaded, day)
 
@@ -160,7 +166,7 @@ def diff(
     count_entities(report.summary, head_loaded)
     report.recount()
     changes = [row for row in _changed(pairs, governance) if inside(row.path)]
-    lines = _changed_lines(base_loaded.project, head_loaded.project)
+    lines = _changed_lines(base_loaded.project, head_loaded.project, moved)
     return DiffResult(report, changes, base, head or WORK_TREE, lines)
 
 
@@ -205,11 +211,14 @@ def _unanswered(found: list[Finding], head: Loaded, day: date) -> list[Finding]:
     ]
 
 
-def _changed_lines(base: Project, head: Project) -> dict[str, frozenset[int] | None]:
-    """Per head file, the lines added or changed since base (``None``: a new file)."""
+def _changed_lines(
+    base: Project, head: Project, moved: dict[str, str]
+) -> dict[str, frozenset[int] | None]:
+    """Per head file, the lines added or changed since base (``None``: a new file);
+    a renamed file is compared with its base version (``moved``: base path -> head path)."""
     import difflib
 
-    before = {sf.display: sf.text for sf in base.files}
+    before = {moved.get(sf.display, sf.display): sf.text for sf in base.files}
     out: dict[str, frozenset[int] | None] = {}
     for sf in head.files:
         old = before.get(sf.display)
@@ -419,13 +428,20 @@ def _loaded(root: Path, files: list[SourceFile], config: Config) -> Loaded:
 # --- comparing ----------------------------------------------------------------------
 
 
-def _identity(f: Finding) -> str:
-    return fingerprint_base(f.code, f.path, f.entity, f.key)
+def _identity(f: Finding, path: str | None = None) -> str:
+    return fingerprint_base(f.code, path or f.path, f.entity, f.key)
 
 
-def new_findings(base: Iterable[Finding], head: Iterable[Finding]) -> list[Finding]:
-    """Head findings no base finding accounts for; repeats are matched one for one."""
-    known = Counter(_identity(f) for f in base)
+def new_findings(
+    base: Iterable[Finding], head: Iterable[Finding], moved: dict[str, str] | None = None
+) -> list[Finding]:
+    """Head findings no base finding accounts for; repeats are matched one for one.
+
+    ``moved`` (base path -> head path) matches a renamed file's findings across the
+    rename: the identity ignores lines, so a moved file's old findings stay old.
+    """
+    moved = moved or {}
+    known = Counter(_identity(f, moved.get(f.path)) for f in base)
     new = []
     for f in sorted(head, key=lambda f: f.sort_key):
         identity = _identity(f)

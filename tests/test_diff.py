@@ -309,6 +309,39 @@ def test_old_finding_stays_old_when_lines_are_inserted_above(repo: Repo) -> None
     assert result.report.findings[0].message == "KPI 'churn' has no owner"
 
 
+def test_a_renamed_file_keeps_its_old_findings(repo: Repo) -> None:
+    no_owner = BASE.replace("    owner: cfo\n    target: {value: 120", "    target: {value: 120")
+    base = repo.commit({"sales.kpi.yaml": no_owner, F: None}, "sales, mrr has no owner")
+    repo.git("mv", "sales.kpi.yaml", "revenue.kpi.yaml")  # staged, in the work tree
+    assert rows(run_diff(base)) == []
+    assert run_diff(base).changed_lines == {}  # the same text under its new name
+    head = repo.commit({}, "rename")
+    assert rows(run_diff(base, head)) == []
+    # Renamed and edited: only the finding the edit brings is new, at its head line.
+    edited = "# renamed\n" + no_owner.replace(
+        "    owner: cfo\n    target: {value: 5", "    target: {value: 5"
+    )
+    repo.git("mv", "revenue.kpi.yaml", "income.kpi.yaml")
+    repo.write({"income.kpi.yaml": edited})
+    result = run_diff(base)
+    assert rows(result) == [("KPI104", "income.kpi.yaml", 29, 5)]
+    assert result.changed_lines == {"income.kpi.yaml": frozenset({1})}
+    # A file only copied is new: its findings are new there.
+    repo.git("reset", "-q", "--hard", head)
+    repo.write({"copy.kpi.yaml": no_owner.replace("id: mrr", "id: mrr2")})
+    repo.git("add", "copy.kpi.yaml")
+    assert ("KPI104", "copy.kpi.yaml", 22, 5) in rows(run_diff(base))
+
+
+def test_a_rename_seen_from_a_subfolder_is_matched_too(repo: Repo) -> None:
+    no_owner = BASE.replace("    owner: cfo\n    target: {value: 120", "    target: {value: 120")
+    base = repo.commit({"kpis/sales.kpi.yaml": no_owner, F: None}, "sales")
+    repo.git("mv", "kpis/sales.kpi.yaml", "kpis/revenue.kpi.yaml")
+    assert rows(run_diff(base, cwd=repo.root / "kpis")) == []
+    done = run_kpilint(["diff", base, "--today", "2027-06-01"], cwd=repo.root / "kpis")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_a_repeated_finding_is_new_only_once_more(repo: Repo) -> None:
     x = "  - id: x\n    name: X\n    status: draft\n"
     base = repo.commit({"d.kpi.yaml": "kpis:\n" + x + x})  # KPI005 at line 5
