@@ -510,8 +510,7 @@ def describe(change: KpiChange) -> tuple[str, ...]:
         out.append(f"status {old_status} → {new_status}")
     old_t, new_t = base.target, head.target
     if _target_key(old_t) != _target_key(new_t):
-        units_differ = _target_key(old_t)[1] != _target_key(new_t)[1]
-        out.append(f"target {_target(old_t, units_differ)} → {_target(new_t, units_differ)}")
+        out.append(f"target {_target(old_t)} → {_target(new_t)}")
         if old_t and new_t and old_t.direction != new_t.direction:
             out.append(f"direction {old_t.direction or 'none'} → {new_t.direction or 'none'}")
     old_end, new_end = _end(base), _end(head)
@@ -530,10 +529,12 @@ def _target_key(view: TargetView | None) -> tuple[Any, ...]:
     return (view.value, unit, view.direction, None if measured else view.text, view.change)
 
 
-def _target(view: TargetView | None, with_unit: bool) -> str:
+def _target(view: TargetView | None) -> str:
+    """A target as a reviewer reads it: ``1,800,000 USD``, ``change 10%``."""
     if view is None:
         return "none"
-    unit = f" {view.unit}" if with_unit and view.unit else ""
+    unit = (view.unit or "").strip()
+    unit = unit if unit == "%" else f" {unit}" if unit else ""
     if view.change is not None:
         return f"change {number(view.change)}{unit}"
     if view.value is None:
@@ -580,17 +581,28 @@ def render_markdown(
         lines += [
             f"{len(report.findings)} new at head: {severity_counts(report)}.",
             "",
-            "| Severity | Rule | Where | Message |",
-            "| --- | --- | --- | --- |",
+            "| Severity | Rule | Where | Message | To answer |",
+            "| --- | --- | --- | --- | --- |",
         ]
         for f in report.findings:
             lines.append(
                 f"| {f.severity} | {f.code} {f.name} | {code(f'{f.path}:{f.line}:{f.column}')} "
-                f"| {cell(f.message)} |"
+                f"| {cell(f.message)} | {_answer(f, code)} |"
             )
     else:
         lines.append("No new findings.")
     return "\n".join(lines) + "\n"
+
+
+def _answer(f: Finding, code: Any) -> str:
+    """How a reviewer answers ``f`` (README "Governance diff"): KPI802 by retiring the KPI,
+    the rest by a fix or a suppression with a reason on the finding's line at head."""
+    if f.code == "KPI802":
+        return "keep the KPI with `status: retired`"
+    comment = code(f"# kpilint: ignore[{f.code}] <reason>")
+    if f.code in ANSWERED_BY_REASON:
+        return f"add {comment} to line {f.line}, saying why"
+    return f"fix it, or add {comment} to line {f.line}"
 
 
 __all__ = ["ChangedKpi", "DiffResult", "UsageError", "diff", "render_markdown"]

@@ -173,8 +173,8 @@ def test_raised_target_is_no_finding(repo: Repo) -> None:
     result = run_diff("main")
     assert rows(result) == []
     assert [(c.kpi, c.changes, c.codes) for c in result.changes] == [
-        ("mrr", ("target 120 → 150",), ()),
-        ("churn", ("target 5 → 4",), ()),
+        ("mrr", ("target 120 USD → 150 USD",), ()),
+        ("churn", ("target 5 USD → 4 USD",), ()),
     ]
 
 
@@ -200,7 +200,7 @@ def test_smaller_change_is_lowered_whichever_the_direction(repo: Repo) -> None:
     result = run_diff(base)
     assert rows(result) == [("KPI801", F, 34, 5)]
     assert "change lowered from 10 to 6 %" in result.report.findings[0].message
-    assert result.changes[0].changes == ("target change 10 → change 6",)
+    assert result.changes[0].changes == ("target change 10% → change 6%",)
     repo.write({F: BASE.replace(CHURN_TARGET, as_change.replace("change: 10", "change: 12"))})
     assert rows(run_diff(base)) == []  # a bigger change is harder
     as_text = '    target: "reduce by 5% from 8"\n'  # a text change is read as one
@@ -486,7 +486,7 @@ def test_markdown_table_of_changed_kpis(repo: Repo) -> None:
     assert table == [
         "| KPI | Change | Flagged | Where |",
         "| --- | --- | --- | --- |",
-        "| `mrr` | target 120 → 100; deadline 2027-09-30 → 2027-12-31 | KPI801, KPI803 "
+        "| `mrr` | target 120 USD → 100 USD; deadline 2027-09-30 → 2027-12-31 | KPI801, KPI803 "
         f"| `{F}:22` |",
         f"| `churn` | deadline 2027-09-30 → 2027-12-31; owner cfo → coo | KPI803 | `{F}:29` |",
         f"| `nrr` | added |  | `{F}:36` |",
@@ -494,8 +494,43 @@ def test_markdown_table_of_changed_kpis(repo: Repo) -> None:
     assert "9 new at head: 3 errors, 6 warnings." in lines  # nrr is a bare draft
     assert (
         f"| warning | KPI801 target-lowered | `{F}:27:5` | KPI 'mrr' target lowered from 120"
-        " to 100 USD, the easy way for \\`direction: increase\\` |"
+        " to 100 USD, the easy way for \\`direction: increase\\` "
+        "| add `# kpilint: ignore[KPI801] <reason>` to line 27, saying why |"
     ) in lines
+
+
+def test_markdown_numbers_read_as_written_and_each_finding_says_how_to_answer(
+    repo: Repo,
+) -> None:
+    big = MRR_TARGET.replace("value: 120,", "value: 1800000,").replace("100}", "1000000}")
+    base = repo.commit({F: BASE.replace(MRR_TARGET, big)}, "a big target")
+    lowered = BASE.replace(MRR_TARGET, big.replace("1800000", "1600000.5")).replace(CHURN, "")
+    repo.write({F: lowered})
+    result = run_diff(base)
+    text = render_markdown(result.report, result.changes, result.base, result.head)
+    lines = text.splitlines()
+    assert f"| `mrr` | target 1,800,000 USD → 1,600,000.5 USD | KPI801 | `{F}:22` |" in lines
+    assert f"| `churn` | removed | KPI802 | `{F}:29` |" in lines
+    assert "| Severity | Rule | Where | Message | To answer |" in lines
+    assert (
+        f"| warning | KPI801 target-lowered | `{F}:27:5` | KPI 'mrr' target lowered from "
+        "1,800,000 to 1,600,000.5 USD, the easy way for \\`direction: increase\\` "
+        "| add `# kpilint: ignore[KPI801] <reason>` to line 27, saying why |"
+    ) in lines
+    assert (
+        f"| warning | KPI802 kpi-deleted | `{F}:29:5` | KPI 'churn' was deleted: it is gone "
+        "from every file at head (set \\`status: retired\\` to keep its history) "
+        "| keep the KPI with `status: retired` |"
+    ) in lines
+    assert (
+        f"| info | KPI404 orphan-metric | `{F}:14:5` | no live KPI tracks metric 'c' "
+        "| fix it, or add `# kpilint: ignore[KPI404] <reason>` to line 14 |"
+    ) in lines
+    # The answer it gives answers: that comment, with a reason, on that line.
+    answered = lowered.splitlines(keepends=True)
+    answered[26] = answered[26].rstrip("\n") + "  # kpilint: ignore[KPI801] new pricing\n"
+    repo.write({F: "".join(answered)})
+    assert "KPI801" not in [f.code for f in run_diff(base).report.findings]
 
 
 def test_markdown_without_changes(repo: Repo) -> None:
