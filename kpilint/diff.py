@@ -165,9 +165,22 @@ def diff(
     report.findings = assign_fingerprints(sorted(findings, key=lambda f: f.sort_key))
     count_entities(report.summary, head_loaded)
     report.recount()
+    report.at_head = _at_head(report.findings, head_tree, top, cwd)
     changes = [row for row in _changed(pairs, governance) if inside(row.path)]
     lines = _changed_lines(base_loaded.project, head_loaded.project, moved)
     return DiffResult(report, changes, base, head or WORK_TREE, lines)
+
+
+def _at_head(
+    found: list[Finding], head_tree: list[gitio.TreeEntry] | None, top: Path, cwd: Path
+) -> set[str]:
+    """The base paths of KPI802 findings that hold a file at head (RULES.md: the `github`
+    format annotates line 1 of that file, or no file when it is gone)."""
+    paths = {f.path for f in found if f.code == "KPI802"}
+    if head_tree is None:
+        return {p for p in paths if (cwd / p).is_file()}
+    at_head = {e.path for e in head_tree}
+    return {p for p in paths if rel_path(cwd / p, top) in at_head}
 
 
 def _within(paths: Sequence[str], cwd: Path) -> Any:

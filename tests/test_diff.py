@@ -237,6 +237,50 @@ def test_deleted_file_is_located_in_the_base_file(repo: Repo) -> None:
     assert rows(result) == [("KPI802", "old/extra.kpi.yaml", 2, 5)]
 
 
+def test_github_annotates_kpi802_on_line_1_of_the_head_file_naming_the_base_line(
+    repo: Repo,
+) -> None:
+    """RULES.md KPI802: only `github` moves it (line 1 of the head file, or no file)."""
+    other = "kpis:\n  - id: nps\n    name: Net promoter score\n    status: draft\n"
+    base = repo.commit({"old/extra.kpi.yaml": other})
+    repo.write({F: BASE.replace(CHURN, ""), "old/extra.kpi.yaml": None})
+    runner = CliRunner()
+    args = ["diff", base, "--today", "2027-06-01"]
+    gh = runner.invoke(cli, [*args, "--format", "github"]).output.splitlines()
+    deleted = "was deleted: it is gone from every file at head (set `status: retired` to keep"
+    fix802 = "Set status: retired instead of deleting the KPI, so its history stays"
+    assert (
+        f"::warning file={F},line=1,title=KPI802 kpi-deleted::KPI 'churn' {deleted} "
+        f"its history) (at base: {F}:29)%0Afix: {fix802}"
+    ) in gh
+    assert gh[gh.index("::group::kpilint (no file)") + 1] == (
+        f"::warning title=KPI802 kpi-deleted::KPI 'nps' {deleted} its history) "
+        f"(at base: old/extra.kpi.yaml:2)%0Afix: {fix802}"
+    )
+    # Other formats keep the base location.
+    data = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    assert [
+        (f["path"], f["line"], f["column"]) for f in data["findings"] if f["code"] == "KPI802"
+    ] == [
+        ("old/extra.kpi.yaml", 2, 5),
+        (F, 29, 5),
+    ]
+    # Between two commits, the head file is looked up in the head revision.
+    head = repo.commit({}, "churn and nps deleted")
+    repo.write({"old/extra.kpi.yaml": "# back in the work tree, not at HEAD\n"})
+    gh = runner.invoke(cli, ["diff", base, head, "--format", "github"]).output.splitlines()
+    assert f"::warning file={F},line=1,title=KPI802 kpi-deleted::KPI 'churn' {deleted} " in (
+        "\n".join(gh)
+    )
+    assert gh[gh.index("::group::kpilint (no file)") + 1].startswith(
+        f"::warning title=KPI802 kpi-deleted::KPI 'nps' {deleted}"
+    )
+    # check --base (what the GitHub Action annotates with) does the same.
+    repo.write({F: BASE.replace(CHURN, "")})
+    checked = runner.invoke(cli, ["check", "--base", base, "--format", "github", *args[2:]])
+    assert f"::warning file={F},line=1,title=KPI802 kpi-deleted::KPI 'churn'" in checked.output
+
+
 def test_kpi_moved_to_another_file_is_not_deleted(repo: Repo) -> None:
     repo.write({F: BASE.replace(CHURN, ""), "more.kpi.yaml": "kpis:\n" + CHURN})
     result = run_diff("main")
