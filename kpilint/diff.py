@@ -23,7 +23,7 @@ import os
 import posixpath
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -163,7 +163,10 @@ def diff(
     findings = [f for f in [*new, *governance] if inside(f.path)]
     findings, report.summary.omitted = cap_per_file(findings, MAX_FINDINGS_PER_FILE)
     report.findings = assign_fingerprints(sorted(findings, key=lambda f: f.sort_key))
-    count_entities(report.summary, head_loaded)
+    # What is shown: the head files inside `-- PATH`, and a deleted file KPI802 points into.
+    shown = {path for path in head_loaded.reported if inside(path)}
+    count_entities(report.summary, replace(head_loaded, reported=shown))
+    report.summary.files += len({f.path for f in report.findings if f.path not in shown})
     report.recount()
     report.at_head = _at_head(report.findings, head_tree, top, cwd)
     changes = [row for row in _changed(pairs, governance) if inside(row.path)]

@@ -735,6 +735,26 @@ def test_cli_paths_after_dashes_limit_the_report(repo: Repo) -> None:
     assert "`mrr`" not in markdown.output and "`x`" in markdown.output
 
 
+def test_a_path_filtered_diff_counts_the_files_it_shows(repo: Repo) -> None:
+    extra = {
+        f"more/{n}.kpi.yaml": f"kpis:\n  - id: k{n}\n    name: K{n}\n    status: draft\n"
+        for n in range(3)
+    }
+    base = repo.commit({**extra, "other/x.kpi.yaml": "kpis:\n  - {id: x, name: X}\n"})
+    repo.write({F: LOWERED, "other/x.kpi.yaml": None})
+    runner = CliRunner()
+    args = ["diff", base, "--today", "2027-06-01"]
+    everything = runner.invoke(cli, args).output  # team + 3 at head, and the deleted file
+    assert everything.rstrip().endswith("Found 2 findings (2 warnings) in 5 files.")
+    one = runner.invoke(cli, [*args, "--", F]).output
+    assert one.rstrip().endswith("Found 1 finding (1 warning) in 1 file.")
+    gone = runner.invoke(cli, [*args, "--format", "json", "--", "other/"])
+    summary = json.loads(gone.output)["summary"]
+    assert (summary["files"], summary["kpis"], summary["warning"]) == (1, 0, 1)
+    shown = json.loads(runner.invoke(cli, [*args, "--format", "json", "--", "more"]).output)
+    assert (shown["summary"]["files"], shown["summary"]["kpis"], shown["findings"]) == (3, 3, [])
+
+
 def test_cli_diff_takes_known(repo: Repo, tmp_path: Path) -> None:
     repo.write(
         {F: BASE.replace("    owner: cfo\n    target: {value: 120", "    target: {value: 120")}
