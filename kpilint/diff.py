@@ -8,9 +8,11 @@ has its identity: code, path, entity and key, never the line, so inserting
 lines above an old finding does not make it new. Then the KPI8xx checks run on
 every KPI id of either side (``KpiChange``).
 
-Limits, on purpose: paths are compared as they are, so a renamed file's old
-findings show up as new (an id-based identity would hide real regressions when
-two files share ids); ``BASE`` is taken as given, so pass the merge base in a
+A file git sees renamed (``git mv``; ``git diff -M`` pairs it) keeps its
+findings: a base finding counts under the file's head path. Limits, on purpose:
+a file moved without git knowing (untracked at head) is a new file, its old
+findings new (an id-based identity would hide real regressions when two files
+share ids); ``BASE`` is taken as given, so pass the merge base in a
 pull request (``git merge-base``), not the tip of a moving branch; symlinked
 folders inside a revision are not followed (symlinked files are).
 """
@@ -21,7 +23,7 @@ import os
 import posixpath
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -147,7 +149,11 @@ def diff(
         head_loaded = _work_tree_side(scope, root, config, cwd, top)
 
     day = today or config.today or date.today()
-    new = new_findings(run_rules(base_loaded, day), run_rules(head_loaded, day))
+    moved = {
+        display_path(top / old, cwd): display_path(top / new, cwd)
+        for old, new in gitio.renames(base_commit, head_commit, top).items()
+    }
+    new = new_findings(run_rules(base_loaded, day), run_rules(head_loaded, day), moved)
     pairs = _pairs(base_loaded.project, head_loaded.project)
     governance = _governance(pairs, base_loaded, head_loaded, day)
 
@@ -157,11 +163,27 @@ def diff(
     findings = [f for f in [*new, *governance] if inside(f.path)]
     findings, report.summary.omitted = cap_per_file(findings, MAX_FINDINGS_PER_FILE)
     report.findings = assign_fingerprints(sorted(findings, key=lambda f: f.sort_key))
-    count_entities(report.summary, head_loaded)
+    # What is shown: the head files inside `-- PATH`, and a deleted file KPI802 points into.
+    shown = {path for path in head_loaded.reported if inside(path)}
+    count_entities(report.summary, replace(head_loaded, reported=shown))
+    report.summary.files += len({f.path for f in report.findings if f.path not in shown})
     report.recount()
+    report.at_head = _at_head(report.findings, head_tree, top, cwd)
     changes = [row for row in _changed(pairs, governance) if inside(row.path)]
-    lines = _changed_lines(base_loaded.project, head_loaded.project)
+    lines = _changed_lines(base_loaded.project, head_loaded.project, moved)
     return DiffResult(report, changes, base, head or WORK_TREE, lines)
+
+
+def _at_head(
+    found: list[Finding], head_tree: list[gitio.TreeEntry] | None, top: Path, cwd: Path
+) -> set[str]:
+    """The base paths of KPI802 findings that hold a file at head (RULES.md: the `github`
+    format annotates line 1 of that file, or no file when it is gone)."""
+    paths = {f.path for f in found if f.code == "KPI802"}
+    if head_tree is None:
+        return {p for p in paths if (cwd / p).is_file()}
+    at_head = {e.path for e in head_tree}
+    return {p for p in paths if rel_path(cwd / p, top) in at_head}
 
 
 def _within(paths: Sequence[str], cwd: Path) -> Any:
@@ -205,11 +227,14 @@ def _unanswered(found: list[Finding], head: Loaded, day: date) -> list[Finding]:
     ]
 
 
-def _changed_lines(base: Project, head: Project) -> dict[str, frozenset[int] | None]:
-    """Per head file, the lines added or changed since base (``None``: a new file)."""
+def _changed_lines(
+    base: Project, head: Project, moved: dict[str, str]
+) -> dict[str, frozenset[int] | None]:
+    """Per head file, the lines added or changed since base (``None``: a new file);
+    a renamed file is compared with its base version (``moved``: base path -> head path)."""
     import difflib
 
-    before = {sf.display: sf.text for sf in base.files}
+    before = {moved.get(sf.display, sf.display): sf.text for sf in base.files}
     out: dict[str, frozenset[int] | None] = {}
     for sf in head.files:
         old = before.get(sf.display)
@@ -419,13 +444,20 @@ def _loaded(root: Path, files: list[SourceFile], config: Config) -> Loaded:
 # --- comparing ----------------------------------------------------------------------
 
 
-def _identity(f: Finding) -> str:
-    return fingerprint_base(f.code, f.path, f.entity, f.key)
+def _identity(f: Finding, path: str | None = None) -> str:
+    return fingerprint_base(f.code, path or f.path, f.entity, f.key)
 
 
-def new_findings(base: Iterable[Finding], head: Iterable[Finding]) -> list[Finding]:
-    """Head findings no base finding accounts for; repeats are matched one for one."""
-    known = Counter(_identity(f) for f in base)
+def new_findings(
+    base: Iterable[Finding], head: Iterable[Finding], moved: dict[str, str] | None = None
+) -> list[Finding]:
+    """Head findings no base finding accounts for; repeats are matched one for one.
+
+    ``moved`` (base path -> head path) matches a renamed file's findings across the
+    rename: the identity ignores lines, so a moved file's old findings stay old.
+    """
+    moved = moved or {}
+    known = Counter(_identity(f, moved.get(f.path)) for f in base)
     new = []
     for f in sorted(head, key=lambda f: f.sort_key):
         identity = _identity(f)
@@ -494,8 +526,7 @@ def describe(change: KpiChange) -> tuple[str, ...]:
         out.append(f"status {old_status} → {new_status}")
     old_t, new_t = base.target, head.target
     if _target_key(old_t) != _target_key(new_t):
-        units_differ = _target_key(old_t)[1] != _target_key(new_t)[1]
-        out.append(f"target {_target(old_t, units_differ)} → {_target(new_t, units_differ)}")
+        out.append(f"target {_target(old_t)} → {_target(new_t)}")
         if old_t and new_t and old_t.direction != new_t.direction:
             out.append(f"direction {old_t.direction or 'none'} → {new_t.direction or 'none'}")
     old_end, new_end = _end(base), _end(head)
@@ -514,10 +545,12 @@ def _target_key(view: TargetView | None) -> tuple[Any, ...]:
     return (view.value, unit, view.direction, None if measured else view.text, view.change)
 
 
-def _target(view: TargetView | None, with_unit: bool) -> str:
+def _target(view: TargetView | None) -> str:
+    """A target as a reviewer reads it: ``1,800,000 USD``, ``change 10%``."""
     if view is None:
         return "none"
-    unit = f" {view.unit}" if with_unit and view.unit else ""
+    unit = (view.unit or "").strip()
+    unit = unit if unit == "%" else f" {unit}" if unit else ""
     if view.change is not None:
         return f"change {number(view.change)}{unit}"
     if view.value is None:
@@ -564,17 +597,28 @@ def render_markdown(
         lines += [
             f"{len(report.findings)} new at head: {severity_counts(report)}.",
             "",
-            "| Severity | Rule | Where | Message |",
-            "| --- | --- | --- | --- |",
+            "| Severity | Rule | Where | Message | To answer |",
+            "| --- | --- | --- | --- | --- |",
         ]
         for f in report.findings:
             lines.append(
                 f"| {f.severity} | {f.code} {f.name} | {code(f'{f.path}:{f.line}:{f.column}')} "
-                f"| {cell(f.message)} |"
+                f"| {cell(f.message)} | {_answer(f, code)} |"
             )
     else:
         lines.append("No new findings.")
     return "\n".join(lines) + "\n"
+
+
+def _answer(f: Finding, code: Any) -> str:
+    """How a reviewer answers ``f`` (README "Governance diff"): KPI802 by retiring the KPI,
+    the rest by a fix or a suppression with a reason on the finding's line at head."""
+    if f.code == "KPI802":
+        return "keep the KPI with `status: retired`"
+    comment = code(f"# kpilint: ignore[{f.code}] <reason>")
+    if f.code in ANSWERED_BY_REASON:
+        return f"add {comment} to line {f.line}, saying why"
+    return f"fix it, or add {comment} to line {f.line}"
 
 
 __all__ = ["ChangedKpi", "DiffResult", "UsageError", "diff", "render_markdown"]

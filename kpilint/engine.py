@@ -338,8 +338,20 @@ def project_files(
     )
     if named_dirs:
         shown = [p for p, r in zip(found.paths, found.reported, strict=True) if r]
-        _require_files(named_dirs, shown, include)
+        _require_files(named_dirs, shown, include, _source_globs(config))
     return found
+
+
+def _source_globs(config: Config) -> list[str]:
+    """Each configured source and its globs, for "no file to lint" (what else was looked for)."""
+    if not config.sources:
+        return []
+    return [
+        f"source {spec.where_declared}"
+        + (f" (preset '{spec.preset}')" if spec.preset else "")
+        + f": {', '.join(spec.include)}"
+        for spec in config.source_specs()
+    ]
 
 
 def _in_dirs(path: Path, dirs: Sequence[tuple[str, str]]) -> bool:
@@ -352,16 +364,27 @@ def _in_dirs(path: Path, dirs: Sequence[tuple[str, str]]) -> bool:
 
 
 def _require_files(
-    dirs: list[tuple[str, str]], reported: Sequence[Path], patterns: Sequence[str]
+    dirs: list[tuple[str, str]],
+    reported: Sequence[Path],
+    patterns: Sequence[str],
+    sources: Sequence[str] = (),
 ) -> None:
     """A named folder with nothing to lint is a mistake (a typo must not pass CI): exit 2."""
     for folder in dirs:
         if not any(_in_dirs(p, [folder]) for p in reported):
-            raise _nothing_to_lint(folder[0], patterns)
+            raise _nothing_to_lint(folder[0], patterns, sources)
 
 
-def _nothing_to_lint(folder: str, patterns: Sequence[str]) -> UsageError:
+def _nothing_to_lint(
+    folder: str, patterns: Sequence[str], sources: Sequence[str] = ()
+) -> UsageError:
     shown = os.path.relpath(folder.rstrip(os.sep) or os.sep)
+    if sources:  # the source's globs are relative to the project root (SOURCES.md)
+        return UsageError(
+            f"no file to lint in folder '{shown}' (looked for KPI files {', '.join(patterns)}; "
+            f"{'; '.join(sources)}); name a folder that holds them, or correct the "
+            "source's `include` (relative to the project root)"
+        )
     return UsageError(
         f"no file to lint in folder '{shown}' (looked for {', '.join(patterns)}); "
         "name a folder that holds KPI files, or set `include` in the config"

@@ -160,6 +160,8 @@ class Report:
     texts: dict[str, int] = field(default_factory=dict)  # hash() of each file's text as linted
     files: set[str] = field(default_factory=set)  # display paths of the files reported on
     partial: bool = False  # only part of a project was named (FORMAT.md "impact")
+    # diff: the base paths of KPI802 findings that exist at head (None: not a diff's report)
+    at_head: set[str] | None = None
 
     def recount(self) -> None:
         """Set the summary's severity counts from the findings (after adding or dropping some)."""

@@ -266,3 +266,26 @@ def log(
             oid, when, subject = fields
             commits.append(Commit(oid, date.fromisoformat(when[:10]), subject))
     return commits
+
+
+def renames(base: str, head: str | None, top: Path) -> dict[str, str]:
+    """Paths (relative to ``top``) renamed from ``base`` to ``head`` (None: the work tree's
+    tracked files), as git's rename detection (``git diff -M``) pairs them; {} when git
+    cannot say."""
+    args = ["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-relative", base]
+    try:
+        out = _git([*args, *([head] if head else [])], top)
+    except GitFailed:
+        return {}
+    fields = out.split(b"\0")
+    found: dict[str, str] = {}
+    at = 0
+    while at < len(fields) and fields[at]:
+        status = fields[at].decode(errors="replace")
+        if status.startswith(("R", "C")):  # a copy names two paths too; only renames count
+            if status.startswith("R") and at + 2 < len(fields):
+                found[os.fsdecode(fields[at + 1])] = os.fsdecode(fields[at + 2])
+            at += 3
+        else:
+            at += 2
+    return found

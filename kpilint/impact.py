@@ -75,6 +75,7 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
     files: list[SourceFile] = []
     entities: list[Entity[Any]] = []
     readers = source_readers(loaded.config) if loaded.source_of else []
+    edited: list[str] = []  # the named files that differ from HEAD: the change
     for sf in project.files:
         if sf.display not in named:
             files.append(sf)
@@ -82,6 +83,7 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
             continue
         entry = named[sf.display]
         if entry is None or entry.oid not in blobs:
+            edited.append(sf.display)
             continue  # new since HEAD (or a symlink there): "before" has no such file
         index = loaded.source_of.get(sf.display)
         if index is None:
@@ -91,6 +93,8 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
             old = readers[index].parse(sf.path, sf.display, blobs[entry.oid])
         files.append(old)
         entities.extend(entities_of(old))
+        if old.text != sf.text:
+            edited.append(sf.display)
     # Entity checks that look across files read what an entity references, and
     # what that references (an incentive's KPIs' metrics): an entity more than
     # two references away from the changed ones reads the same before and now.
@@ -115,10 +119,41 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
         for entity, order in orders:
             entity.order = order
     new = new_findings([f for f in found if f.path not in loaded.reported], others)
-    return [replace(f, fix=Fix(f.fix.description)) for f in new]
+    blame = _blame(edited, [*project.all_entities(), *entities], new)
+    return [
+        replace(
+            f,
+            message=f"{f.message} (caused by your change to {blame(f)})",
+            fix=Fix(f.fix.description),
+        )
+        for f in new
+    ]
+
+
+def _blame(edited: list[str], everything: list[Entity[Any]], found: list[Finding]) -> Any:
+    """For a finding, the changed files that caused it: those whose entities (now or at
+    HEAD) reach its entity within two references (a reference, a duplicate id or metric);
+    all of them for a count that no reference explains (a scope's or owner's KPIs)."""
+    if not found or len(edited) < 2:
+        return lambda _f: ", ".join(edited)
+    reach: dict[str, set[Node]] = {}
+    for display in edited:
+        start = [e for e in everything if e.file.display == display]
+        reach[display] = _near(start, everything)
+
+    def blame(f: Finding) -> str:
+        if f.code in _COUNTS or f.entity is None:
+            return ", ".join(edited)
+        node = (f.entity.kind, f.entity.id)
+        return ", ".join([d for d in edited if node in reach[d]] or edited)
+
+    return blame
 
 
 Node = tuple[str, str | None]  # (kind, id)
+# Project-wide counts (KPIs per scope, company goals, KPIs per owner): no reference leads
+# from the change to the finding, so every changed file is named as its cause.
+_COUNTS = frozenset({"KPI401", "KPI402", "KPI406"})
 
 
 def _near(start: list[Entity[Any]], everything: list[Entity[Any]], hops: int = 2) -> set[Node]:

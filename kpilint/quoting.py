@@ -8,6 +8,7 @@ a message shows enough of it to find it, in bounded time.
 from __future__ import annotations
 
 import reprlib
+from datetime import date, datetime, time
 from typing import Any
 
 LIMIT = 60  # characters of a quoted value in a message
@@ -27,12 +28,33 @@ class _Repr(reprlib.Repr):
             return f"<an integer of about {int(x.bit_length() * 0.30103)} digits>"
         return super().repr_int(x, level)
 
+    # A value as a KPI or config file writes it, never as Python does (no repr reaches a user):
+    def repr_date(self, x: date, level: int) -> str:
+        return x.isoformat()
+
+    def repr_datetime(self, x: datetime, level: int) -> str:
+        return x.isoformat(sep=" ")
+
+    def repr_time(self, x: time, level: int) -> str:
+        return x.isoformat()
+
+    def repr_bool(self, x: bool, level: int) -> str:
+        return "true" if x else "false"
+
+    def repr_NoneType(self, x: None, level: int) -> str:
+        return "null"
+
+    def repr_bytes(self, x: bytes, level: int) -> str:
+        return f"<{len(x)} bytes of binary data>"
+
 
 _REPR = _Repr()
 
 
 def quote(value: Any, limit: int = LIMIT) -> str:
-    """``'text'`` for a string, a short ``repr`` otherwise; cut to ``limit`` with ``…``."""
+    """``'text'`` for a string, a short plain text otherwise (a date in ISO, ``true``,
+    ``null``, ``[1.5, 2027-01-01]``, never Python's ``datetime.date(...)``); cut to
+    ``limit`` with ``…``."""
     if isinstance(value, str):
         inner = value if len(value) <= limit - 2 else value[: limit - 3] + "…"
         return f"'{inner}'"

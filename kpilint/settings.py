@@ -1,6 +1,8 @@
 """``check --show-settings``: the resolved configuration, and where each value came from.
 
-Printed as TOML a user can copy into ``kpilint.toml``, each value followed by a
+Printed as TOML a user can copy into ``kpilint.toml`` and get the same settings
+(a value that is not set, such as ``owners`` or a ``today`` that follows the
+system date, is a comment: TOML has no null), each value followed by a
 comment naming its origin: ``default``, the config file, or the command-line
 option (``file + --ignore`` where an option adds to the file's list).
 """
@@ -39,7 +41,8 @@ def describe(
         value = getattr(merged, name)
         if name == "today":
             origin = "--today" if today else (source if "today" in from_file else "default")
-            lines.append(_line(key, today or value or date.today(), _today_origin(origin)))
+            line = _line(key, today or value or date.today(), _today_origin(origin))
+            lines.append(line if today or value else f"# {line}")  # the system date: not pinned
             continue
         if name == "select" and value is None:
             value = ["ALL"]
@@ -50,6 +53,9 @@ def describe(
             origin = option
         else:
             origin = source if name in from_file else "default"
+        if value is None:  # unset (no `owners` list): TOML has no null, so a comment
+            lines.append(f"# {key}: not set  # {origin}")
+            continue
         lines.append(_line(key, value, origin))
     resolved = merged.resolve()
     lines += ["", "[severity]"]
@@ -100,6 +106,16 @@ def _line(key: str, value: Any, origin: str, note: str = "") -> str:
     return f"{key} = {_toml(value)}  # {origin}{extra}"
 
 
+def _toml_key(key: Any) -> str:
+    """A bare key when TOML allows one, else a quoted one (``"kpis/*.yaml"``)."""
+    text = str(key)
+    return (
+        text
+        if text and all(c.isascii() and (c.isalnum() or c in "-_") for c in text)
+        else (json.dumps(text, ensure_ascii=False))
+    )
+
+
 def _toml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -110,7 +126,7 @@ def _toml(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     return json.dumps(str(value))

@@ -24,7 +24,7 @@ from kpilint.model import (
     known_keys,
     validate,
 )
-from kpilint.quoting import quote
+from kpilint.quoting import LIMIT, quote
 
 _UNION_TAGS = {"mapping", "text"}
 ENTITY_KEY_DEPTH = 3  # ("kpis", 3, "target")
@@ -274,8 +274,21 @@ def _invalid(sf: SourceFile, path: Path_, loc: Path_, error: Any, raw: dict[str,
     loc = _value_loc(raw, loc)  # a single value given for a list: the value, not its letter
     field = _dotted(loc)
     expected, fix = _expectation(error, field)
-    message = f"{_owner(path, raw)}'{field}' is {quote(_get(raw, loc))}; {expected}"
+    message = f"{_owner(path, raw)}'{field}' is {_as_written(sf, (*path, *loc), _get(raw, loc))}; "
+    message += expected
     return Problem("KPI002", _pos(sf, (*path, *loc)), message, fix, (*path, *loc))
+
+
+def _as_written(sf: SourceFile, path: Path_, value: Any) -> str:
+    """A date, number or time as the KPI file writes it (``12:30:00``, not the 45000 YAML 1.1
+    reads); a string, list or mapping, or a value read through a source, as ``quote`` shows it."""
+    span = sf.values.get(path)
+    if span is None or sf.catalogue is not None or isinstance(value, str | list | dict):
+        return quote(value)
+    text = sf.text[span.start : span.end]
+    if not text or "\n" in text or "\r" in text or text[0] in "!&*'\"":
+        return quote(value)  # a tag, anchor, alias or quoted scalar: not a plain one
+    return text if len(text) <= LIMIT else text[: LIMIT - 1] + "…"
 
 
 def _value_loc(raw: Any, loc: Path_) -> Path_:

@@ -691,3 +691,66 @@ def test_gitlab_corpus_audit() -> None:
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["summary"]["kpis"] == data["audit"]["totals"]["kpis"] == t.kpis
+
+
+# A text target's deadline (`by 2025`) counts where `check` counts it ----------
+
+
+def test_text_target_deadline_is_a_timeline_and_needs_attention(
+    write_project: WriteProject,
+) -> None:
+    root = write_project(
+        {
+            "a.kpi.yaml": GOAL.replace("2027-12-31", "2029-12-31")
+            + "metrics:"
+            + metric("m")
+            + """
+kpis:
+  - id: by-text
+    name: By text
+    goal: g
+    metric: m
+    owner: cfo
+    target: at least 30% by 2025
+    timeline: {review: monthly, last_reviewed: 2026-05-20}
+  - id: soon
+    name: Soon
+    goal: g
+    metric: m
+    owner: cfo
+    target: at least 30% by 2026
+  - id: none
+    name: None
+    goal: g
+    metric: m
+    owner: cfo
+    target: at least 30%
+"""
+        }
+    )
+    result = audit([root], cwd=root, today=date(2026, 12, 10))
+    kpi302 = [(f.entity.id, f.code) for f in result.report.findings if f.code == "KPI302"]
+    assert kpi302 == [("by-text", "KPI302")]
+    assert [(a.kind, a.kpi.id, a.date, a.days) for a in result.attention] == [
+        ("deadline-passed", "by-text", date(2025, 12, 31), -344),
+        ("review-overdue", "by-text", date(2026, 6, 20), -173),
+        ("deadline-soon", "soon", date(2026, 12, 31), 21),
+    ]
+    timeline = {k.id: k.checks["timeline"] for k in result.kpis}
+    assert timeline == {"by-text": True, "soon": True, "none": False}
+    kpi102 = {f.entity.id for f in result.report.findings if f.code == "KPI102"}
+    assert kpi102 == {"none"}  # the same KPIs lack a timeline in check and in the audit
+    assert result.scopes[0].completeness is not None
+    assert result.scopes[0].completeness["timeline"] == round(100 * 2 / 3, 1)
+    text = render(result, "text")
+    assert "deadline 2025-12-31 passed 344 days ago" in text
+
+
+def test_los_angeles_corpus_attention_matches_expired_kpis() -> None:
+    corpus = GITLAB_CORPUS.parent / "open-sdg-los-angeles" / "meta"
+    if not corpus.is_dir():
+        pytest.skip(f"the Los Angeles Open SDG corpus is not at {corpus}")
+    result = audit([corpus], cwd=REPO, source_format="open-sdg", today=date(2026, 12, 1))
+    expired = sorted(f.entity.id or "" for f in result.report.findings if f.code == "KPI302")
+    passed = sorted(a.kpi.id or "" for a in result.attention if a.kind == "deadline-passed")
+    assert len(expired) == 25 and passed == expired

@@ -173,8 +173,8 @@ def test_raised_target_is_no_finding(repo: Repo) -> None:
     result = run_diff("main")
     assert rows(result) == []
     assert [(c.kpi, c.changes, c.codes) for c in result.changes] == [
-        ("mrr", ("target 120 → 150",), ()),
-        ("churn", ("target 5 → 4",), ()),
+        ("mrr", ("target 120 USD → 150 USD",), ()),
+        ("churn", ("target 5 USD → 4 USD",), ()),
     ]
 
 
@@ -200,7 +200,7 @@ def test_smaller_change_is_lowered_whichever_the_direction(repo: Repo) -> None:
     result = run_diff(base)
     assert rows(result) == [("KPI801", F, 34, 5)]
     assert "change lowered from 10 to 6 %" in result.report.findings[0].message
-    assert result.changes[0].changes == ("target change 10 → change 6",)
+    assert result.changes[0].changes == ("target change 10% → change 6%",)
     repo.write({F: BASE.replace(CHURN_TARGET, as_change.replace("change: 10", "change: 12"))})
     assert rows(run_diff(base)) == []  # a bigger change is harder
     as_text = '    target: "reduce by 5% from 8"\n'  # a text change is read as one
@@ -235,6 +235,50 @@ def test_deleted_file_is_located_in_the_base_file(repo: Repo) -> None:
     (repo.root / "old").rmdir()
     result = run_diff(base)
     assert rows(result) == [("KPI802", "old/extra.kpi.yaml", 2, 5)]
+
+
+def test_github_annotates_kpi802_on_line_1_of_the_head_file_naming_the_base_line(
+    repo: Repo,
+) -> None:
+    """RULES.md KPI802: only `github` moves it (line 1 of the head file, or no file)."""
+    other = "kpis:\n  - id: nps\n    name: Net promoter score\n    status: draft\n"
+    base = repo.commit({"old/extra.kpi.yaml": other})
+    repo.write({F: BASE.replace(CHURN, ""), "old/extra.kpi.yaml": None})
+    runner = CliRunner()
+    args = ["diff", base, "--today", "2027-06-01"]
+    gh = runner.invoke(cli, [*args, "--format", "github"]).output.splitlines()
+    deleted = "was deleted: it is gone from every file at head (set `status: retired` to keep"
+    fix802 = "Set status: retired instead of deleting the KPI, so its history stays"
+    assert (
+        f"::warning file={F},line=1,title=KPI802 kpi-deleted::KPI 'churn' {deleted} "
+        f"its history) (at base: {F}:29)%0Afix: {fix802}"
+    ) in gh
+    assert gh[gh.index("::group::kpilint (no file)") + 1] == (
+        f"::warning title=KPI802 kpi-deleted::KPI 'nps' {deleted} its history) "
+        f"(at base: old/extra.kpi.yaml:2)%0Afix: {fix802}"
+    )
+    # Other formats keep the base location.
+    data = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    assert [
+        (f["path"], f["line"], f["column"]) for f in data["findings"] if f["code"] == "KPI802"
+    ] == [
+        ("old/extra.kpi.yaml", 2, 5),
+        (F, 29, 5),
+    ]
+    # Between two commits, the head file is looked up in the head revision.
+    head = repo.commit({}, "churn and nps deleted")
+    repo.write({"old/extra.kpi.yaml": "# back in the work tree, not at HEAD\n"})
+    gh = runner.invoke(cli, ["diff", base, head, "--format", "github"]).output.splitlines()
+    assert f"::warning file={F},line=1,title=KPI802 kpi-deleted::KPI 'churn' {deleted} " in (
+        "\n".join(gh)
+    )
+    assert gh[gh.index("::group::kpilint (no file)") + 1].startswith(
+        f"::warning title=KPI802 kpi-deleted::KPI 'nps' {deleted}"
+    )
+    # check --base (what the GitHub Action annotates with) does the same.
+    repo.write({F: BASE.replace(CHURN, "")})
+    checked = runner.invoke(cli, ["check", "--base", base, "--format", "github", *args[2:]])
+    assert f"::warning file={F},line=1,title=KPI802 kpi-deleted::KPI 'churn'" in checked.output
 
 
 def test_kpi_moved_to_another_file_is_not_deleted(repo: Repo) -> None:
@@ -307,6 +351,39 @@ def test_old_finding_stays_old_when_lines_are_inserted_above(repo: Repo) -> None
     result = run_diff(base)
     assert rows(result) == [("KPI104", F, 33, 5)]
     assert result.report.findings[0].message == "KPI 'churn' has no owner"
+
+
+def test_a_renamed_file_keeps_its_old_findings(repo: Repo) -> None:
+    no_owner = BASE.replace("    owner: cfo\n    target: {value: 120", "    target: {value: 120")
+    base = repo.commit({"sales.kpi.yaml": no_owner, F: None}, "sales, mrr has no owner")
+    repo.git("mv", "sales.kpi.yaml", "revenue.kpi.yaml")  # staged, in the work tree
+    assert rows(run_diff(base)) == []
+    assert run_diff(base).changed_lines == {}  # the same text under its new name
+    head = repo.commit({}, "rename")
+    assert rows(run_diff(base, head)) == []
+    # Renamed and edited: only the finding the edit brings is new, at its head line.
+    edited = "# renamed\n" + no_owner.replace(
+        "    owner: cfo\n    target: {value: 5", "    target: {value: 5"
+    )
+    repo.git("mv", "revenue.kpi.yaml", "income.kpi.yaml")
+    repo.write({"income.kpi.yaml": edited})
+    result = run_diff(base)
+    assert rows(result) == [("KPI104", "income.kpi.yaml", 29, 5)]
+    assert result.changed_lines == {"income.kpi.yaml": frozenset({1})}
+    # A file only copied is new: its findings are new there.
+    repo.git("reset", "-q", "--hard", head)
+    repo.write({"copy.kpi.yaml": no_owner.replace("id: mrr", "id: mrr2")})
+    repo.git("add", "copy.kpi.yaml")
+    assert ("KPI104", "copy.kpi.yaml", 22, 5) in rows(run_diff(base))
+
+
+def test_a_rename_seen_from_a_subfolder_is_matched_too(repo: Repo) -> None:
+    no_owner = BASE.replace("    owner: cfo\n    target: {value: 120", "    target: {value: 120")
+    base = repo.commit({"kpis/sales.kpi.yaml": no_owner, F: None}, "sales")
+    repo.git("mv", "kpis/sales.kpi.yaml", "kpis/revenue.kpi.yaml")
+    assert rows(run_diff(base, cwd=repo.root / "kpis")) == []
+    done = run_kpilint(["diff", base, "--today", "2027-06-01"], cwd=repo.root / "kpis")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_a_repeated_finding_is_new_only_once_more(repo: Repo) -> None:
@@ -453,7 +530,7 @@ def test_markdown_table_of_changed_kpis(repo: Repo) -> None:
     assert table == [
         "| KPI | Change | Flagged | Where |",
         "| --- | --- | --- | --- |",
-        "| `mrr` | target 120 → 100; deadline 2027-09-30 → 2027-12-31 | KPI801, KPI803 "
+        "| `mrr` | target 120 USD → 100 USD; deadline 2027-09-30 → 2027-12-31 | KPI801, KPI803 "
         f"| `{F}:22` |",
         f"| `churn` | deadline 2027-09-30 → 2027-12-31; owner cfo → coo | KPI803 | `{F}:29` |",
         f"| `nrr` | added |  | `{F}:36` |",
@@ -461,8 +538,43 @@ def test_markdown_table_of_changed_kpis(repo: Repo) -> None:
     assert "9 new at head: 3 errors, 6 warnings." in lines  # nrr is a bare draft
     assert (
         f"| warning | KPI801 target-lowered | `{F}:27:5` | KPI 'mrr' target lowered from 120"
-        " to 100 USD, the easy way for \\`direction: increase\\` |"
+        " to 100 USD, the easy way for \\`direction: increase\\` "
+        "| add `# kpilint: ignore[KPI801] <reason>` to line 27, saying why |"
     ) in lines
+
+
+def test_markdown_numbers_read_as_written_and_each_finding_says_how_to_answer(
+    repo: Repo,
+) -> None:
+    big = MRR_TARGET.replace("value: 120,", "value: 1800000,").replace("100}", "1000000}")
+    base = repo.commit({F: BASE.replace(MRR_TARGET, big)}, "a big target")
+    lowered = BASE.replace(MRR_TARGET, big.replace("1800000", "1600000.5")).replace(CHURN, "")
+    repo.write({F: lowered})
+    result = run_diff(base)
+    text = render_markdown(result.report, result.changes, result.base, result.head)
+    lines = text.splitlines()
+    assert f"| `mrr` | target 1,800,000 USD → 1,600,000.5 USD | KPI801 | `{F}:22` |" in lines
+    assert f"| `churn` | removed | KPI802 | `{F}:29` |" in lines
+    assert "| Severity | Rule | Where | Message | To answer |" in lines
+    assert (
+        f"| warning | KPI801 target-lowered | `{F}:27:5` | KPI 'mrr' target lowered from "
+        "1,800,000 to 1,600,000.5 USD, the easy way for \\`direction: increase\\` "
+        "| add `# kpilint: ignore[KPI801] <reason>` to line 27, saying why |"
+    ) in lines
+    assert (
+        f"| warning | KPI802 kpi-deleted | `{F}:29:5` | KPI 'churn' was deleted: it is gone "
+        "from every file at head (set \\`status: retired\\` to keep its history) "
+        "| keep the KPI with `status: retired` |"
+    ) in lines
+    assert (
+        f"| info | KPI404 orphan-metric | `{F}:14:5` | no live KPI tracks metric 'c' "
+        "| fix it, or add `# kpilint: ignore[KPI404] <reason>` to line 14 |"
+    ) in lines
+    # The answer it gives answers: that comment, with a reason, on that line.
+    answered = lowered.splitlines(keepends=True)
+    answered[26] = answered[26].rstrip("\n") + "  # kpilint: ignore[KPI801] new pricing\n"
+    repo.write({F: "".join(answered)})
+    assert "KPI801" not in [f.code for f in run_diff(base).report.findings]
 
 
 def test_markdown_without_changes(repo: Repo) -> None:
@@ -621,6 +733,26 @@ def test_cli_paths_after_dashes_limit_the_report(repo: Repo) -> None:
     assert located(one) == [lowered]
     markdown = runner.invoke(cli, ["diff", base, "--format", "markdown", "--", "other"])
     assert "`mrr`" not in markdown.output and "`x`" in markdown.output
+
+
+def test_a_path_filtered_diff_counts_the_files_it_shows(repo: Repo) -> None:
+    extra = {
+        f"more/{n}.kpi.yaml": f"kpis:\n  - id: k{n}\n    name: K{n}\n    status: draft\n"
+        for n in range(3)
+    }
+    base = repo.commit({**extra, "other/x.kpi.yaml": "kpis:\n  - {id: x, name: X}\n"})
+    repo.write({F: LOWERED, "other/x.kpi.yaml": None})
+    runner = CliRunner()
+    args = ["diff", base, "--today", "2027-06-01"]
+    everything = runner.invoke(cli, args).output  # team + 3 at head, and the deleted file
+    assert everything.rstrip().endswith("Found 2 findings (2 warnings) in 5 files.")
+    one = runner.invoke(cli, [*args, "--", F]).output
+    assert one.rstrip().endswith("Found 1 finding (1 warning) in 1 file.")
+    gone = runner.invoke(cli, [*args, "--format", "json", "--", "other/"])
+    summary = json.loads(gone.output)["summary"]
+    assert (summary["files"], summary["kpis"], summary["warning"]) == (1, 0, 1)
+    shown = json.loads(runner.invoke(cli, [*args, "--format", "json", "--", "more"]).output)
+    assert (shown["summary"]["files"], shown["summary"]["kpis"], shown["findings"]) == (3, 3, [])
 
 
 def test_cli_diff_takes_known(repo: Repo, tmp_path: Path) -> None:

@@ -77,6 +77,25 @@ def test_a_named_folder_with_no_kpi_file_is_misuse(write_project: WriteProject) 
         lint([root / "empty"], cwd=root)
 
 
+def test_no_file_to_lint_names_each_source_and_its_globs(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": '[[sources]]\npreset = "gitlab-pi"\n\n'
+            '[[sources]]\ninclude = ["meta/*.md", "extra/*.md"]\nrecords = ""\nkind = "kpi"\n'
+            '[sources.map]\nid = "id"\nname = "name"\n',
+            "data/notes.txt": "nothing here\n",
+        }
+    )
+    done = run_kpilint(["check", "data"], root)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "kpilint: error: no file to lint in folder 'data' (looked for KPI files *.kpi.yaml, "
+        "*.kpi.yml; source sources[1] (preset 'gitlab-pi'): data/performance_indicators/*.yml; "
+        "source sources[2]: meta/*.md, extra/*.md); name a folder that holds them, or correct "
+        "the source's `include` (relative to the project root)\n"
+    )
+
+
 def test_a_named_file_that_force_exclude_drops_is_not_an_error(
     write_project: WriteProject,
 ) -> None:

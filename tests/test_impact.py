@@ -82,6 +82,42 @@ def test_deleting_a_goal_reports_the_kpis_elsewhere_that_track_it(tmp_path: Path
     assert check(root, "goals.kpi.yaml", "--no-impact") == (0, [])
 
 
+def test_an_impact_finding_says_which_change_caused_it(tmp_path: Path) -> None:
+    other = "kpis:\n  - id: nps\n    name: Net promoter score\n    status: draft\n"
+    root = repo(tmp_path, {"goals.kpi.yaml": GOALS, "kpis.kpi.yaml": KPIS, "o.kpi.yaml": other})
+    (root / "goals.kpi.yaml").write_text(GOALS.split("  - id: keep-customers")[0])
+    done = run_kpilint(["check", "--no-cache", "--today", TODAY, "goals.kpi.yaml"], root)
+    assert done.returncode == 1
+    assert done.stdout.startswith(
+        "kpis.kpi.yaml:11:5: KPI006 [error] KPI 'retention': goal 'keep-customers' names no goal "
+        "in the project (caused by your change to goals.kpi.yaml)\n"
+    )
+    # Two files changed and named: the one whose entities lead to the finding is named.
+    (root / "o.kpi.yaml").write_text(other.replace("Net promoter", "Promoter"))
+    _, out = invoke_in(
+        root,
+        "check",
+        "--no-cache",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        "goals.kpi.yaml",
+        "o.kpi.yaml",
+    )
+    messages = [f["message"] for f in json.loads(out)["findings"] if f["code"] == "KPI006"]
+    assert messages == [
+        "KPI 'retention': goal 'keep-customers' names no goal in the project "
+        "(caused by your change to goals.kpi.yaml)"
+    ]
+    # A finding in a named file is the file's own: no cause is added.
+    (root / "kpis.kpi.yaml").write_text(KPIS.replace("owner: cfo", "owner: ceo"))
+    own = run_kpilint(
+        ["check", "--no-cache", "--today", TODAY, "kpis.kpi.yaml", "goals.kpi.yaml"], root
+    )
+    assert "KPI006" in own.stdout and "caused by" not in own.stdout
+
+
 def test_renaming_a_kpi_an_incentive_names(tmp_path: Path) -> None:
     root = repo(
         tmp_path,
@@ -100,6 +136,9 @@ def test_a_sixth_kpi_from_a_new_file_reports_the_team_over_its_limit(tmp_path: P
     (root / "a-new.kpi.yaml").write_text("kpis:\n" + kpi("k6", scope="team:sales"))
     code, found = check(root, "a-new.kpi.yaml")
     assert found == [("KPI401", "sales.kpi.yaml", 30, 5)]
+    _, out = invoke_in(root, "check", "--today", TODAY, "--format", "json", "a-new.kpi.yaml")
+    [message] = [f["message"] for f in json.loads(out)["findings"]]
+    assert message.endswith(" (caused by your change to a-new.kpi.yaml)")
     assert code == 0  # a warning: below the default fail level
     assert check(root, "a-new.kpi.yaml", "--no-impact") == (0, [])
 
@@ -187,6 +226,7 @@ def test_pre_commit_stops_a_deleted_goal(hooked: PreCommit) -> None:
     done = staged(hooked, "goals.kpi.yaml", GOALS.split("  - id: keep-customers")[0])
     assert done.returncode == 1, done.stdout + done.stderr
     assert "kpis.kpi.yaml:11:5: KPI006" in done.stdout
+    assert "names no goal in the project (caused by your change to goals.kpi.yaml)" in done.stdout
 
 
 @pytest.mark.slow

@@ -382,7 +382,8 @@ class _Part:
         checks = {
             "target": kpi.has("target"),
             "measurable_target": target is not None and target.measurable,
-            "timeline": kpi.has("timeline.end"),
+            # timeline.end, else a text target's deadline (`by 2030`), as KPI102 reads it
+            "timeline": kpi.deadline is not None,
             "goal": kpi.has("goal"),
             "owner": kpi.has("owner"),
             "review": kpi.has("timeline.review"),
@@ -482,26 +483,29 @@ class _Part:
 
         out: list[Attention] = []
         for kpi, row in self.kpi_rows.items():
-            t = kpi.model.timeline
-            if not row.live or t is None:
+            if not row.live:
                 continue
-            if t.end is not None:
-                days = (t.end - self.today).days
+            end = kpi.deadline  # timeline.end, else a text target's deadline, as KPI302 reads it
+            if end is not None:
+                days = (end - self.today).days
                 if 0 <= days <= ATTENTION_DAYS:
                     when = "today" if days == 0 else f"in {days} day{_s(days)}"
                     out.append(
-                        Attention("deadline-soon", row, t.end, days, f"deadline {t.end}, {when}")
+                        Attention("deadline-soon", row, end, days, f"deadline {end}, {when}")
                     )
                 elif days < 0:
                     out.append(
                         Attention(
                             "deadline-passed",
                             row,
-                            t.end,
+                            end,
                             days,
-                            f"deadline {t.end} passed {-days} day{_s(-days)} ago",
+                            f"deadline {end} passed {-days} day{_s(-days)} ago",
                         )
                     )
+            t = kpi.model.timeline
+            if t is None:
+                continue
             if t.review is not None and t.last_reviewed is not None:
                 # A review dated near 9999-12-31 is due after the last date there is.
                 cadence = timedelta(days=CADENCE_DAYS[t.review])

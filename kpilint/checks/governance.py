@@ -35,8 +35,10 @@ class KpiChange(NamedTuple):
 
 
 def number(value: float) -> str:
-    """``420000`` not ``420000.0``; what a reviewer would write."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    """``420,000`` not ``420000.0``; what a reviewer would write (thousands separated)."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.15g}"  # 1,234,567.5 and 0.3 as written, without float noise
 
 
 def _unit(view: TargetView) -> str:

@@ -249,6 +249,7 @@ def _against_base(
         sorted([*findings, *governance], key=lambda f: f.sort_key)
     )
     report.recount()
+    report.at_head = {p for r in results for p in r.report.at_head or ()}
     return report, bool(governance)
 
 

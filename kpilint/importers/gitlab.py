@@ -29,6 +29,7 @@ from kpilint.loader import (
     parse_bytes,
     read_bytes,
 )
+from kpilint.quoting import quote
 
 GLOBS: tuple[str, ...] = ("*.yml", "*.yaml")
 
@@ -172,7 +173,7 @@ class _Builder:
         if "is_key" not in entry:
             return False
         value = entry["is_key"]
-        written = source_text(self.parsed, (index, "is_key")) or repr(value)
+        written = source_text(self.parsed, (index, "is_key")) or quote(value)
         key = self.parsed.keys.get((index, "is_key"))
         pos = key.pos if key is not None else None
         if isinstance(value, bool):
@@ -237,4 +238,4 @@ def _dropped(n: int) -> str:
 def _a(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
-    return "null" if value is None else f"a single value ({value!r})"
+    return "null" if value is None else f"a single value ({quote(value)})"

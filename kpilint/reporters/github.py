@@ -8,6 +8,7 @@ plain summary line closes the output so the count is never lost.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from kpilint.findings import Finding, Report
 from kpilint.reporters import RenderOptions, omitted_line, plural, tally
@@ -61,8 +62,20 @@ def _groups(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
     return groups
 
 
+def at_head(f: Finding, paths: set[str] | None) -> Finding:
+    """KPI802 as RULES.md has GitHub annotate it: located at base, where the head file has
+    another KPI (or nothing), so line 1 of the head file, or no file when it is gone; the
+    message names the base line."""
+    if f.code != "KPI802" or paths is None:
+        return f
+    message = f"{f.message} (at base: {f.path}:{f.line})"
+    path = f.path if f.path in paths else ""
+    return replace(f, path=path, line=1, column=0, end_line=None, end_column=None, message=message)
+
+
 def render(report: Report, options: RenderOptions) -> str:
-    report = visible_copy(report)  # control characters shown, not obeyed
+    found = [at_head(f, report.at_head) for f in report.findings]
+    report = visible_copy(replace(report, findings=found))  # control characters shown
     lines: list[str] = []
     for path, findings in _groups(report.findings).items():
         lines.append(f"::group::{escape_data(path or NO_FILE_GROUP)}")

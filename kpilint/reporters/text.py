@@ -49,7 +49,7 @@ def _fix_hint(report: Report, unsafe_fixes: bool) -> list[str]:
     """What ``--fix`` would do; unsafe fixes are counted apart unless asked for, as in ruff."""
     safe = sum(1 for f in report.findings if f.fix.applicability == "safe")
     unsafe = sum(1 for f in report.findings if f.fix.applicability == "unsafe")
-    if unsafe_fixes and (safe or unsafe):
+    if (unsafe_fixes or not safe) and (safe or unsafe):  # no "0 fixable with `--fix`"
         return [f"[*] {safe + unsafe} fixable with `--fix --unsafe-fixes`."]
     if not (safe or unsafe):
         return []

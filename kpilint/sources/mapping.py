@@ -14,6 +14,7 @@ from typing import Any
 
 from kpilint.findings import FILE_START
 from kpilint.loader import Path_, Problem, SourceFile, Span
+from kpilint.quoting import quote
 from kpilint.sources.spec import KINDS, Also, Field, SourceSpec, normal
 
 __all__ = ["Picked", "Record", "evaluate", "fill", "normal", "slug", "walk"]
@@ -211,7 +212,8 @@ class Builder:
     def _record(self, rec: Record) -> None:
         if not isinstance(rec.data, dict):
             self._unreadable(
-                rec.path, f"record {rec.key!r} is {_a(rec.data)}, not a mapping; it is not read"
+                rec.path,
+                f"record {quote(rec.key)} is {_a(rec.data)}, not a mapping; it is not read",
             )
             return
         if not rec.data:
@@ -236,7 +238,7 @@ class Builder:
                 Problem(
                     "KPI002",
                     span.pos if span is not None else self._record_pos(rec),
-                    f"record kind {kind!r} is not one of {', '.join(KINDS)}; "
+                    f"record kind {quote(kind)} is not one of {', '.join(KINDS)}; "
                     "the record is not read",
                     "Map the value to a kind with `values`, or give `kind` a `default`",
                 )
@@ -377,4 +379,4 @@ def _a(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return "null" if value is None else f"a single value ({value!r})"
+    return "null" if value is None else f"a single value ({quote(value)})"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpilint.config import ConfigError
+from kpilint.quoting import quote
 from kpilint.suggest import did_you_mean
 
 FORMATS = ("yaml", "json", "toml", "front-matter", "csv")
@@ -145,7 +146,7 @@ def parse_source(entry: Any, key: str, where: str = "") -> SourceSpec:
     if not isinstance(record_paths, (list, tuple)) or not all(
         isinstance(p, str) and (p == "" or _PATH.match(p)) for p in record_paths
     ):
-        raise err(f"{key}.records", f"{records!r} is not a dotted path (or a list of them)")
+        raise err(f"{key}.records", f"{quote(records)} is not a dotted path (or a list of them)")
     if "kind" not in entry:
         raise err(f"{key}.kind", 'is missing: "kpi", "metric", "goal", or a table with `from`')
     entity = _also(
@@ -223,7 +224,7 @@ def _bad_glob(glob: str) -> str:
 
 def _path(value: Any, key: str, err: _Err) -> str:
     if not isinstance(value, str) or not value or not _PATH.match(value):
-        raise err(key, f'{value!r} is not a dotted path such as "goal.value" or "items[0].id"')
+        raise err(key, f'{quote(value)} is not a dotted path such as "goal.value" or "items[0].id"')
     return value
 
 
