@@ -217,7 +217,7 @@ MAX_FINDINGS_PER_FILE = 1000  # CLI.md "Output safety and size"
 
 def note_refused(report: Report, refused: Mapping[Path, str], cwd: Path) -> None:
     """A warning naming each file not read (SOURCES.md "Files"), once."""
-    for path, why in refused.items():
+    for path, why in sorted(refused.items()):
         note = f"not read {display_path(path, cwd)}: {why}"
         if note not in report.notes:
             report.notes.append(note)
