@@ -225,17 +225,28 @@ def discover(
                 continue
             if excluded(path, root, exclude):
                 continue
-            why = unreadable(path, inside, walked=True)
+            try:
+                mode = os.lstat(path).st_mode  # one stat a file, as is_file() was
+                if stat.S_ISLNK(mode):  # the folders walked are inside: only a link leaves
+                    mode = 0 if leaves(path, inside) else os.stat(path).st_mode
+            except OSError:  # vanished, or a dangling link inside
+                continue
+            why = OUTSIDE if mode == 0 else _kind(mode)
             if why is not None:
                 if refused is not None:
                     refused[path] = why
-            elif path.is_file():  # a folder named like a KPI file is not a file
+            elif stat.S_ISREG(mode):  # a folder named like a KPI file is not a file
                 found.append(path)
     return sorted(found)
 
 
 OUTSIDE = "it resolves outside the project root"
-_KINDS = {stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFIFO: "a FIFO"}
+_KINDS = {
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def real_folder(root: Path | str) -> str:
@@ -258,21 +269,23 @@ def _link_out(path: str, inside: str) -> bool:
     return os.path.islink(path) and leaves(path, inside)
 
 
-def unreadable(path: Path | str, inside: str, *, walked: bool = False) -> str | None:
+def unreadable(path: Path | str, inside: str) -> str | None:
     """Why ``path`` must never be read, or None (SOURCES.md "Files").
 
-    A symlink resolving outside the project root, a device, FIFO or socket
-    (reading one may leak a secret, never end or block). ``walked``: ``path``
-    was found walking folders that are inside, so only a symlink can leave.
+    A symlink resolving outside the project root (``inside``, a ``real_folder``),
+    a device, FIFO or socket: reading one may leak a secret, never end or block.
     """
-    if _link_out(str(path), inside) if walked else leaves(path, inside):
+    if leaves(path, inside):
         return OUTSIDE
     try:
         mode = os.stat(path).st_mode
     except OSError:  # missing or unreadable: the reader says so
         return None
-    if stat.S_ISSOCK(mode):
-        return "it is a socket"
+    return _kind(mode)
+
+
+def _kind(mode: int) -> str | None:
+    """Why a file of this mode is never read: a device, FIFO or socket."""
     kind = _KINDS.get(stat.S_IFMT(mode))
     return f"it is {kind}" if kind else None
 
