@@ -225,17 +225,10 @@ def discover(
                 continue
             if excluded(path, root, exclude):
                 continue
-            try:
-                mode = os.lstat(path).st_mode  # one stat a file, as is_file() was
-                if stat.S_ISLNK(mode):  # the folders walked are inside: only a link leaves
-                    mode = 0 if leaves(path, inside) else os.stat(path).st_mode
-            except OSError:  # vanished, or a dangling link inside
-                continue
-            why = OUTSIDE if mode == 0 else _kind(mode)
-            if why is not None:
-                if refused is not None:
-                    refused[path] = why
-            elif stat.S_ISREG(mode):  # a folder named like a KPI file is not a file
+            why, regular = _walked(path, inside)
+            if why is not None and refused is not None:
+                refused[path] = why
+            elif regular:  # a folder named like a KPI file is not a file
                 found.append(path)
     return sorted(found)
 
@@ -262,6 +255,23 @@ def leaves(path: Path | str, inside: str) -> bool:
     compares no such file (SOURCES.md "Files").
     """
     return not os.path.join(os.path.realpath(path), "").startswith(inside)
+
+
+def _walked(path: Path, inside: str) -> tuple[str | None, bool]:
+    """Why a file the walk found is never read (or None), and whether it is a regular file.
+
+    One lstat, as ``is_file()`` was one stat; the folders walked are inside, so
+    only a symlink can leave.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            if leaves(path, inside):
+                return OUTSIDE, False
+            mode = os.stat(path).st_mode
+    except OSError:  # vanished, or a dangling link inside
+        return None, False
+    return _kind(mode), stat.S_ISREG(mode)
 
 
 def _link_out(path: str, inside: str) -> bool:
