@@ -285,7 +285,7 @@ def _group_by_project(
         path = (cwd / Path(raw)).absolute()
         if not path.exists() and Path(os.path.normpath(path)) not in overlay:
             raise UsageError(f"path '{raw}' does not exist; name a KPI file or a folder")
-        root, config_file = find_root_of_named(path)
+        root, config_file = find_root_of_named(path, cwd)
         groups.setdefault(root, (config_file, []))[1].append(Path(os.path.normpath(path)))
     return [(root, cfg, named) for root, (cfg, named) in groups.items()]
 

@@ -141,20 +141,19 @@ def find_root(start: Path) -> tuple[Path, Path | None]:
     return folder, None
 
 
-def find_root_of_named(path: Path) -> tuple[Path, Path | None]:
+def find_root_of_named(path: Path, cwd: Path) -> tuple[Path, Path | None]:
     """``find_root`` for a path named on the command line, whose way may pass a symlink.
 
     A CI job names ``meta/``; the branch it checks can make ``meta`` a symlink to
     ``~/.kube``. Then the project is the one holding the link, which the path
     leaves, so nothing in it is read (SOURCES.md "Files"), rather than a project
-    found around the link's target.
+    found around the link's target. Only links below ``cwd`` (a real path) count:
+    the ones above it (``/home -> /mnt/home``) are the machine's, not a branch's.
     """
-    normal = os.path.normpath(path)
-    if os.path.realpath(normal) != normal:  # a symlink on the way (rare: one stat a part)
-        parts = Path(normal).parts
-        for i in range(1, len(parts)):
-            link = Path(*parts[: i + 1])
-            if os.path.islink(link):
+    normal = Path(os.path.normpath(path))
+    if normal.is_relative_to(cwd) and os.path.realpath(normal) != str(normal):
+        for link in [*reversed(normal.parents), normal]:  # from the top: the first link
+            if link.is_relative_to(cwd) and link != cwd and os.path.islink(link):
                 root, config = find_root(link.parent)
                 if leaves(link, real_folder(root)):
                     return root, config

@@ -157,16 +157,18 @@ def run_import(
     globs = reader.GLOBS
     files = list(files)
     refused: dict[Path, str] = {}  # never read (SOURCES.md "Files"), as `check` skips them
+    here = cwd.resolve()
     for raw in sources:
         path = cwd / raw
+        if not path.exists():
+            raise ImportRefused(f"source '{raw}' does not exist")
+        root = find_root_of_named(here / raw, here)[0]
         if path.is_dir():
-            found = discover(path, find_root_of_named(path)[0], globs, refused=refused)
+            found = discover(path, root, globs, refused=refused)
             if not found:
                 raise ImportRefused(f"no {' or '.join(globs)} files in '{raw}'")
             files.extend(found)
-        elif not path.exists():
-            raise ImportRefused(f"source '{raw}' does not exist")
-        elif (why := unreadable(path, real_folder(find_root_of_named(path)[0]))) is not None:
+        elif (why := unreadable(path, real_folder(root))) is not None:
             refused[path] = why
         else:
             files.append(path)
