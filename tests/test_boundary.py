@@ -117,6 +117,26 @@ def test_a_link_that_stays_inside_the_root_is_still_read(root: Path) -> None:
     found = [(f["path"], f["code"], f["line"], f["column"]) for f in run.findings()]
     assert ("in.yml", "KPI101", 3, 3) in found  # the record's first key
     assert ("in.kpi.yaml", "KPI003", 6, 5) in found  # ownr
+    (root / "alias").symlink_to("other")  # a folder link inside: named through, still read
+    run = check(root, "alias/b.kpi.yaml", "alias")
+    assert run.stderr == ""
+    assert [(f["path"], f["code"]) for f in run.findings()] == [
+        ("alias/b.kpi.yaml", "KPI104"),
+        ("alias/b.kpi.yaml", "KPI405"),
+        ("alias/b.kpi.yaml", "KPI003"),
+    ]
+
+
+def test_a_link_above_the_current_folder_is_the_machine_s(root: Path) -> None:
+    """``/home -> /mnt/home``: a path named through a link above the current folder
+    is read (only links below it can come from the branch)."""
+    write(root, "b.kpi.yaml", "kpis: [\n")
+    (root.parent / "mnt").mkdir()
+    (root.parent / "mnt" / "home").symlink_to(root.parent)  # leaves the folder holding it
+    elsewhere = root.parent / "elsewhere"
+    elsewhere.mkdir()
+    run = check(elsewhere, "../mnt/home/project/b.kpi.yaml")
+    assert (run.stderr, run.where()) == ("", [("KPI001", 2, 1)])
 
 
 def test_a_named_file_linked_out_is_skipped(leak: Path) -> None:
