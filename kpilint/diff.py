@@ -41,6 +41,7 @@ from kpilint.engine import (
     display_path,
     drop_per_file_ignored,
     file_identity,
+    note_refused,
     paused_gc,
     rule_infos,
     run_checks,
@@ -60,6 +61,8 @@ from kpilint.project import (
     find_root,
     glob_matches,
     is_kpi_name,
+    leaves,
+    real_folder,
     rel_path,
 )
 from kpilint.validate import entities_of
@@ -160,6 +163,7 @@ def diff(
     governance = _unanswered(governance, head_loaded, day)
     inside = _within(paths, cwd)
     report = Report(today=day, fail_on=config.fail_on, rules=rule_infos(config))
+    note_refused(report, head_loaded.refused, cwd)
     findings = [f for f in [*new, *governance] if inside(f.path)]
     findings, report.summary.omitted = cap_per_file(findings, MAX_FINDINGS_PER_FILE)
     report.findings = assign_fingerprints(sorted(findings, key=lambda f: f.sort_key))
@@ -405,8 +409,9 @@ def _work_tree_side(scope: Path, root: Path, config: Config, cwd: Path, top: Pat
     """The project as it is on disk, found and read as ``check`` does, but seen as git
     sees a revision: no files of submodules (a revision holds only their commit), no
     symlinks out of the repository (a revision holds only the link)."""
-    found = discover(scope, root, tuple(config.include), tuple(config.exclude))
-    inside = os.path.join(os.path.realpath(top), "")
+    refused: dict[Path, str] = {}
+    found = discover(scope, root, tuple(config.include), tuple(config.exclude), refused)
+    inside = real_folder(top)
     nested: dict[Path, bool] = {}
 
     def in_submodule(path: Path) -> bool:
@@ -419,9 +424,9 @@ def _work_tree_side(scope: Path, root: Path, config: Config, cwd: Path, top: Pat
                 return True
         return False
 
-    found = [p for p in found if os.path.realpath(p).startswith(inside) and not in_submodule(p)]
+    found = [p for p in found if not leaves(p, inside) and not in_submodule(p)]
     by_identity = {file_identity(p): p for p in found}
-    from_source = source_files(root, config, by_identity, scope)
+    from_source = source_files(root, config, by_identity, scope, refused)
     readers = source_readers(config) if from_source else []
     paths = {p.resolve(): (p, from_source.get(ident)) for ident, p in by_identity.items()}
     files = []
@@ -433,7 +438,9 @@ def _work_tree_side(scope: Path, root: Path, config: Config, cwd: Path, top: Pat
                 files.append(read_file(path, display, config.max_file_size))
             else:
                 files.append(readers[index].read(path, display, config.max_file_size))
-        return _loaded(root, files, config)
+        loaded = _loaded(root, files, config)
+        loaded.refused = refused
+        return loaded
 
 
 def _loaded(root: Path, files: list[SourceFile], config: Config) -> Loaded:

@@ -31,7 +31,18 @@ from kpilint.findings import (
     assign_fingerprints,
 )
 from kpilint.loader import SourceFile, read_file, read_text
-from kpilint.project import Project, discover, excluded, find_root, is_kpi_name, rel_path
+from kpilint.project import (
+    OUTSIDE,
+    Project,
+    discover,
+    excluded,
+    find_root_of_named,
+    is_kpi_name,
+    leaves,
+    real_folder,
+    rel_path,
+    unreadable,
+)
 from kpilint.registry import Check, Rule, registry, rule_names
 from kpilint.suppressions import apply
 from kpilint.validate import entities_of
@@ -54,6 +65,7 @@ class Loaded:
     config: Config
     reported: set[str]  # display paths of the files whose findings are reported
     source_of: dict[str, int] = field(default_factory=dict)  # display -> its [[sources]] index
+    refused: dict[Path, str] = field(default_factory=dict)  # files not read -> why (warnings)
 
 
 def lint(
@@ -152,6 +164,7 @@ def _lint(
                     report.notes.append(str(exc))
             hit = cache.load(root, key, {"", *displays}) if key else None
             if hit is not None:
+                note_refused(report, found_files.refused, cwd)
                 report.files |= reported
                 report.partial |= len(reported) < len(displays)
                 findings.extend(hit[0])
@@ -170,6 +183,7 @@ def _lint(
                 overlay=overlay,
                 found=found_files,
             )
+        note_refused(report, loaded.refused, cwd)
         report.files |= loaded.reported
         report.partial |= len(loaded.reported) < len(loaded.project.files)
         say(f"running rules on {len(loaded.project.files)} files")
@@ -199,6 +213,14 @@ def _lint(
 
 
 MAX_FINDINGS_PER_FILE = 1000  # CLI.md "Output safety and size"
+
+
+def note_refused(report: Report, refused: Mapping[Path, str], cwd: Path) -> None:
+    """A warning naming each file not read (SOURCES.md "Files"), once."""
+    for path, why in sorted(refused.items()):
+        note = f"not read {display_path(path, cwd)}: {why}"
+        if note not in report.notes:
+            report.notes.append(note)
 
 
 def cap_per_file(findings: list[Finding], limit: int) -> tuple[list[Finding], int]:
@@ -237,7 +259,12 @@ def _cache_key(
         from kpilint import gitio
 
         parts.append(f"HEAD:{gitio.head_of(root)}")  # impact is measured against it
-    inputs = [*found.paths, *([root / config.owners] if config.owners else [])]
+    if config.owners:
+        from kpilint import owners
+
+        inputs = [*found.paths, owners.path_of(root, config.owners)]
+    else:
+        inputs = list(found.paths)
     return cache.digest(parts, inputs, cache.secret())  # Unusable: no secret, no cache
 
 
@@ -258,7 +285,7 @@ def _group_by_project(
         path = (cwd / Path(raw)).absolute()
         if not path.exists() and Path(os.path.normpath(path)) not in overlay:
             raise UsageError(f"path '{raw}' does not exist; name a KPI file or a folder")
-        root, config_file = find_root(path)
+        root, config_file = find_root_of_named(path, cwd)
         groups.setdefault(root, (config_file, []))[1].append(Path(os.path.normpath(path)))
     return [(root, cfg, named) for root, (cfg, named) in groups.items()]
 
@@ -270,6 +297,7 @@ class ProjectFiles:
     paths: list[Path]  # as found (not resolved), sorted by root-relative path
     reported: list[bool]
     sources: dict[Path, int] = field(default_factory=dict)  # path -> its [[sources]] index
+    refused: dict[Path, str] = field(default_factory=dict)  # files never read -> why
 
 
 def project_files(
@@ -284,6 +312,7 @@ def project_files(
 
     ``force_exclude`` applies ``exclude`` to named files too (pre-commit names them).
     ``extra`` files (an overlay's, below ``root``) belong to the project as well.
+    A file that must not be read (``project.unreadable``) is in ``refused`` instead.
     """
     include, exclude = tuple(config.include), tuple(config.exclude)
     # One stat per file identifies it (symlinked twins included); pathlib's
@@ -291,14 +320,19 @@ def project_files(
     # Named folders as given and as resolved: a file is reported when it lies
     # in one either way, and by the path that lies in it (a symlinked file is
     # reported by its link's name, not its target's).
+    inside = real_folder(root)
+    refused: dict[Path, str] = {}
     named_dirs = [
         (os.path.join(str(path), ""), os.path.join(os.path.realpath(path), ""))
         for path in named
         if path.is_dir()
     ]
+    for path in named:  # a folder that is a symlink out of the project: nothing in it is read
+        if path.is_dir() and leaves(path, inside):  # (``find_root_of_named``): exit 2 below
+            refused[path] = OUTSIDE
     given = tuple(d for d, _ in named_dirs)
     paths: dict[tuple[int, int], Path] = {}
-    for p in discover(root, root, include, exclude):
+    for p in discover(root, root, include, exclude, refused):
         ident = file_identity(p)
         if ident not in paths or (
             str(p).startswith(given) and not str(paths[ident]).startswith(given)
@@ -311,12 +345,18 @@ def project_files(
             and not excluded(p, root, exclude)
         ):
             paths.setdefault(file_identity(p), p)
-    from_source = source_files(root, config, paths)
+            refused.pop(p, None)  # its text is the overlay's, not the disk's
+    from_source = source_files(root, config, paths, refused=refused)
     named_files: set[tuple[int, int]] = set()
+    overlaid = set(extra)
     for path in named:
         if path.is_dir():
             continue
         if force_exclude and excluded(path, root, exclude):
+            continue
+        why = None if path in overlaid else unreadable(path, inside)
+        if why is not None:
+            refused[path] = why
             continue
         ident = file_identity(path)
         paths[ident] = path  # reported by the name it was given
@@ -335,10 +375,11 @@ def project_files(
             for ident in order
         ],
         {paths[ident]: from_source[ident] for ident in order if ident in from_source},
+        refused,
     )
     if named_dirs:
         shown = [p for p, r in zip(found.paths, found.reported, strict=True) if r]
-        _require_files(named_dirs, shown, include, _source_globs(config))
+        _require_files(named_dirs, shown, include, _source_globs(config), refused)
     return found
 
 
@@ -368,43 +409,60 @@ def _require_files(
     reported: Sequence[Path],
     patterns: Sequence[str],
     sources: Sequence[str] = (),
+    refused: Mapping[Path, str] | None = None,
 ) -> None:
     """A named folder with nothing to lint is a mistake (a typo must not pass CI): exit 2."""
     for folder in dirs:
         if not any(_in_dirs(p, [folder]) for p in reported):
-            raise _nothing_to_lint(folder[0], patterns, sources)
+            raise _nothing_to_lint(folder[0], patterns, sources, refused)
 
 
 def _nothing_to_lint(
-    folder: str, patterns: Sequence[str], sources: Sequence[str] = ()
+    folder: str,
+    patterns: Sequence[str],
+    sources: Sequence[str] = (),
+    refused: Mapping[Path, str] | None = None,
 ) -> UsageError:
+    """The error; it names the files in ``folder`` not read, whose warnings it would hide."""
     shown = os.path.relpath(folder.rstrip(os.sep) or os.sep)
+    prefix = os.path.join(folder, "")
+    skipped = "".join(
+        f"; not read {os.path.relpath(p)}: {why}"
+        for p, why in (refused or {}).items()
+        if os.path.join(p, "").startswith(prefix)
+    )
     if sources:  # the source's globs are relative to the project root (SOURCES.md)
         return UsageError(
             f"no file to lint in folder '{shown}' (looked for KPI files {', '.join(patterns)}; "
-            f"{'; '.join(sources)}); name a folder that holds them, or correct the "
+            f"{'; '.join(sources)}{skipped}); name a folder that holds them, or correct the "
             "source's `include` (relative to the project root)"
         )
     return UsageError(
-        f"no file to lint in folder '{shown}' (looked for {', '.join(patterns)}); "
+        f"no file to lint in folder '{shown}' (looked for {', '.join(patterns)}{skipped}); "
         "name a folder that holds KPI files, or set `include` in the config"
     )
 
 
 def source_files(
-    root: Path, config: Config, paths: dict[tuple[int, int], Path], folder: Path | None = None
+    root: Path,
+    config: Config,
+    paths: dict[tuple[int, int], Path],
+    folder: Path | None = None,
+    refused: dict[Path, str] | None = None,
 ) -> dict[tuple[int, int], int]:
     """Files of the configured sources (added to ``paths``) -> the index of their source.
 
     A KPI file is never a source file, and a file two sources match is the first's.
     ``folder`` (default: the root) limits the walk, as ``diff`` does to its scope.
+    Files never read go in ``refused`` (``discover``).
     """
     found: dict[tuple[int, int], int] = {}
     if not config.sources:
         return found
     exclude = tuple(config.exclude)
     for index, spec in enumerate(config.source_specs()):
-        for p in discover(folder or root, root, spec.include, (*exclude, *spec.exclude)):
+        globs = spec.include, (*exclude, *spec.exclude)
+        for p in discover(folder or root, root, *globs, refused):
             ident = file_identity(p)
             if ident not in paths:
                 paths[ident] = p
@@ -477,7 +535,7 @@ def load_project(
             if path in found.sources:
                 source_of[sf.display] = found.sources[path]
     project = Project(root, files, entities)
-    return Loaded(project, config, reported, source_of)
+    return Loaded(project, config, reported, source_of, found.refused)
 
 
 def source_readers(config: Config) -> list[Any]:
@@ -493,19 +551,23 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
 
     source = importer(fmt)
     paths: list[Path] = []
+    refused: dict[Path, str] = {}
     for path in named:
         if path.is_dir():
-            inside = discover(path, root, source.GLOBS, tuple(config.exclude))
+            inside = discover(path, root, source.GLOBS, tuple(config.exclude), refused)
             if not inside:
-                raise _nothing_to_lint(str(path), source.GLOBS)
+                raise _nothing_to_lint(str(path), source.GLOBS, refused=refused)
             paths.extend(inside)
+        elif (why := unreadable(path, real_folder(root))) is not None:
+            refused[path] = why
         else:
             paths.append(path)
     unique = sorted(dict.fromkeys(p.resolve() for p in paths), key=lambda p: rel_path(p, root))
     with paused_gc():
         files = [source.read(p, display_path(p, cwd), config.max_file_size) for p in unique]
         entities = [e for sf in files for e in entities_of(sf)]
-    return Loaded(Project(root, files, entities), config, {sf.display for sf in files})
+    reported = {sf.display for sf in files}
+    return Loaded(Project(root, files, entities), config, reported, refused=refused)
 
 
 def run_rules_with_impact(loaded: Loaded, today: date, cwd: Path) -> list[Finding]:
@@ -573,7 +635,7 @@ def owners_of(loaded: Loaded) -> frozenset[str] | None:
         return None
     from kpilint import owners
 
-    return owners.load(loaded.project.root, setting)
+    return owners.load(loaded.project.root, setting, loaded.config.max_file_size)
 
 
 def run_checks(

@@ -7,37 +7,87 @@ one handle per line with ``#`` comments. Handles are kept exactly as written.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from kpilint.config import ConfigError
+from kpilint.loader import DEFAULT_MAX_BYTES, _read_at_most
+from kpilint.project import leaves, real_folder
+
+# Opening a FIFO for reading blocks until a writer comes; O_NONBLOCK returns at once,
+# and fstat() then refuses it before any read.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 _COMMENT = re.compile(r"(?:^|[ \t])#.*")
 
 
 def path_of(root: Path, setting: str) -> Path:
-    return root / setting
+    """The owners file ``setting`` names; ConfigError for a path that leaves the root.
+
+    kpilint runs in CI on branches nobody reviewed: the config must not make it
+    read a file outside the checkout, by its path or through a symlink.
+    """
+    where = f"owners = '{setting}'"
+    if os.path.isabs(setting) or os.path.normpath(setting).split(os.sep)[0] == os.pardir:
+        raise ConfigError(
+            f"{where}: the path leaves the project root {root}; "
+            "name a file inside it, as a path from the root (like 'CODEOWNERS')"
+        )
+    path = root / setting
+    if leaves(path, real_folder(root)):
+        raise ConfigError(
+            f"{where}: it resolves outside the project root {root} (a symlink); "
+            "point 'owners' at a file inside the project"
+        )
+    return path
 
 
-def load(root: Path, setting: str) -> frozenset[str]:
-    """The handles in ``setting`` (a path from the project root); ConfigError if unusable."""
+def load(root: Path, setting: str, max_bytes: int = DEFAULT_MAX_BYTES) -> frozenset[str]:
+    """The handles in ``setting`` (a path from the project root); ConfigError if unusable.
+
+    A device, FIFO or socket is refused before it is opened (``/dev/zero`` never
+    ends, a FIFO blocks), and so is a file over ``max_bytes`` (``max-file-size``).
+    """
     path = path_of(root, setting)
     where = f"owners = '{setting}'"
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        _check(os.stat(path), where, max_bytes)  # before open(): opening a device may act
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
     except FileNotFoundError:
         raise ConfigError(
             f"{where}: no such file under the project root {root}; "
             "point 'owners' at the list of people and teams"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        raise ConfigError(f"{where}: cannot read it ({why})") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read it ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        _check(st, where, max_bytes)  # what was opened: it may have changed
+        raw = _read_at_most(handle, st.st_size, max_bytes + 1)
+    if len(raw) > max_bytes:  # it grew since the stat
+        raise ConfigError(f"{where}: the file is over the {max_bytes:,}-byte limit")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: cannot read it (not UTF-8 text)") from None
     if path.name == "CODEOWNERS":
         return frozenset(_codeowners(text))
     if path.suffix.lower() in (".yaml", ".yml"):
         return frozenset(_yaml_list(text, where))
     return frozenset(_lines(text))
+
+
+def _check(st: os.stat_result, where: str, max_bytes: int) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a device, FIFO or socket"
+        raise ConfigError(f"{where}: cannot read it ({kind}); point 'owners' at a regular file")
+    if st.st_size > max_bytes:
+        raise ConfigError(
+            f"{where}: the file is {st.st_size:,} bytes, over the {max_bytes:,}-byte "
+            "limit (`max-file-size`); shorten the list, or raise `max-file-size`"
+        )
 
 
 def _lines(text: str) -> list[str]:

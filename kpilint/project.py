@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property
@@ -140,6 +141,25 @@ def find_root(start: Path) -> tuple[Path, Path | None]:
     return folder, None
 
 
+def find_root_of_named(path: Path, cwd: Path) -> tuple[Path, Path | None]:
+    """``find_root`` for a path named on the command line, whose way may pass a symlink.
+
+    A CI job names ``meta/``; the branch it checks can make ``meta`` a symlink to
+    ``~/.kube``. Then the project is the one holding the link, which the path
+    leaves, so nothing in it is read (SOURCES.md "Files"), rather than a project
+    found around the link's target. Only links below ``cwd`` (a real path) count:
+    the ones above it (``/home -> /mnt/home``) are the machine's, not a branch's.
+    """
+    normal = Path(os.path.normpath(path))
+    if normal.is_relative_to(cwd) and os.path.realpath(normal) != str(normal):
+        for link in [*reversed(normal.parents), normal]:  # from the top: the first link
+            if link.is_relative_to(cwd) and link != cwd and os.path.islink(link):
+                root, config = find_root(link.parent)
+                if leaves(link, real_folder(root)):
+                    return root, config
+    return find_root(path)
+
+
 def _has_kpilint_table(pyproject: Path) -> bool:
     try:
         text = pyproject.read_text(encoding="utf-8", errors="replace")
@@ -166,11 +186,20 @@ def discover(
     root: Path,
     include: tuple[str, ...] = KPI_GLOBS,
     exclude: tuple[str, ...] = (),
+    refused: dict[Path, str] | None = None,
 ) -> list[Path]:
-    """KPI files below ``folder``; symlink loops and odd entries never crash the walk."""
+    """KPI files below ``folder``; symlink loops and odd entries never crash the walk.
+
+    A matching file that must not be read (``unreadable``) is left out and put in
+    ``refused`` with the reason, for the warning that names it.
+    """
     found: list[Path] = []
     seen_dirs: set[tuple[int, int]] = set()
-    inside = os.path.join(os.path.realpath(root), "")
+    inside = real_folder(root)
+    if leaves(folder, inside):  # a named folder that is a symlink out of the project
+        if refused is not None:
+            refused[folder] = OUTSIDE
+        return found
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=None):
         try:
             st = os.stat(dirpath)
@@ -187,22 +216,87 @@ def discover(
             for d in dirnames
             if d not in SKIP_DIRS
             and not excluded(Path(dirpath, d), root, exclude)
-            and _stays_inside(os.path.join(dirpath, d), inside)
+            and not _link_out(os.path.join(dirpath, d), inside)
         )
         for name in filenames:
             path = Path(dirpath, name)
             if not is_kpi_name(name, include) and not glob_matches(path, root, include):
                 continue
-            if excluded(path, root, exclude) or not path.is_file():
-                continue  # a folder named like a KPI file is not a file
-            found.append(path)
+            if excluded(path, root, exclude):
+                continue
+            why, regular = _walked(path, inside)
+            if why is not None and refused is not None:
+                refused[path] = why
+            elif regular:  # a folder named like a KPI file is not a file
+                found.append(path)
     return sorted(found)
 
 
-def _stays_inside(path: str, inside: str) -> bool:
-    """A folder the walk may enter: not a symlink out of the project (a link to / must
-    not walk the disk)."""
-    return not os.path.islink(path) or os.path.join(os.path.realpath(path), "").startswith(inside)
+OUTSIDE = "it resolves outside the project root"
+_KINDS = {
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def real_folder(root: Path | str) -> str:
+    """``root``'s real path ending in a separator, as ``leaves`` compares paths with it."""
+    return os.path.join(os.path.realpath(root), "")
+
+
+def leaves(path: Path | str, inside: str) -> bool:
+    """``path`` resolves outside the folder ``inside`` (a ``real_folder``).
+
+    A pull request can commit a symlink to a secret outside the checkout
+    (``leak.yml -> ~/.kube/config``); kpilint reads no such file, and ``diff``
+    compares no such file (SOURCES.md "Files").
+    """
+    return not os.path.join(os.path.realpath(path), "").startswith(inside)
+
+
+def _walked(path: Path, inside: str) -> tuple[str | None, bool]:
+    """Why a file the walk found is never read (or None), and whether it is a regular file.
+
+    One lstat, as ``is_file()`` was one stat; the folders walked are inside, so
+    only a symlink can leave.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            if leaves(path, inside):
+                return OUTSIDE, False
+            mode = os.stat(path).st_mode
+    except OSError:  # vanished, or a dangling link inside
+        return None, False
+    return _kind(mode), stat.S_ISREG(mode)
+
+
+def _link_out(path: str, inside: str) -> bool:
+    """A symlink out of ``inside``; the walk needs no more (its folders are inside)."""
+    return os.path.islink(path) and leaves(path, inside)
+
+
+def unreadable(path: Path | str, inside: str) -> str | None:
+    """Why ``path`` must never be read, or None (SOURCES.md "Files").
+
+    A symlink resolving outside the project root (``inside``, a ``real_folder``),
+    a device, FIFO or socket: reading one may leak a secret, never end or block.
+    """
+    if leaves(path, inside):
+        return OUTSIDE
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # missing or unreadable: the reader says so
+        return None
+    return _kind(mode)
+
+
+def _kind(mode: int) -> str | None:
+    """Why a file of this mode is never read: a device, FIFO or socket."""
+    kind = _KINDS.get(stat.S_IFMT(mode))
+    return f"it is {kind}" if kind else None
 
 
 def rel_path(path: Path, root: Path) -> str:

@@ -262,24 +262,27 @@ def test_size_limit_is_configurable(root: Path) -> None:
 
 def test_named_endless_device(root: Path) -> None:
     run = kpilint("check", "--format", "json", "/dev/zero", cwd=root)
-    assert run.code == 1  # refused after a stat, before any read
-    assert run.where() == [("KPI001", 1, 1)]
-    assert run.findings()[0]["message"] == "not a regular file; not read"
+    assert run.code == 0  # skipped after a stat, before any read (SOURCES.md "Files")
+    assert run.where() == []
+    assert run.stderr.endswith("dev/zero: it is a device\n")
+    assert run.stderr.startswith("kpilint: warning: not read ")
 
 
 def test_named_fifo(root: Path) -> None:
     os.mkfifo(root / "pipe.kpi.yaml")
     run = kpilint("check", "--format", "json", "pipe.kpi.yaml", cwd=root, timeout=3)
-    assert run.code == 1  # refused after a stat, before any open that would block
-    assert run.where() == [("KPI001", 1, 1)]
-    assert run.findings()[0]["message"] == "not a regular file; not read"
+    assert run.code == 0  # skipped after a stat, before any open that would block
+    assert run.where() == []
+    assert run.stderr == "kpilint: warning: not read pipe.kpi.yaml: it is a FIFO\n"
 
 
 def test_fifo_in_a_folder_is_skipped(root: Path) -> None:
     os.mkfifo(root / "pipe.kpi.yaml")
-    write(root, "ok.kpi.yaml", CLEAN)
+    write(root, "ok.kpi.yaml", CLEAN.replace("owner: cfo", "ownr: cfo"))
     run = check(root)
-    assert run.where() == []
+    assert run.code == 1  # ok.kpi.yaml's finding; the skipped FIFO changes nothing
+    assert {f["path"] for f in run.findings()} == {"ok.kpi.yaml"}
+    assert run.stderr == "kpilint: warning: not read pipe.kpi.yaml: it is a FIFO\n"
 
 
 # --- the file system ------------------------------------------------------------------
@@ -861,9 +864,12 @@ def test_file_symlinked_into_the_named_folder_is_reported_by_its_link(
         CLEAN.replace("id: k", "id: b").replace("owner: cfo", "ownr: x"),
     )
     (root / "sub" / "out.kpi.yaml").symlink_to(outside)
-    run = check(root, "sub")
-    assert sorted({f["path"] for f in run.findings()}) == ["sub/in.kpi.yaml", "sub/out.kpi.yaml"]
-    assert json.loads(run.stdout)["summary"]["files"] == 2
+    run = check(root, "sub")  # the link out of the project is never read (SOURCES.md "Files")
+    assert sorted({f["path"] for f in run.findings()}) == ["sub/in.kpi.yaml"]
+    assert json.loads(run.stdout)["summary"]["files"] == 1  # other/a.kpi.yaml, by its link
+    assert run.stderr == (
+        "kpilint: warning: not read sub/out.kpi.yaml: it resolves outside the project root\n"
+    )
 
 
 def test_directory_symlink_out_of_the_project_is_not_walked(root: Path, tmp_path: Path) -> None:

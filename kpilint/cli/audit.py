@@ -12,6 +12,7 @@ from kpilint.cli.common import (
     _deliver,
     _die,
     _use_color,
+    _warn,
     from_option,
     lint_options,
 )
@@ -97,6 +98,8 @@ def audit_cmd(
             text = render(result, fmt, color=color)
     if error:
         _die(error)
+    for note in result.report.notes:  # files not read (SOURCES.md "Files")
+        _warn(f"kpilint: warning: {note}")
     if args.quiet < 2:
         _deliver(text, args.output_file, color)
     args.exit(result.report.fails())

@@ -285,6 +285,8 @@ def _show_files(paths: tuple[str, ...], args: LintArgs, cwd: Path, force_exclude
         config = args.config or (Config.from_file(config_file) if config_file else Config())
         config = config.with_overrides(**args.overrides)
         found = project_files(root, named, config, force_exclude=force_exclude)
+        for path, why in sorted(found.refused.items()):  # SOURCES.md "Files"
+            _warn(f"kpilint: warning: not read {display_path(path, cwd)}: {why}")
         for path, reported in zip(found.paths, found.reported, strict=True):
             if reported:
                 lines.append(display_path(path, cwd))

@@ -10,6 +10,7 @@ from kpilint.cli.common import (
     LintArgs,
     _deliver,
     _die,
+    _warn,
     _without_known,
     emit,
     governance_option,
@@ -58,6 +59,8 @@ def diff_cmd(
         )
     except (ConfigError, UsageError) as exc:
         _die(str(exc))
+    for note in result.report.notes:  # files not read (SOURCES.md "Files")
+        _warn(f"kpilint: warning: {note}")
     if known:
         _without_known(result.report, Path(known), stale=False)
     if args.fmt == "markdown":

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kpilint.cli.common import EXIT_FINDINGS, EXIT_OK, _die
+from kpilint.cli.common import EXIT_FINDINGS, EXIT_OK, _die, _warn
 from kpilint.importers import formats
 from kpilint.suggest import did_you_mean
 
@@ -77,8 +77,8 @@ def import_cmd(
 def _configured_source(index: int, named: tuple[str, ...]) -> tuple[str, Any, list[Path]]:
     """The Nth ``[[sources]]`` of the project's config: a label, its reader, its files."""
     from kpilint.config import Config, ConfigError
-    from kpilint.engine import project_files
-    from kpilint.project import find_root
+    from kpilint.engine import display_path, project_files
+    from kpilint.project import find_root, glob_matches
     from kpilint.sources.load import SourceReader
 
     root, config_file = find_root(Path.cwd())
@@ -95,6 +95,9 @@ def _configured_source(index: int, named: tuple[str, ...]) -> tuple[str, Any, li
     if not named:
         found = project_files(root, [], config)
         files = [p for p, i in found.sources.items() if i == index - 1]
+        for path, why in found.refused.items():  # never read (SOURCES.md "Files")
+            if glob_matches(path, root, tuple(spec.include)):
+                _warn(f"kpilint: warning: not read {display_path(path, Path.cwd())}: {why}")
     return f"--source {index} ({spec.preset or 'sources'})", SourceReader(spec), files
 
 

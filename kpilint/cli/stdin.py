@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from kpilint.cli.common import LintArgs, _die, _use_color, emit
+from kpilint.cli.common import LintArgs, _die, _use_color, _warn, emit
 
 if TYPE_CHECKING:
     from kpilint.findings import Report
@@ -56,6 +56,8 @@ def _check_stdin(
             fixed, after, count = _fix_stdin(run, report, raw, path, display, unsafe)
     except (ConfigError, UsageError) as exc:
         _die(str(exc))
+    for note in report.notes:  # files of the project not read (SOURCES.md "Files")
+        _warn(f"kpilint: warning: {note}")
     plural = "s" if count != 1 else ""
     if show_diff:
         from kpilint.fixes import FileFix

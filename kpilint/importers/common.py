@@ -150,24 +150,32 @@ def run_import(
     One reader reads every file, so a source's goals are made once.
     """
     from kpilint.importers import importer
-    from kpilint.project import discover
+    from kpilint.project import discover, find_root_of_named, real_folder, unreadable
 
     cwd = cwd or Path.cwd()
     reader = reader or importer(fmt)
     globs = reader.GLOBS
     files = list(files)
+    refused: dict[Path, str] = {}  # never read (SOURCES.md "Files"), as `check` skips them
+    here = cwd.resolve()
     for raw in sources:
         path = cwd / raw
+        if not path.exists():
+            raise ImportRefused(f"source '{raw}' does not exist")
+        root = find_root_of_named(here / raw, here)[0]
         if path.is_dir():
-            found = discover(path, path, globs)
+            found = discover(path, root, globs, refused=refused)
             if not found:
                 raise ImportRefused(f"no {' or '.join(globs)} files in '{raw}'")
             files.extend(found)
-        elif path.is_file():
-            files.append(path)
+        elif (why := unreadable(path, real_folder(root))) is not None:
+            refused[path] = why
         else:
-            raise ImportRefused(f"source '{raw}' does not exist")
+            files.append(path)
     run = ImportRun()
+    run.messages += [
+        f"kpilint: warning: not read {_display(p, cwd)}: {w}" for p, w in refused.items()
+    ]
     converted: list[tuple[Path, Imported]] = []
     for file in dict.fromkeys(Path(os.path.normpath(p)) for p in files):
         result = reader.convert(file, _display(file, cwd), max_bytes)
