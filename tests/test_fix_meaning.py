@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -33,7 +34,7 @@ from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from kpilint import lint
-from kpilint.edits import yaml_comment
+from kpilint.edits import flow_mapping, yaml_comment
 from kpilint.findings import Report
 from kpilint.fixes import fix_loop, plan
 from kpilint.targets import ParsedTarget, parse_target
@@ -46,7 +47,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 # --- what a target means ------------------------------------------------------------------
 
-Meaning = tuple[str, float | None, str | None, str | None, float | None, date | None]
+Meaning = tuple[str, float | None, str | None, str | None, float | None, date | None, bool]
 
 
 def text_meaning(parsed: ParsedTarget) -> Meaning:
@@ -59,6 +60,7 @@ def text_meaning(parsed: ParsedTarget) -> Meaning:
         parsed.direction,
         _num(parsed.baseline),
         parsed.deadline,
+        parsed.strict,
     )
 
 
@@ -72,6 +74,7 @@ def mapping_meaning(target: dict[str, Any], timeline: Any) -> Meaning:
         target.get("direction"),
         _num(target.get("baseline")),
         end,
+        target.get("strict", False),
     )
 
 
@@ -134,6 +137,14 @@ def project(text: str) -> Iterator[Path]:
         yield root
 
 
+def every_finding(root: Path) -> Counter[tuple[str, str | None]]:
+    """Every rule's findings but KPI208's, by code and entity: what a fix must not add to."""
+    report = lint([root], cwd=root, today=TODAY)
+    return Counter(
+        (f.code, f.entity.id if f.entity else None) for f in report.findings if f.code != "KPI208"
+    )
+
+
 def run(root: Path) -> Report:
     # Structure and KPI208 only: a big corpus file would reach the per-file finding cap.
     return lint([root], cwd=root, today=TODAY, overrides={"select": ("KPI0", "KPI208")})
@@ -142,6 +153,7 @@ def run(root: Path) -> Report:
 def check_fixes(kpis: list[Kpi], text: str) -> int:
     """Fix the project twice and hold every KPI208 fix to its text; how many were rewritten."""
     with project(text) as root:
+        findings_before = every_finding(root)
         before = run(root)
         final, result = fix_loop(lambda: run(root), root, unsafe=False)
         assert result.refused == [], "a fix was left out because it would not parse"
@@ -151,6 +163,8 @@ def check_fixes(kpis: list[Kpi], text: str) -> int:
         assert plan(final, root, unsafe=False) == []  # nothing safe left to fix
         again, second = fix_loop(lambda: run(root), root, unsafe=False)
         assert second.fixed == 0 and (root / NAME).read_text(encoding="utf-8") == fixed_text
+        added = every_finding(root) - findings_before
+        assert not added, f"the fix added findings {dict(added)}:\n{fixed_text}"
         assert [f.fix.applicability for f in again.findings] == [
             f.fix.applicability for f in final.findings
         ]
@@ -171,10 +185,17 @@ def check_fixes(kpis: list[Kpi], text: str) -> int:
         assert parsed.exact and not blocked, f"{original!r} was rewritten; {context}"
         meaning = mapping_meaning(kpi["target"], kpi.get("timeline"))
         if parsed.deadline is None:
-            meaning = (*meaning[:5], None)
+            meaning = (*meaning[:5], None, meaning[6])
         assert meaning == text_meaning(parsed), f"{original!r}; {context}"
-        comment = "  # " + yaml_comment(original)
-        assert any(line.startswith("    target: {") and comment in line for line in lines), context
+        written = flow_mapping(kpi["target"])
+        if list(kpi["target"]) == ["value"] and original.strip() == written[len("{value: ") : -1]:
+            # a bare number: the mapping writes back the same text, so no comment (FORMAT.md)
+            assert any(line == f"    target: {written}" for line in lines), context
+        else:
+            comment = "  # " + yaml_comment(original)
+            assert any(line.startswith("    target: {") and comment in line for line in lines), (
+                context
+            )
     return rewritten
 
 
