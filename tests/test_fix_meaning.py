@@ -38,6 +38,7 @@ from kpilint.edits import flow_mapping, yaml_comment
 from kpilint.findings import Report
 from kpilint.fixes import fix_loop, plan
 from kpilint.targets import ParsedTarget, parse_target
+from tests.test_target_examples import TABLE
 
 TODAY = date(2027, 3, 15)
 NAME = "t.kpi.yaml"
@@ -326,3 +327,35 @@ def test_numbers_are_written_as_yaml_reads_them_back(value: float) -> None:
     written = yaml_number(value)
     read = yaml.load(f"v: {written}", Loader=yaml.CSafeLoader)["v"]
     assert read == value and type(read) is type(value), written
+
+
+# --- every text of the FORMAT.md table (issue 21) ---------------------------------------------
+
+TABLE_TEXTS = [text for text, _ in TABLE]
+
+
+@pytest.mark.parametrize("timeline", ["none", "block-start", "flow-end"])
+@pytest.mark.parametrize("text", TABLE_TEXTS, ids=lambda v: v[:40])
+def test_fix_of_every_table_text_keeps_its_meaning_and_adds_no_finding(
+    text: str, timeline: str
+) -> None:
+    kpis: list[Kpi] = [(text, None, 1000, timeline, date(2030, 12, 31))]
+    project = project_text(kpis)
+    assert project is not None
+    check_fixes(kpis, project)
+
+
+def test_a_bare_number_is_rewritten_without_a_comment() -> None:
+    with project("kpis:\n  - id: a\n    name: A\n    target: 92\n") as root:
+        fix_loop(lambda: run(root), root, unsafe=False)
+        assert (root / NAME).read_text(encoding="utf-8").split("\n")[3] == "    target: {value: 92}"
+
+
+def test_a_strict_text_is_rewritten_with_strict_true() -> None:
+    with project("kpis:\n  - id: a\n    name: A\n    target: less than 2 days\n") as root:
+        fix_loop(lambda: run(root), root, unsafe=False)
+        line = (root / NAME).read_text(encoding="utf-8").split("\n")[3]
+        assert line == (
+            "    target: {value: 2, unit: days, direction: decrease, strict: true}"
+            "  # less than 2 days"
+        )

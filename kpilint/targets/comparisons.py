@@ -197,10 +197,10 @@ RATE_RE = re.compile(
     r"|\b(?:annual|compound)\s+growth\s+rate\b",
     FLAGS,
 )
-# After a `%`: `5% per year`, `2% a month`.
+# In the phrase after a `%`: `5% per year`, `2% a month`, `7 percent growth per annum`.
 PER_PERIOD_RE = re.compile(
-    rf"\s*(?:growth\s+|increase\s+|decrease\s+)?(?:per|a|an|each|every)\s+{_PERIODS}\b"
-    r"|\s*(?:annually|yearly|quarterly|monthly|weekly)\b",
+    rf"\b(?:per|each|every)\s+{_PERIODS}\b|(?<!within )(?<!in )(?<!for )\ban?\s+{_PERIODS}\b"
+    r"|\b(?:annually|yearly)\b",
     FLAGS,
 )
 # A rank: `top 3`, `#1`, `rank 5 or better`, `No. 1`.

@@ -48,10 +48,10 @@ _DATE_FOLLOW = re.compile(
     r"|less|more|fewer|below|above|under|over|up|no|not|by|before|until)\b",
     FLAGS,
 )
-# A deadline word at the start of its phrase makes a year a deadline whatever follows.
-_LEADING_DEADLINE = re.compile(
-    r"(?:^|[,;:(]\s*|[.!?]\s+)(?:by|before|until|in)\s+(?:the\s+)?"
-    r"(?:(?:end|close)\s+of\s+(?:the\s+)?(?:year\s+)?)?" + _PERIOD + r"$",
+# `increase by 2000 users`: after a change verb in the same phrase, `by` gives an amount.
+_AMOUNT_BY = re.compile(
+    r"\b(?:increase|raise|grow|boost|lift|expand|improve|reduce|decrease|cut|lower|shrink"
+    r"|lessen)(?:s|d|ed|ing|es)?\b[^,;:(.0-9]*\bby\s+$",
     FLAGS,
 )
 ISO_DATE_RE = re.compile(r"(?<![\w.-])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![\w-])")
@@ -121,7 +121,7 @@ def year_role(text: str, num: Num, year: int) -> Date | None:
             deadline["word"].lower() != "and"
             or re.search(r"\bbetween\b[^,;]*$", before[: deadline.start()], re.I)
         )
-        and (follows or _LEADING_DEADLINE.search(before))
+        and (follows or deadline["word"].lower() != "by" or not _AMOUNT_BY.search(before))
     ):
         return _deadline(at + deadline.start(), end, year, deadline["word"], deadline["period"])
     if not follows:

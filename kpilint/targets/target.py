@@ -77,7 +77,7 @@ def read_own(r: Reading, own: Num) -> ParsedTarget:
                 high=as_number(high.value, integral=high.integral),
             )
     if cmp.RATE_RE.search(r.masked) or (
-        u0.unit == "%" and cmp.PER_PERIOD_RE.match(text, _after_noun(text, u0.end))
+        u0.unit == "%" and cmp.PER_PERIOD_RE.search(r.masked, u0.end, end)
     ):
         return r.plain("rate", cmp_dir, "a rate per period has no value or change")
 
@@ -206,11 +206,6 @@ def _keeps(prefix: str, cmp_end: int) -> bool:
     return any(
         m.end() < cmp_end and m.group(0).lower() in cmp.KEEPING for m in cmp.CMP_RE.finditer(prefix)
     )
-
-
-def _after_noun(text: str, at: int) -> int:
-    noun = re.match(r"\s?" + cmp.NOUN_RE.pattern, text[at:], FLAGS)
-    return at + noun.end() if noun else at
 
 
 def _words_after(r: Reading, at: int, end: int) -> tuple[str | None, int]:
