@@ -28,6 +28,7 @@ _DEADLINE_AHEAD_RE = re.compile(
 _TO_RE = re.compile(r"(?:\bto\b|->|→)\s*$", FLAGS)
 _WORD_RE = re.compile(r"[^\W_]+")
 _MAX_WORDS_TO_NUMBER = 4  # `from a baseline of 20`: the number follows the keyword closely
+_MAX_GAP = 60  # characters: four words; a longer look would make many keywords quadratic
 
 
 def clean(text: str) -> str:
@@ -72,16 +73,18 @@ def baseline_spans(
     """The baseline phrases, in order; ``is_year`` says which numbers (by start) are years."""
     spans: list[Span] = []
     starts = [n.start for n in nums]
+    aheads = [m.start() for m in _DEADLINE_AHEAD_RE.finditer(text)]  # found once: linear
     covered = -1
     for key in _BASE_KEY_RE.finditer(text):
         if key.start() < covered:
             continue
         limit = phrases.end_of(key.end())
-        if ahead := _DEADLINE_AHEAD_RE.search(text, key.end(), limit):
-            limit = ahead.start()
+        k = bisect_left(aheads, key.end())
+        if k < len(aheads):
+            limit = min(limit, aheads[k])
         i = bisect_left(starts, key.end())
-        if i >= len(nums) or nums[i].start >= limit:
-            continue
+        if i >= len(nums) or nums[i].start >= limit or nums[i].start - key.end() > _MAX_GAP:
+            continue  # no number close after the keyword: not a baseline phrase
         between = text[key.end() : nums[i].start]
         if len(_WORD_RE.findall(between)) > _MAX_WORDS_TO_NUMBER or re.search(
             r"\bto\b", between, FLAGS
@@ -89,7 +92,8 @@ def baseline_spans(
             continue
         inside = [nums[i]]
         end = limit
-        for n in nums[i + 1 :]:
+        for j in range(i + 1, len(nums)):
+            n = nums[j]
             if n.start >= limit:
                 break
             prev = inside[-1]

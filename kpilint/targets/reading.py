@@ -117,7 +117,7 @@ class Reading:
             year = year_of(text, num)
             role = None
             if year is not None:
-                if previous is not None and JOINED_RE.fullmatch(text[previous.end : num.start]):
+                if previous is not None and JOINED_RE.fullmatch(text, previous.end, num.start):
                     role = Date(num.start, num.end, previous.role, previous.when)
                 else:
                     role = year_role(text, num, year)
