@@ -39,19 +39,7 @@ from kpilint.targets.result import Direction, Form, ParsedTarget
 from kpilint.targets.target import read_own
 
 MAX_CHARS = 10_000  # a target is a phrase; reading more only costs time
-_TRAILING = " \t.,;:!?)]}-–—"
 _MAX_NAME_WORDS = 3  # words naming what is measured, before the own number
-_MAX_UNIT_WORDS = 4  # `per person per month`
-_UNIT_STOP_RE = re.compile(
-    r"\s(?:by|and|but|to|at|in|before|until|from|since|compared|relative|than|versus|vs)\b"
-    r"|\s[-–—]\s|—",
-    FLAGS,
-)
-_ENDS = {
-    w: re.compile(rf"\b{w}\s*$", FLAGS) for w in ("between", "by", "to", "from")
-}  # fmt: skip
-_RANGE_GAP = {"between": r"\band\b", "plain": r"(?:-|–|—|\bto\b)"}
-_KEEP_RE = re.compile(r"\b(?:maintain(?:s|ed|ing)?|keep(?:s|ing)?|sustain(?:s|ed|ing)?)\b", FLAGS)
 _ALNUM_RE = re.compile(r"[^\W_]")
 
 
