@@ -2,7 +2,8 @@
 
 Issue 11 measured 40,000 unknown keys in one KPI (quadratic in validation),
 a 900 KB YAML 1.1 base-60 ``notes`` value (quadratic in the int constructor)
-and 390,000 tiny KPIs (a report of millions of findings). Each input is made
+and 390,000 tiny KPIs (a report of millions of findings); issue 21 adds long
+text targets (the target parser must stay linear in a text's length). Each input is made
 at two sizes, four times apart; the row gives seconds and peak RSS per MB of
 input, and the linearity check compares the larger size's cost per MB with
 the smaller's, both less a one-KPI run's time (start-up), so at most 1.5x (a
@@ -33,6 +34,21 @@ def tiny_kpis(n: int) -> str:
     return "kpis:\n" + "".join(f"  - {{id: k{i}}}\n" for i in range(n))
 
 
+_TARGET_PHRASE = "by 2030 reduce by 20% from a baseline of 20.0 PJ in 2017 to 2018 top 3 "
+
+
+def long_targets(n: int) -> str:
+    """200 KPIs whose text targets are ``n`` characters of phrases the parser weighs (issue 21).
+
+    The parser reads a target's first 10,000 characters, so the larger size (4n) stays
+    under that: the row measures the cost of reading a text against its length.
+    """
+    text = (_TARGET_PHRASE * (n // len(_TARGET_PHRASE) + 1))[:n].strip()
+    return "kpis:\n" + "".join(
+        f"  - id: k{i}\n    name: K\n    target: '{text}'\n" for i in range(200)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Input:
     name: str
@@ -45,6 +61,7 @@ INPUTS = (
     Input("40,000 unknown keys in one KPI", unknown_keys, (2_500, 10_000)),
     Input("base-60 notes (900 KB at full size)", base60_notes, (20_000, 75_000)),
     Input("tiny KPIs (390,000 in the issue)", tiny_kpis, (5_000, 25_000), ("json", "sarif")),
+    Input("200 long text targets (characters each)", long_targets, (600, 2_400)),
 )
 
 

@@ -81,7 +81,7 @@ def own(entity: Entity[Any], start: int, end: int) -> bool:
 
 
 def replace_value(entity: Entity[Any], key: str, content: str, comment: str) -> tuple[Edit, ...]:
-    """Replace the scalar at ``key`` with ``content``, ``comment`` ending its line.
+    """Replace the scalar at ``key`` with ``content``, ``comment`` (if any) ending its line.
 
     None when that could not be valid YAML or would touch a shared node: the value
     is a collection, anchored, an alias or tagged; or text follows it on its last
@@ -97,12 +97,13 @@ def replace_value(entity: Entity[Any], key: str, content: str, comment: str) -> 
         end = _end_of_content(text, span.end, entity.pos.column - 1)
         header = re.compile(_BLOCK_HEADER).match(text, span.start)
         if header is not None and header.group(1):  # `>- # note`: the note stays too
-            comment = f"{comment}  {header.group(1)}"
+            note = header.group(1)
+            comment = f"{comment}  {note}" if comment else note[1:].lstrip()
     line_end = re.compile(_LINE_BREAK).search(text, end)
     rest = text[end : line_end.start() if line_end else len(text)]
     if not re.fullmatch(_REST_OF_LINE, rest) or not own(entity, span.start, end):
         return ()
-    return (Edit(span.start, end, f"{content}  # {comment}"),)
+    return (Edit(span.start, end, f"{content}  # {comment}" if comment else content),)
 
 
 # Patterns, compiled on first use (``re`` keeps them): only a fix needs them, and
@@ -185,7 +186,9 @@ def flow_mapping(items: dict[str, Any]) -> str:
     """``{value: 5, unit: days}``: numbers as YAML numbers, text as safe scalars."""
     parts = []
     for key, value in items.items():
-        if isinstance(value, str):
+        if isinstance(value, bool):
+            parts.append(f"{key}: {'true' if value else 'false'}")
+        elif isinstance(value, str):
             parts.append(f"{key}: {yaml_string(value)}")
         else:
             parts.append(f"{key}: {yaml_number(value)}")

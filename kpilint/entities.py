@@ -149,8 +149,16 @@ class TargetView:
     change: float | None = None  # how far to move from the baseline, instead of a value
     parsed: ParsedTarget | None = None  # the reading of a text target
 
+    strict: bool = False  # the value itself does not meet the target
+
     @property
     def measurable(self) -> bool:
+        """A number to measure against: KPI201 fires when a text has none."""
+        return self.numeric or (self.parsed is not None and self.parsed.measurable)
+
+    @property
+    def numeric(self) -> bool:
+        """A value or change, what KPI202-KPI206 read: a statement, rate, rank or range has none."""
         return self.value is not None or self.change is not None
 
 
@@ -202,6 +210,7 @@ def _view(target: TargetSpec | str | None) -> TargetView | None:
             target.baseline,
             None,
             target.change,
+            strict=bool(target.strict),
         )
     if not target.strip():
         return None
@@ -209,7 +218,14 @@ def _view(target: TargetSpec | str | None) -> TargetView | None:
 
     parsed = parse_target(target)
     return TargetView(
-        parsed.value, parsed.unit, parsed.direction, parsed.baseline, target, parsed.change, parsed
+        parsed.value,
+        parsed.unit,
+        parsed.direction,
+        parsed.baseline,
+        target,
+        parsed.change,
+        parsed,
+        strict=parsed.strict,
     )
 
 

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any, NamedTuple, get_args
 
 from kpilint.model import (
+    REVIEW_EVERY_PATTERN,
     Aggregation,
     Category,
     Direction,
@@ -130,6 +131,22 @@ def slug_refs(value: Any) -> Any:
     return slugs(value)
 
 
+_REVIEWS = frozenset(get_args(Review))
+_EVERY = re.compile(REVIEW_EVERY_PATTERN)
+
+
+def review(value: Any) -> Any:
+    """A cadence word, or ``every N weeks|months|years`` (N 1 to 10, singular for 1)."""
+    if type(value) is str and (value in _REVIEWS or _EVERY.fullmatch(value)):
+        return value
+    return NO
+
+
+def flag(value: Any) -> Any:
+    """Exactly ``true`` or ``false``: pydantic's strict bool."""
+    return value if type(value) is bool else NO
+
+
 def one_of(allowed: Any) -> frozenset[str]:
     """A ``Literal``'s words: ``build`` takes a string among them."""
     return frozenset(get_args(allowed))
@@ -199,12 +216,13 @@ _SPECS: dict[type[Any], dict[str, Any]] = {
         "change": optional(positive),
         "unit": _str,
         "direction": optional(one_of(Direction)),
+        "strict": flag,
         "baseline": optional(number),
     },
     Timeline: {
         "start": _date,
         "end": _date,
-        "review": optional(one_of(Review)),
+        "review": optional(review),
         "last_reviewed": _date,
     },
     Kpi: {

@@ -24,9 +24,11 @@ if TYPE_CHECKING:  # defined by kpilint.strict, resolved only when pydantic vali
         IsoDate,
         Number,
         PositiveNumber,
+        ReviewCadence,
         Scope,
         Slug,
         SlugRefs,
+        StrictFlag,
         Target,
         Text,
         Version,
@@ -39,7 +41,9 @@ VALUE_OR_CHANGE = "a target has exactly one of 'value' and 'change'"
 
 Status = Literal["draft", "active", "retired"]
 Direction = Literal["increase", "decrease", "maintain"]
-Review = Literal["weekly", "biweekly", "monthly", "quarterly", "annually"]
+Review = Literal["weekly", "biweekly", "monthly", "quarterly", "semiannually", "annually"]
+# `every N weeks|months|years`, N from 1 to 10, singular for 1, lower case (FORMAT.md).
+REVIEW_EVERY_PATTERN = r"every (?:1 (?:week|month|year)|(?:[2-9]|10) (?:weeks|months|years))"
 GoalLevel = Literal["company", "department", "team"]
 GoalKind = Literal[
     "revenue",
@@ -159,6 +163,10 @@ class TargetSpec:
         Direction | None,
         _doc("increase: at least value is good; decrease: at most value; maintain"),
     ] = None
+    strict: Annotated[
+        StrictFlag,
+        _doc("True when the value itself does not meet the target (less than, more than)"),
+    ] = False
     baseline: Annotated[Number | None, _doc("Where the KPI stands today")] = None
 
     def __post_init__(self) -> None:
@@ -174,7 +182,10 @@ class Timeline:
         None
     )
     end: Annotated[IsoDate | None, _doc("The deadline for reaching the target (YYYY-MM-DD)")] = None
-    review: Annotated[Review | None, _doc("How often the KPI is reviewed")] = None
+    review: Annotated[
+        ReviewCadence | None,
+        _doc("How often the KPI is reviewed: a cadence word, or 'every N weeks|months|years'"),
+    ] = None
     last_reviewed: Annotated[IsoDate | None, _doc("When it was last reviewed (YYYY-MM-DD)")] = None
 
 

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
+    PlainValidator,
     Strict,
     StringConstraints,
     Tag,
     TypeAdapter,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from kpilint import model
 from kpilint.model import SCOPE_PATTERN, SLUG_PATTERN, KpiFile, TargetSpec
@@ -81,6 +83,36 @@ SlugRefs = Annotated[
 ]
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 PositiveNumber = Annotated[float, Strict(), Field(allow_inf_nan=False, gt=0)]
+StrictFlag = Annotated[bool, Strict()]  # `true`, never "yes" or 1
+_REVIEW_EXPECTED = (
+    "'weekly', 'biweekly', 'monthly', 'quarterly', 'semiannually', 'annually' "
+    "or 'every N weeks|months|years' (N from 1 to 10)"
+)
+
+
+def _review(value: Any) -> Any:
+    """A cadence word or ``every N weeks|months|years``; else the error a Literal gives."""
+    if type(value) is str and (
+        value in get_args(model.Review) or re.fullmatch(model.REVIEW_EVERY_PATTERN, value)
+    ):
+        return value
+    raise PydanticCustomError(
+        "literal_error", "Input should be {expected}", {"expected": _REVIEW_EXPECTED}
+    )
+
+
+ReviewCadence = Annotated[
+    str,
+    PlainValidator(_review),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "enum": list(get_args(model.Review))},
+                {"type": "string", "pattern": f"^{model.REVIEW_EVERY_PATTERN}$"},
+            ]
+        }
+    ),
+]
 
 
 def _target_kind(value: Any) -> str:
@@ -126,6 +158,8 @@ def install() -> None:
         "SlugRefs": SlugRefs,
         "Number": Number,
         "PositiveNumber": PositiveNumber,
+        "StrictFlag": StrictFlag,
+        "ReviewCadence": ReviewCadence,
         "Target": Target,
         "Version": Version,
         "_doc": doc,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -33,10 +34,11 @@ from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from kpilint import lint
-from kpilint.edits import yaml_comment
+from kpilint.edits import flow_mapping, yaml_comment
 from kpilint.findings import Report
 from kpilint.fixes import fix_loop, plan
 from kpilint.targets import ParsedTarget, parse_target
+from tests.test_target_examples import TABLE
 
 TODAY = date(2027, 3, 15)
 NAME = "t.kpi.yaml"
@@ -46,7 +48,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 # --- what a target means ------------------------------------------------------------------
 
-Meaning = tuple[str, float | None, str | None, str | None, float | None, date | None]
+Meaning = tuple[str, float | None, str | None, str | None, float | None, date | None, bool]
 
 
 def text_meaning(parsed: ParsedTarget) -> Meaning:
@@ -59,6 +61,7 @@ def text_meaning(parsed: ParsedTarget) -> Meaning:
         parsed.direction,
         _num(parsed.baseline),
         parsed.deadline,
+        parsed.strict,
     )
 
 
@@ -72,6 +75,7 @@ def mapping_meaning(target: dict[str, Any], timeline: Any) -> Meaning:
         target.get("direction"),
         _num(target.get("baseline")),
         end,
+        target.get("strict", False),
     )
 
 
@@ -134,6 +138,14 @@ def project(text: str) -> Iterator[Path]:
         yield root
 
 
+def every_finding(root: Path) -> Counter[tuple[str, str | None]]:
+    """Every rule's findings but KPI208's, by code and entity: what a fix must not add to."""
+    report = lint([root], cwd=root, today=TODAY)
+    return Counter(
+        (f.code, f.entity.id if f.entity else None) for f in report.findings if f.code != "KPI208"
+    )
+
+
 def run(root: Path) -> Report:
     # Structure and KPI208 only: a big corpus file would reach the per-file finding cap.
     return lint([root], cwd=root, today=TODAY, overrides={"select": ("KPI0", "KPI208")})
@@ -142,6 +154,7 @@ def run(root: Path) -> Report:
 def check_fixes(kpis: list[Kpi], text: str) -> int:
     """Fix the project twice and hold every KPI208 fix to its text; how many were rewritten."""
     with project(text) as root:
+        findings_before = every_finding(root)
         before = run(root)
         final, result = fix_loop(lambda: run(root), root, unsafe=False)
         assert result.refused == [], "a fix was left out because it would not parse"
@@ -151,6 +164,8 @@ def check_fixes(kpis: list[Kpi], text: str) -> int:
         assert plan(final, root, unsafe=False) == []  # nothing safe left to fix
         again, second = fix_loop(lambda: run(root), root, unsafe=False)
         assert second.fixed == 0 and (root / NAME).read_text(encoding="utf-8") == fixed_text
+        added = every_finding(root) - findings_before
+        assert not added, f"the fix added findings {dict(added)}:\n{fixed_text}"
         assert [f.fix.applicability for f in again.findings] == [
             f.fix.applicability for f in final.findings
         ]
@@ -171,10 +186,17 @@ def check_fixes(kpis: list[Kpi], text: str) -> int:
         assert parsed.exact and not blocked, f"{original!r} was rewritten; {context}"
         meaning = mapping_meaning(kpi["target"], kpi.get("timeline"))
         if parsed.deadline is None:
-            meaning = (*meaning[:5], None)
+            meaning = (*meaning[:5], None, meaning[6])
         assert meaning == text_meaning(parsed), f"{original!r}; {context}"
-        comment = "  # " + yaml_comment(original)
-        assert any(line.startswith("    target: {") and comment in line for line in lines), context
+        written = flow_mapping(kpi["target"])
+        if list(kpi["target"]) == ["value"] and original.strip() == written[len("{value: ") : -1]:
+            # a bare number: the mapping writes back the same text, so no comment (FORMAT.md)
+            assert any(line == f"    target: {written}" for line in lines), context
+        else:
+            comment = "  # " + yaml_comment(original)
+            assert any(line.startswith("    target: {") and comment in line for line in lines), (
+                context
+            )
     return rewritten
 
 
@@ -305,3 +327,35 @@ def test_numbers_are_written_as_yaml_reads_them_back(value: float) -> None:
     written = yaml_number(value)
     read = yaml.load(f"v: {written}", Loader=yaml.CSafeLoader)["v"]
     assert read == value and type(read) is type(value), written
+
+
+# --- every text of the FORMAT.md table (issue 21) ---------------------------------------------
+
+TABLE_TEXTS = [text for text, _ in TABLE]
+
+
+@pytest.mark.parametrize("timeline", ["none", "block-start", "flow-end"])
+@pytest.mark.parametrize("text", TABLE_TEXTS, ids=lambda v: v[:40])
+def test_fix_of_every_table_text_keeps_its_meaning_and_adds_no_finding(
+    text: str, timeline: str
+) -> None:
+    kpis: list[Kpi] = [(text, None, 1000, timeline, date(2030, 12, 31))]
+    project = project_text(kpis)
+    assert project is not None
+    check_fixes(kpis, project)
+
+
+def test_a_bare_number_is_rewritten_without_a_comment() -> None:
+    with project("kpis:\n  - id: a\n    name: A\n    target: 92\n") as root:
+        fix_loop(lambda: run(root), root, unsafe=False)
+        assert (root / NAME).read_text(encoding="utf-8").split("\n")[3] == "    target: {value: 92}"
+
+
+def test_a_strict_text_is_rewritten_with_strict_true() -> None:
+    with project("kpis:\n  - id: a\n    name: A\n    target: less than 2 days\n") as root:
+        fix_loop(lambda: run(root), root, unsafe=False)
+        line = (root / NAME).read_text(encoding="utf-8").split("\n")[3]
+        assert line == (
+            "    target: {value: 2, unit: days, direction: decrease, strict: true}"
+            "  # less than 2 days"
+        )

@@ -150,8 +150,10 @@ def test_findings_point_into_the_source_files() -> None:
     assert on_targets == {
         ("KPI202", 5, 3, "target"),
         ("KPI203", 5, 3, "target"),
+        ("KPI204", 5, 3, "target"),
         ("KPI208", 5, 3, "target"),
         ("KPI203", 16, 3, "target"),
+        ("KPI204", 16, 3, "target"),
         ("KPI208", 16, 3, "target"),
     }
     assert {f.entity.id for f in incubation.findings if f.entity} == {

@@ -81,10 +81,10 @@ def multiple_company_goals(project: Project) -> Iterator[Violation]:
         clusters[-1].append(goal)
     for cluster in clusters:
         if len(cluster) > 1:
-            first, second = sorted(cluster, key=lambda g: g.order)[:2]
+            second = sorted(cluster, key=lambda g: g.order)[1]
             others = len(cluster) - 1
             yield second.violation(
-                f"{len(cluster)} company goals have overlapping periods ({first.label} and "
+                f"{len(cluster)} company goals have overlapping periods ({second.label} and "
                 f"{'another' if others == 1 else f'{others} others'}); pick one main goal"
             )
 

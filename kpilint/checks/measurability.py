@@ -1,7 +1,10 @@
 """Measurability (KPI2xx): a target people can check, in a unit, with a direction.
 
 Checked for live KPIs with a valid target. A text target with no number gets
-KPI201 and nothing else from this family.
+KPI201 and nothing else from this family. A statement, rate, rank or range is
+measurable but has no value or change: KPI202-KPI206 skip it and KPI208 gives
+it a text fix. Rules read a parsed text exactly as the mapping it parses to
+(KPI204 included), so KPI208's fix never adds a finding (FORMAT.md).
 """
 
 from __future__ import annotations
@@ -23,6 +26,12 @@ def _measurable(kpi: KpiEntity) -> TargetView | None:
     return target if target is not None and target.measurable else None
 
 
+def _numeric(kpi: KpiEntity) -> TargetView | None:
+    """A target with a value or change: what KPI202-KPI206 read."""
+    target = kpi.target
+    return target if target is not None and target.numeric else None
+
+
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
 
@@ -36,7 +45,7 @@ def unmeasurable_target(kpi: KpiEntity) -> Iterator[Violation]:
 
 @rule("KPI202")
 def missing_unit(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
-    target = _measurable(kpi)
+    target = _numeric(kpi)
     if target is None or target.unit or (target.text is None and kpi.has("target.unit")):
         return
     metric = ctx.project.metric_of(kpi)
@@ -48,7 +57,7 @@ def missing_unit(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
 
 @rule("KPI203")
 def missing_direction(kpi: KpiEntity) -> Iterator[Violation]:
-    target = _measurable(kpi)
+    target = _numeric(kpi)
     if target is None or (target.text is None and kpi.has("target.direction")):
         return
     if target.direction is None:
@@ -58,14 +67,16 @@ def missing_direction(kpi: KpiEntity) -> Iterator[Violation]:
 
 @rule("KPI204")
 def missing_baseline(kpi: KpiEntity) -> Iterator[Violation]:
-    target = _measurable(kpi)
-    if target is not None and target.text is None and not kpi.has("target.baseline"):
+    target = _numeric(kpi)
+    if target is None:
+        return
+    if (target.baseline is None) if target.text is not None else not kpi.has("target.baseline"):
         yield kpi.violation(f"{kpi.label}: target has no baseline", "target")
 
 
 @rule("KPI205")
 def target_not_improvement(kpi: KpiEntity) -> Iterator[Violation]:
-    t = _measurable(kpi)
+    t = _numeric(kpi)
     if t is None or t.value is None or t.baseline is None:
         return
     if t.direction == "increase" and t.value <= t.baseline:
@@ -86,7 +97,7 @@ def target_not_improvement(kpi: KpiEntity) -> Iterator[Violation]:
 def unrealistic_target(
     kpi: KpiEntity, *, factor: Annotated[float, Gt(1)] = 3
 ) -> Iterator[Violation]:
-    t = _measurable(kpi)
+    t = _numeric(kpi)
     if t is None or t.baseline is None:
         return
     value, base = _level(t), t.baseline
@@ -158,7 +169,9 @@ def _rewrite(
 ) -> tuple[tuple[Edit, ...], str | None]:
     """The safe fix's edits: the mapping (with the text as a comment) and the deadline."""
     assert kpi.target is not None and kpi.target.text is not None
-    edits = replace_value(kpi, "target", written, yaml_comment(kpi.target.text))
+    text = kpi.target.text
+    same = written == f"{{value: {text.strip()}}}"  # a bare number: nothing to keep
+    edits = replace_value(kpi, "target", written, "" if same else yaml_comment(text))
     if not edits:
         return (), None  # not safely editable here: the text fix says what to write
     if deadline is None:

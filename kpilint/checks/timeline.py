@@ -13,10 +13,34 @@ from kpilint.edits import set_key
 from kpilint.entities import GoalEntity, KpiEntity, Violation
 from kpilint.registry import rule
 
-# KPI303: how long a review may be overdue (the longest month, quarter, leap year).
-CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 31, "quarterly": 92, "annually": 366}
+_UNIT_CADENCE = {"week": "weekly", "month": "monthly", "year": "annually"}
+
+
+class _Cadences(dict[str, int]):
+    """Days per cadence word; ``every N weeks|months|years`` is N times its unit's (RULES.md)."""
+
+    def __missing__(self, review: str) -> int:
+        words = review.split()
+        if len(words) == 3 and words[0] == "every" and words[1].isdigit():
+            unit = _UNIT_CADENCE.get(words[2].removesuffix("s"))
+            if unit is not None:
+                return int(words[1]) * self[unit]
+        raise KeyError(review)
+
+
+# KPI303: how long a review may be overdue (the longest month, quarter, half, leap year).
+CADENCE_DAYS = _Cadences(
+    weekly=7, biweekly=14, monthly=31, quarterly=92, semiannually=184, annually=366
+)
 # KPI304: the shortest span a cadence fits in, so a calendar year reviewed annually is fine.
-CADENCE_SPAN_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28, "quarterly": 90, "annually": 365}
+CADENCE_SPAN_DAYS = _Cadences(
+    weekly=7, biweekly=14, monthly=28, quarterly=90, semiannually=181, annually=365
+)
+
+
+def _named(review: str) -> str:
+    """``monthly``, or ``'every 2 weeks'`` quoted so the sentence still reads."""
+    return review if " " not in review else f"'{review}'"
 
 
 @rule("KPI301")
@@ -58,7 +82,7 @@ def review_overdue(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
     if age > CADENCE_DAYS[t.review]:
         yield kpi.violation(
             f"{kpi.label}: last reviewed {t.last_reviewed} ({_days(age)} ago), "
-            f"more than one {t.review} cadence ({CADENCE_DAYS[t.review]} days)",
+            f"more than one {_named(t.review)} cadence ({CADENCE_DAYS[t.review]} days)",
             "timeline",
         )
 
@@ -72,7 +96,7 @@ def review_cadence_too_long(kpi: KpiEntity) -> Iterator[Violation]:
     cadence = CADENCE_SPAN_DAYS[t.review]
     if cadence > span:
         yield kpi.violation(
-            f"{kpi.label}: reviewed {t.review} (every {cadence} days), longer than its "
+            f"{kpi.label}: reviewed {_named(t.review)} (every {cadence} days), longer than its "
             f"timeline ({_days(span)}, {t.start} to {t.end})",
             "timeline",
         )
