@@ -43,11 +43,22 @@ def read_toml(path: Path) -> dict[str, Any]:
 def parse_toml(raw: bytes, where: str) -> dict[str, Any]:
     """TOML from a file or a git object (``where`` names it); ``ValueError`` says what is wrong."""
     try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{where}: not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{where}: not UTF-8; save it as UTF-8 TOML") from None
+    except ValueError:  # an int past Python's int-digit limit; TOML promises 64 bits
+        from kpilint.sources.tomlpos import unreadable_int
+
+        at = unreadable_int(text)
+        if at is not None:
+            line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+            where += f":{line}:{column}"
+        raise ValueError(f"{where}: not valid TOML: an integer too long to read") from None
+    except RecursionError:
+        raise ValueError(f"{where}: the TOML nests too deeply to read") from None
     return data
 
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from kpilint.findings import FILE_START, Pos
-from kpilint.loader import Problem, SourceFile, decode, parse_text
+from kpilint.loader import MAX_DEPTH, Problem, SourceFile, decode, parse_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -78,19 +78,26 @@ def _json(sf: SourceFile, text: str) -> None:
     import json
 
     try:
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:  # an int past Python's int-digit limit: text, as YAML keeps it
+            data = json.loads(text, parse_int=_int_or_text)
     except json.JSONDecodeError as exc:
         sf.problems.append(
             Problem("KPI001", Pos(exc.lineno, exc.colno), f"invalid JSON: {exc.msg}")
         )
         return
     except RecursionError:
-        sf.problems.append(Problem("KPI001", FILE_START, "the JSON nests too deeply to read"))
+        sf.problems.append(_too_deep("JSON"))
         return
     shadow = SourceFile(path=sf.path, display=sf.display)
     parse_text(shadow, text.replace("\t", " ").replace("\\/", "//"), documents=True)
     if not isinstance(shadow.data, list):  # nesting limits: the YAML pass refused it
-        sf.problems.extend(shadow.problems)
+        sf.problems.extend(
+            p._replace(message=p.message.replace("YAML", "JSON")) for p in shadow.problems
+        )
         return
     sf.positions = shadow.positions
     sf.keys, sf.values = shadow.keys, shadow.values
@@ -99,10 +106,25 @@ def _json(sf: SourceFile, text: str) -> None:
     sf.data = [data]
 
 
+def _int_or_text(text: str) -> int | str:
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _too_deep(fmt: str) -> Problem:
+    return Problem(
+        "KPI001", FILE_START, f"the {fmt} nests more than {MAX_DEPTH} levels deep; not read"
+    )
+
+
 _TOML_ERROR = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def _toml(sf: SourceFile, text: str) -> None:
+    from kpilint.sources.tomlpos import scan, unreadable_int
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -112,10 +134,34 @@ def _toml(sf: SourceFile, text: str) -> None:
         detail = _TOML_ERROR.sub("", message).strip()
         sf.problems.append(Problem("KPI001", pos, f"invalid TOML: {detail}"))
         return
-    from kpilint.sources.tomlpos import scan
-
+    except ValueError:  # an int past Python's int-digit limit; TOML promises 64 bits
+        offset = unreadable_int(text)
+        sf.lines.reset(text)
+        pos = FILE_START if offset is None else sf.position(offset)
+        sf.problems.append(Problem("KPI001", pos, "invalid TOML: an integer too long to read"))
+        return
+    except RecursionError:
+        sf.problems.append(_too_deep("TOML"))
+        return
+    if deeper_than(data, MAX_DEPTH):
+        sf.problems.append(_too_deep("TOML"))
+        return
     scan(text, sf)
     sf.data = [data]
+
+
+def deeper_than(data: object, limit: int) -> bool:
+    """Whether lists and tables nest more than ``limit`` deep (no recursion: any depth)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            if depth >= limit:
+                return True
+            stack.extend((item, depth + 1) for item in value if isinstance(item, (dict, list)))
+    return False
 
 
 def _csv(sf: SourceFile, text: str) -> None:

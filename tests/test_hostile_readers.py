@@ -1,0 +1,195 @@
+"""Hostile input that used to end in a traceback: integers past Python's int-digit
+limit, nesting past the recursion limit, commit dates outside years 1 to 9999.
+
+The style of test_hostile (its ``kpilint`` helper: a real process with a time and
+memory limit, never a traceback, exit 2 as one line), here for the source readers,
+the config, the owners file and ``audit --history``. No test depends on Python's
+own limits or messages: every input is far past them (5,000 digits, 5,000 levels).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.test_hostile import CLEAN, TODAY, check, kpilint, write
+
+HUGE = "9" * 5000  # an int no Python reads with its default limit (4,300 digits)
+DEEP = 5000
+
+# One source of two records per format: the first holds a huge int in a key the
+# mapping does not read (n) and in one it reads (agg); the second is clean.
+SOURCES = {
+    "yaml": (
+        "items:\n"
+        "  - key: a\n"
+        "    title: A\n"
+        f"    n: {HUGE}\n"
+        f"    agg: {HUGE}\n"
+        "  - key: b\n"
+        "    title: B\n"
+        "    agg: sum\n"
+    ),
+    "json": (
+        '{"items": [\n'
+        f'  {{"key": "a", "title": "A", "n": {HUGE},\n'
+        f'   "agg": {HUGE}}},\n'
+        '  {"key": "b", "title": "B", "agg": "sum"}\n'
+        "]}\n"
+    ),
+    "csv": f"key,title,n,agg\na,A,{HUGE},{HUGE}\nb,B,,sum\n",
+    "toml": (
+        "[[items]]\n"
+        'key = "a"\n'
+        'title = "A"\n'
+        f"n = {HUGE}\n"
+        f"agg = {HUGE}\n"
+        "\n"
+        "[[items]]\n"
+        'key = "b"\n'
+        'title = "B"\n'
+        'agg = "sum"\n'
+    ),
+}
+SOURCE_CONFIG = """\
+[[sources]]
+include = ["cat/*.{fmt}"]
+format = "{fmt}"
+records = "items"
+kind = "metric"
+[sources.map]
+id = "key"
+name = "title"
+aggregation = {agg}
+"""
+
+
+def _source(root: Path, fmt: str, text: str, agg: str = '"agg"') -> None:
+    config = SOURCE_CONFIG.replace("{fmt}", fmt).replace("{agg}", agg)
+    if fmt == "csv":  # the rows are the document
+        config = config.replace('records = "items"', 'records = ""')
+    write(root, "kpilint.toml", config)
+    write(root, f"cat/a.{fmt}", text)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    return project
+
+
+# --- integers past Python's int-digit limit ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "where", "metrics"),
+    [
+        # Read as a kpilint file reads it (SOURCES.md): the number is kept as text, so
+        # the mapped key is KPI002 at the source key, and both records are read.
+        ("yaml", [("KPI002", 5, 5)], 2),
+        ("json", [("KPI002", 3, 4)], 2),
+        ("csv", [("KPI002", 2, len(f"a,A,{HUGE},") + 1)], 2),
+        # TOML promises 64-bit integers; tomllib cannot read the file: KPI001 at the
+        # first such integer, as at a syntax error, and no record is read.
+        ("toml", [("KPI001", 4, 5)], 0),
+    ],
+)
+def test_integer_past_the_digit_limit_in_a_source(
+    root: Path, fmt: str, where: list[tuple[str, int, int]], metrics: int
+) -> None:
+    _source(root, fmt, SOURCES[fmt])
+    run = check(root, extra=("--select", "KPI001,KPI002"))
+    assert run.where() == where
+    assert json.loads(run.stdout)["summary"]["metrics"] == metrics
+    assert all(len(f["message"]) < 200 for f in run.findings())
+
+
+@pytest.mark.parametrize(
+    "value", [f"{HUGE[:400]}", ".inf", "-.inf", ".nan"], ids=["400-digits", "inf", "-inf", "nan"]
+)
+def test_scale_of_a_number_no_float_holds(root: Path, value: str) -> None:
+    text = f"items:\n  - key: a\n    title: A\n    agg: sum\n    v: {value}\n"
+    _source(root, "yaml", text)
+    config = (root / "kpilint.toml").read_text().replace('kind = "metric"', 'kind = "kpi"')
+    write(root, "kpilint.toml", config + '"target.value" = { from = "v", scale = 100 }\n')
+    run = check(root, extra=("--select", "KPI002"))
+    assert run.where() == [("KPI002", 5, 5)]  # not a finite number, as unscaled
+
+
+def test_list_index_past_any_list_in_a_mapping_path(root: Path) -> None:
+    _source(root, "yaml", "items:\n  - key: a\n    title: A\n", agg=f'"title[{HUGE}]"')
+    run = check(root, extra=("--select", "KPI002"))
+    assert run.where() == []  # absent, as an index past the list's end is
+    config = (root / "kpilint.toml").read_text()
+    write(root, "kpilint.toml", config.replace('"title"', f'"title[{HUGE}]"'))
+    run = check(root, extra=("--select", "KPI002"))
+    assert run.where() == [("KPI002", 2, 5)]  # the required 'name' is absent
+    write(root, "kpilint.toml", config.replace('"items"', f'"items[{HUGE}]"'))
+    assert check(root).where() == []  # no record there
+
+
+def test_integer_past_the_digit_limit_in_the_config(root: Path) -> None:
+    write(root, "a.kpi.yaml", CLEAN)
+    write(root, "kpilint.toml", f"# big\nmax-file-size = {HUGE}\n")
+    run = kpilint("check", ".", cwd=root)
+    assert run.code == 2
+    assert "kpilint.toml:2:17: not valid TOML: " in run.stderr
+
+
+# --- nesting past the recursion limit ------------------------------------------------
+
+
+def _deep(fmt: str, depth: int) -> str:
+    if fmt == "toml":
+        return "items = " + "[" * depth + "]" * depth + "\n"
+    if fmt == "json":
+        return '{"items": ' + "[" * depth + "]" * depth + "}\n"
+    return "items: " + "[" * depth + "]" * depth + "\n"
+
+
+@pytest.mark.parametrize("depth", [300, DEEP])  # 300 parses, then is refused as YAML is
+@pytest.mark.parametrize("fmt", ["toml", "json", "yaml"])
+def test_deep_nesting_in_a_source(root: Path, fmt: str, depth: int) -> None:
+    _source(root, fmt, _deep(fmt, depth))
+    write(root, "ok.kpi.yaml", CLEAN)
+    run = check(root)
+    assert [(f["path"], *w) for f, w in zip(run.findings(), run.where(), strict=True)] == [
+        (f"cat/a.{fmt}", "KPI001", 1, 1)
+    ]
+    assert f"the {fmt.upper()} nests more than 200 levels deep" in run.findings()[0]["message"]
+
+
+METRIC_HUB = {
+    "deep": ("x = " + "[" * DEEP + "]" * DEEP + "\n", (1, 1)),
+    "huge-int": (f'[metrics.active]\nfriendly_name = "Active"\nx = {HUGE}\n', (3, 5)),
+}
+
+
+@pytest.mark.parametrize("case", list(METRIC_HUB))
+def test_metric_hub_file_through_check_import_and_audit(root: Path, case: str) -> None:
+    text, (line, column) = METRIC_HUB[case]
+    write(root, "definitions/fenix.toml", text)
+    found = check(root, "definitions", extra=("--from", "metric-hub"))
+    assert found.where() == [("KPI001", line, column)]
+    imported = kpilint("import", "--from", "metric-hub", "-o", "out", "definitions", cwd=root)
+    assert f"definitions/fenix.toml:{line}:{column}: KPI001 " in imported.stderr
+    write(root, "kpilint.toml", '[[sources]]\npreset = "metric-hub"\n')
+    audited = kpilint("audit", "--format", "json", "--today", TODAY, ".", cwd=root)
+    assert audited.code == 1
+    assert [(f["code"], f["line"], f["column"]) for f in audited.findings()] == [
+        ("KPI001", line, column)
+    ]
+
+
+@pytest.mark.parametrize("name", ["kpilint.toml", "pyproject.toml"])
+def test_deep_nesting_in_the_config(root: Path, name: str) -> None:
+    head = "[tool.kpilint]\n" if name == "pyproject.toml" else ""
+    write(root, name, head + "select = " + "[" * DEEP + "]" * DEEP + "\n")
+    write(root, "a.kpi.yaml", CLEAN)
+    for command in ("check", "audit"):
+        run = kpilint(command, ".", cwd=root)
+        assert run.code == 2
+        assert f"{name}: the TOML nests too deeply to read" in run.stderr
