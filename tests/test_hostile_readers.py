@@ -139,6 +139,20 @@ def test_integer_past_the_digit_limit_in_the_config(root: Path) -> None:
     assert "kpilint.toml:2:17: not valid TOML: " in run.stderr
 
 
+def test_integer_past_the_digit_limit_in_an_owners_file(root: Path) -> None:
+    write(root, "a.kpi.yaml", CLEAN)
+    write(root, "kpilint.toml", 'owners = "owners.yaml"\n')
+    write(root, "owners.yaml", f"- cfo\n- ceo\n- {HUGE}\n")
+    assert check(root).where() == []
+    # a base-60 int of 900 KB: the owners file is read as KPI files are, in linear time
+    write(root, "owners.yaml", "- cfo\n- ceo\n- 1:" + ":".join(["59"] * 300_000) + "\n")
+    run = check(root)
+    assert run.where() == [] and run.seconds < 10
+    write(root, "owners.yaml", "[" * 30_000 + "]" * 30_000 + "\n")
+    run = kpilint("check", ".", cwd=root)
+    assert run.code == 2 and "owners = 'owners.yaml': not valid YAML at line 1" in run.stderr
+
+
 # --- nesting past the recursion limit ------------------------------------------------
 
 
