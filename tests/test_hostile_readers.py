@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import git
 from tests.test_hostile import CLEAN, TODAY, check, kpilint, write
 
 HUGE = "9" * 5000  # an int no Python reads with its default limit (4,300 digits)
@@ -207,3 +208,75 @@ def test_deep_nesting_in_the_config(root: Path, name: str) -> None:
         run = kpilint(command, ".", cwd=root)
         assert run.code == 2
         assert f"{name}: the TOML nests too deeply to read" in run.stderr
+
+
+# --- commit dates a date cannot hold -------------------------------------------------
+
+
+def _commit(repo: Path, text: str, message: str, stamp: str) -> str:
+    write(repo, "a.kpi.yaml", text)
+    git(repo, "add", "-A")
+    stamp_env = {"GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_DATE": stamp}
+    git(repo, "commit", "-qm", message, env=stamp_env)
+    return git(repo, "rev-parse", "HEAD")
+
+
+def _history(repo: Path) -> dict[str, object]:
+    run = kpilint("audit", "--history", "--format", "json", ".", cwd=repo)
+    assert run.code in (0, 1)
+    history: dict[str, object] = json.loads(run.stdout)["audit"]["history"]
+    return history
+
+
+def test_history_over_a_commit_dated_year_10001(root: Path) -> None:
+    git(root, "init", "-q")
+    write(root, "kpilint.toml", "")
+    first = _commit(root, CLEAN, "first", "2027-03-01T12:00:00 +0000")
+    far = _commit(root, CLEAN.replace("MRR", "Revenue"), "far", "@253440000000 +0000")
+    assert git(root, "log", "-1", "--format=%cI").startswith("10001-")
+    last = _commit(root, CLEAN, "last", "2027-03-10T12:00:00 +0000")
+    history = _history(root)
+    points = history["points"]
+    assert isinstance(points, list)
+    assert [(p["commit"], p["date"]) for p in points] == [
+        (first, "2027-03-01"),
+        (last, "2027-03-10"),
+    ]
+    assert history["note"] == (
+        "left out 1 commit whose commit date is not a calendar date from year 1 to 9999"
+        f" ({far[:7]})"
+    )
+    for fmt in ("text", "markdown", "html"):
+        assert kpilint("audit", "--history", "--format", fmt, ".", cwd=root).code in (0, 1)
+
+
+@pytest.mark.parametrize(
+    "stamp", ["-100 +0000", "99999999999999999999 +0000", "0 +0000", "253402300799 -1400"]
+)
+def test_history_over_a_commit_with_an_odd_raw_timestamp(root: Path, stamp: str) -> None:
+    """Before 1970, past what git's own date type holds, the epoch, the last second of
+    9999: whatever date git prints, the commit is a point or is named in the note."""
+    git(root, "init", "-q")
+    write(root, "kpilint.toml", "")
+    first = _commit(root, CLEAN, "first", "2027-03-01T12:00:00 +0000")
+    write(root, "a.kpi.yaml", CLEAN.replace("MRR", "Odd"))
+    git(root, "add", "-A")
+    tree = git(root, "write-tree")
+    raw = f"tree {tree}\nparent {first}\nauthor A <a@x> {stamp}\ncommitter C <c@x> {stamp}\n\nodd\n"
+    odd_file = root.parent / "odd-commit"
+    odd_file.write_text(raw)
+    odd = git(root, "hash-object", "-t", "commit", "-w", "--literally", str(odd_file))
+    git(root, "update-ref", "refs/heads/main", odd)
+    _commit(root, CLEAN.replace("MRR", "Revenue"), "last", "2027-03-10T12:00:00 +0000")
+    history = _history(root)
+    points = history["points"]
+    assert isinstance(points, list)
+    commits = [p["commit"] for p in points]
+    if odd in commits:
+        assert history["note"] is None
+    else:
+        assert history["note"] == (
+            "left out 1 commit whose commit date is not a calendar date from year 1 to 9999"
+            f" ({odd[:7]})"
+        )
+    assert commits[0] == first and len(commits) == 2 + (odd in commits)

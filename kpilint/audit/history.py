@@ -105,6 +105,14 @@ def history(
         note = (note + ": " if note else "this clone is shallow: ") + (
             f"the history shows the {shown} it has; `git fetch --unshallow` gives the rest"
         )
+    undated = [c.oid[:7] for c in commits if c.day is None]
+    if undated:  # no "today" to lint them with
+        commits = [c for c in commits if c.day is not None]
+        left = (
+            f"left out {len(undated)} commit{'' if len(undated) == 1 else 's'} whose commit"
+            f" date is not a calendar date from year 1 to 9999 ({', '.join(undated)})"
+        )
+        note = f"{note}; {left}" if note else left
     say = progress or (lambda _message: None)
     cached = _load_cache(root) if use_cache else {}
     keys = []
