@@ -120,6 +120,32 @@ def test_scale_of_a_number_no_float_holds(root: Path, value: str) -> None:
     assert run.where() == [("KPI002", 5, 5)]  # not a finite number, as unscaled
 
 
+OPENSLO = """\
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: api
+spec:
+  service: api
+  timeWindow:
+    - count: {count}
+      unit: Minute
+      isRolling: true
+  objectives:
+    - target: 0.99
+"""
+
+
+@pytest.mark.parametrize(("count", "review"), [("1", "weekly"), (HUGE[:400], "annually")])
+def test_openslo_window_of_more_minutes_than_a_float_holds(
+    root: Path, count: str, review: str
+) -> None:
+    write(root, "slo.yaml", OPENSLO.format(count=count))
+    run = kpilint("import", "--from", "openslo", "-o", "out", "slo.yaml", cwd=root)
+    assert run.code == 0
+    assert f"review: {review}" in (root / "out" / "slo.kpi.yaml").read_text()
+
+
 def test_list_index_past_any_list_in_a_mapping_path(root: Path) -> None:
     _source(root, "yaml", "items:\n  - key: a\n    title: A\n", agg=f'"title[{HUGE}]"')
     run = check(root, extra=("--select", "KPI002"))
