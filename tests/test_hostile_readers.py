@@ -120,6 +120,33 @@ def test_scale_of_a_number_no_float_holds(root: Path, value: str) -> None:
     assert run.where() == [("KPI002", 5, 5)]  # not a finite number, as unscaled
 
 
+HEX = "0x" + "f" * 3700  # an int Python reads in any length, but prints in decimal only
+HEX_SOURCES = {  # the int is an id and a name, and fills templates
+    "yaml": f"items:\n  - key: {HEX}\n    title: {HEX}\n",
+    "toml": f"[[items]]\nkey = {HEX}\ntitle = {HEX}\n",
+}
+
+
+@pytest.mark.parametrize(("fmt", "column"), [("yaml", 5), ("toml", 1)])
+def test_hex_int_no_decimal_text_holds_in_a_source(root: Path, fmt: str, column: int) -> None:
+    _source(root, fmt, HEX_SOURCES[fmt])
+    config = (root / "kpilint.toml").read_text().replace('id = "key"', 'id = "key"\n')
+    config += 'owner = { from = "title", template = "team-{slug}" }\n'
+    write(
+        root,
+        "kpilint.toml",
+        config.replace('id = "key"', 'id = { from = "key", template = "m-{}" }'),
+    )
+    run = check(root, extra=("--select", "KPI0"))
+    assert run.where() == [("KPI002", 2, column)]  # the id is the text written: no slug
+
+
+def test_hex_int_no_decimal_text_holds_in_a_gitlab_file(root: Path) -> None:
+    write(root, "pi.yml", f"- name: {HEX}\n  org: {HEX}\n  definition: d\n")
+    run = check(root, "pi.yml", extra=("--from", "gitlab-pi"))
+    assert run.where() == [("KPI404", 1, 3)]  # read, named by the text written
+
+
 OPENSLO = """\
 apiVersion: openslo/v1
 kind: SLO

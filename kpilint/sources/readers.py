@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from kpilint.findings import FILE_START, Pos
-from kpilint.loader import MAX_DEPTH, Problem, SourceFile, decode, parse_text
+from kpilint.loader import MAX_DEPTH, Path_, Problem, SourceFile, decode, parse_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,7 +34,34 @@ def read(fmt: str, path: Path, display: str, raw: bytes) -> SourceFile:
     sf.lines.reset(text)
     if "\r\n" in text:
         sf.newline = "\r\n"
+    if isinstance(sf.data, list):
+        ints_as_text(sf, sf.data, ())
     return sf
+
+
+_LONG_DIGITS = re.compile(r"[0-9A-Fa-f_]{3000,}")  # fewer: the int prints in any base
+_BIG_INT_BITS = 9000  # about 2,700 decimal digits: below any int-digit limit Python sets
+
+
+def ints_as_text(sf: SourceFile, data: list[Any] | dict[Any, Any], base: Path_) -> None:
+    """Each int whose decimal text Python refuses (YAML's and TOML's ``0x``, ``0o`` and ``0b``
+    ints convert in any length) becomes the text the file wrote, as a long decimal int
+    already is: every ``str()`` and template of it downstream would raise."""
+    if not _LONG_DIGITS.search(sf.text):
+        return
+    stack: list[tuple[list[Any] | dict[Any, Any], Path_]] = [(data, base)]
+    while stack:
+        node, path = stack.pop()
+        for key, value in list(node.items() if isinstance(node, dict) else enumerate(node)):
+            if isinstance(value, (dict, list)):
+                stack.append((value, (*path, key)))
+            elif type(value) is int and value.bit_length() > _BIG_INT_BITS:
+                try:
+                    str(value)
+                except ValueError:
+                    span = sf.values.get((*path, key))
+                    written = sf.text[span.start : span.end].strip() if span else ""
+                    node[key] = written or hex(value)
 
 
 def _yaml(sf: SourceFile, text: str) -> None:
