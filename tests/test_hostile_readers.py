@@ -333,3 +333,30 @@ def test_history_over_a_commit_with_an_odd_raw_timestamp(root: Path, stamp: str)
             f" ({odd[:7]})"
         )
     assert commits[0] == first and len(commits) == 2 + (odd in commits)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("score", "Infinity"),
+        ("score", "NaN"),
+        ("score", "9" * 400),
+        ("kpis", "9" * 400),
+        ("families", '{"completeness": ' + "9" * 400 + "}"),
+    ],
+)
+def test_history_cache_entry_no_chart_can_draw(root: Path, field: str, value: str) -> None:
+    """history.data is a file anyone may write (a branch can commit it): a value that is
+    no percentage or count is a miss, recomputed, not an OverflowError in a renderer."""
+    git(root, "init", "-q")
+    write(root, "kpilint.toml", "")
+    _commit(root, CLEAN.replace("owner: cfo", "ownr: cfo"), "first", "2027-03-01T12:00:00 +0000")
+    fresh = _history(root)
+    cache = root / ".kpilint_cache" / "history.data"
+    entries = json.loads(cache.read_text())
+    for entry in entries.values():
+        entry[field] = "VALUE"
+    cache.write_text(json.dumps(entries).replace('"VALUE"', value))
+    for fmt in ("text", "markdown", "html"):
+        assert kpilint("audit", "--history", "--format", fmt, ".", cwd=root).code == 1
+    assert _history(root) == fresh
