@@ -127,8 +127,16 @@ HEX_SOURCES = {  # the int is an id and a name, and fills templates
 }
 
 
-@pytest.mark.parametrize(("fmt", "column"), [("yaml", 5), ("toml", 1)])
-def test_hex_int_no_decimal_text_holds_in_a_source(root: Path, fmt: str, column: int) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "where"),
+    [
+        ("yaml", ("KPI002", 2, 5)),  # read as the text written: the id is no slug
+        ("toml", ("KPI001", 2, 7)),  # as a long decimal int: TOML promises 64 bits
+    ],
+)
+def test_hex_int_no_decimal_text_holds_in_a_source(
+    root: Path, fmt: str, where: tuple[str, int, int]
+) -> None:
     _source(root, fmt, HEX_SOURCES[fmt])
     config = (root / "kpilint.toml").read_text().replace('id = "key"', 'id = "key"\n')
     config += 'owner = { from = "title", template = "team-{slug}" }\n'
@@ -138,7 +146,7 @@ def test_hex_int_no_decimal_text_holds_in_a_source(root: Path, fmt: str, column:
         config.replace('id = "key"', 'id = { from = "key", template = "m-{}" }'),
     )
     run = check(root, extra=("--select", "KPI0"))
-    assert run.where() == [("KPI002", 2, column)]  # the id is the text written: no slug
+    assert run.where() == [where]
 
 
 def test_hex_int_no_decimal_text_holds_in_a_gitlab_file(root: Path) -> None:
@@ -185,12 +193,13 @@ def test_list_index_past_any_list_in_a_mapping_path(root: Path) -> None:
     assert check(root).where() == []  # no record there
 
 
-def test_integer_past_the_digit_limit_in_the_config(root: Path) -> None:
+@pytest.mark.parametrize("number", [HUGE, "0x" + "f" * 3700], ids=["decimal", "hex"])
+def test_integer_past_the_digit_limit_in_the_config(root: Path, number: str) -> None:
     write(root, "a.kpi.yaml", CLEAN)
-    write(root, "kpilint.toml", f"# big\nmax-file-size = {HUGE}\n")
+    write(root, "kpilint.toml", f"# big\n[rules.KPI406]\nmax = {number}\n")
     run = kpilint("check", ".", cwd=root)
     assert run.code == 2
-    assert "kpilint.toml:2:17: not valid TOML: " in run.stderr
+    assert "kpilint.toml:3:7: not valid TOML: " in run.stderr
 
 
 def test_integer_past_the_digit_limit_in_an_owners_file(root: Path) -> None:

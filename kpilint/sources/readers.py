@@ -163,14 +163,17 @@ def _toml(sf: SourceFile, text: str) -> None:
         sf.problems.append(Problem("KPI001", pos, f"invalid TOML: {detail}"))
         return
     except ValueError:  # an int past Python's int-digit limit; TOML promises 64 bits
-        offset = unreadable_int(text)
-        sf.lines.reset(text)
-        pos = FILE_START if offset is None else sf.position(offset)
-        sf.problems.append(Problem("KPI001", pos, "invalid TOML: an integer too long to read"))
-        return
+        data = None
     except RecursionError:
         sf.problems.append(_too_deep("TOML"))
         return
+    if data is None or _LONG_DIGITS.search(text):
+        offset = unreadable_int(text)
+        if data is None or offset is not None:
+            sf.lines.reset(text)
+            pos = FILE_START if offset is None else sf.position(offset)
+            sf.problems.append(Problem("KPI001", pos, "invalid TOML: an integer too long to read"))
+            return
     if deeper_than(data, MAX_DEPTH):
         sf.problems.append(_too_deep("TOML"))
         return

@@ -209,15 +209,15 @@ class _IntFinder(_Scanner):
         if m is not None:
             base = {"x": 16, "o": 8, "b": 2, "d": 10}[m.lastgroup or "d"]
             try:
-                int(m[m.lastgroup or "d"].replace("_", ""), base)
+                str(int(m[m.lastgroup or "d"].replace("_", ""), base))
             except ValueError:
                 self.found = value[0]
                 raise
 
 
 def unreadable_int(text: str) -> int | None:
-    """The offset of the first integer that ``int()`` refuses (past Python's int-digit
-    limit, whatever it is set to): ``tomllib`` then raises a bare ``ValueError``."""
+    """The offset of the first integer that ``int()`` refuses or that has no decimal text
+    (past Python's int-digit limit, whatever it is set to; ``0x`` ints read in any length)."""
     finder = _IntFinder(text, SourceFile(path=Path(), display=""))
     with contextlib.suppress(IndexError, ValueError, RecursionError):
         finder.run()
