@@ -216,6 +216,15 @@ def test_integer_past_the_digit_limit_in_an_owners_file(root: Path) -> None:
     assert run.code == 2 and "owners = 'owners.yaml': not valid YAML at line 1" in run.stderr
 
 
+def test_integer_past_the_digit_limit_in_a_known_findings_file(root: Path) -> None:
+    write(root, "a.kpi.yaml", CLEAN)
+    entry = f'{{"code": "KPI101", "path": "a.kpi.yaml", "count": {HUGE}}}'
+    write(root, "known.json", '{"version": 1, "findings": [' + entry + "]}")
+    run = kpilint("check", "--today", TODAY, "--known", "known.json", ".", cwd=root)
+    assert run.code == 0  # that entry is skipped, as one with an infinite count is
+    assert "entry 1 ignored: 'count' is not a whole number of at least 1" in run.stderr
+
+
 # --- nesting past the recursion limit ------------------------------------------------
 
 
