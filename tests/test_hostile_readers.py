@@ -120,6 +120,20 @@ def test_scale_of_a_number_no_float_holds(root: Path, value: str) -> None:
     assert run.where() == [("KPI002", 5, 5)]  # not a finite number, as unscaled
 
 
+def test_toml_local_time_in_the_second_array_table(root: Path) -> None:
+    """A local time is read as its text (YAML has no time type for import to write), and
+    the second ``[[items]]`` is positioned (it was the first's element 0, at 1:1)."""
+    text = (
+        '[[items]]\nkey = "a"\ntitle = "A"\n\n[[items]]\nkey = "b"\ntitle = "B"\nagg = 07:32:00\n'
+    )
+    _source(root, "toml", text)
+    assert check(root, extra=("--select", "KPI002")).where() == [("KPI002", 8, 1)]
+    run = kpilint("import", "--source", "1", "-o", "out", "cat", cwd=root)
+    assert run.code == 0
+    assert "  aggregation: 07:32:00\n" in (root / "out" / "a.kpi.yaml").read_text().replace("'", "")
+    assert check(root, "out", extra=("--select", "KPI002")).where() == [("KPI002", 9, 3)]
+
+
 HEX = "0x" + "f" * 3700  # an int Python reads in any length, but prints in decimal only
 HEX_SOURCES = {  # the int is an id and a name, and fills templates
     "yaml": f"items:\n  - key: {HEX}\n    title: {HEX}\n",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +179,25 @@ def _toml(sf: SourceFile, text: str) -> None:
         sf.problems.append(_too_deep("TOML"))
         return
     scan(text, sf)
+    if _LOCAL_TIME.search(text):
+        _times_as_text(data)
     sf.data = [data]
+
+
+_LOCAL_TIME = re.compile(r"\d\d:\d\d:\d\d")
+
+
+def _times_as_text(data: dict[str, Any]) -> None:
+    """A TOML local time (``07:32:00``) is no value a KPI file holds, and YAML has no type
+    to write it back as (``import`` raised): it is read as its text."""
+    stack: list[list[Any] | dict[Any, Any]] = [data]
+    while stack:
+        node = stack.pop()
+        for key, value in list(node.items() if isinstance(node, dict) else enumerate(node)):
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+            elif isinstance(value, time):
+                node[key] = value.isoformat()
 
 
 def deeper_than(data: object, limit: int) -> bool:

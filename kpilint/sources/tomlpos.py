@@ -55,7 +55,7 @@ class _Scanner:
                 self.i += 2
                 parts, spans = self._key()
                 self.i = text.index("]]", self.i) + 2
-                path = self._resolve(parts)
+                path = (*self._resolve(parts[:-1]), parts[-1])  # the array, not its last element
                 index = self.arrays.get(path, -1) + 1
                 self.arrays[path] = index
                 table = (*path, index)
