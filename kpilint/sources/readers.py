@@ -45,9 +45,9 @@ _BIG_INT_BITS = 9000  # about 2,700 decimal digits: below any int-digit limit Py
 
 
 def ints_as_text(sf: SourceFile, data: list[Any] | dict[Any, Any], base: Path_) -> None:
-    """Each int whose decimal text Python refuses (YAML's and TOML's ``0x``, ``0o`` and ``0b``
-    ints convert in any length) becomes the text the file wrote, as a long decimal int
-    already is: every ``str()`` and template of it downstream would raise."""
+    """Each int whose decimal text Python refuses (YAML reads ``0x``, ``0o`` and ``0b`` ints
+    of any length) becomes the text the file wrote, as a long decimal int already is:
+    every ``str()``, slug and template of it downstream would raise."""
     if not _LONG_DIGITS.search(sf.text):
         return
     stack: list[tuple[list[Any] | dict[Any, Any], Path_]] = [(data, base)]
@@ -175,7 +175,7 @@ def _toml(sf: SourceFile, text: str) -> None:
             pos = FILE_START if offset is None else sf.position(offset)
             sf.problems.append(Problem("KPI001", pos, "invalid TOML: an integer too long to read"))
             return
-    if deeper_than(data, MAX_DEPTH):
+    if _deeper_than(data, MAX_DEPTH):
         sf.problems.append(_too_deep("TOML"))
         return
     scan(text, sf)
@@ -200,7 +200,7 @@ def _times_as_text(data: dict[str, Any]) -> None:
                 node[key] = value.isoformat()
 
 
-def deeper_than(data: object, limit: int) -> bool:
+def _deeper_than(data: object, limit: int) -> bool:
     """Whether lists and tables nest more than ``limit`` deep (no recursion: any depth)."""
     stack = [(data, 0)]
     while stack:
