@@ -225,6 +225,15 @@ class Commit:
     subject: str
 
 
+def _day(when: str) -> date | None:
+    """The date of git's ``%cI``. Git prints years past 9999 (``10001-03-12T...``) and,
+    for a timestamp it cannot read, the placeholder itself; neither is a ``date``."""
+    try:
+        return date.fromisoformat(when[:10]) if when[10:11] == "T" else None
+    except ValueError:
+        return None
+
+
 def log(
     top: Path, pathspecs: list[str], *, limit: int | None = None, since: str | None = None
 ) -> list[Commit]:
@@ -247,12 +256,3 @@ def log(
             oid, when, subject = fields
             commits.append(Commit(oid, _day(when), subject))
     return commits
-
-
-def _day(when: str) -> date | None:
-    """The date of git's ``%cI``. Git prints years past 9999 (``10001-03-12T...``) and,
-    for a timestamp it cannot read, the placeholder itself; neither is a ``date``."""
-    try:
-        return date.fromisoformat(when[:10]) if when[10:11] == "T" else None
-    except ValueError:
-        return None
