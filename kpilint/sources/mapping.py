@@ -8,6 +8,7 @@ rules, suppressions and reporters work on it unchanged.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,8 +70,8 @@ def walk(value: Any, base: Path_, dotted: str) -> tuple[Any, Path_ | None]:
                 return _MISSING, None
             value, path = value[name], (*path, name)
         elif index:
-            n = int(index)
-            if not isinstance(value, list) or n >= len(value):
+            n = int(index) if len(index) < 19 else -1  # past any list: absent, never a ValueError
+            if not isinstance(value, list) or not 0 <= n < len(value):
                 return _MISSING, None
             value, path = value[n], (*path, n)
         else:
@@ -134,11 +135,22 @@ def _one(f: Field, rec: Record, kind: bool) -> Picked | None:
     if kind and not translated and value not in KINDS and f.default is not None:
         return Picked(f.default, picked.src)
     if f.scale is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-        scaled = round(value * f.scale, 10)
-        value = int(scaled) if scaled == int(scaled) and isinstance(value, int) else scaled
+        value = _scaled(value, f.scale)
     if f.template is not None and value is not None:
         value = fill(f.template, value)
     return Picked(value, picked.src, picked.children)
+
+
+def _scaled(value: int | float, scale: float) -> int | float:
+    """``value * scale``; an int too large for a float, inf and NaN stay as they are,
+    for validation to report as it would unscaled (never an OverflowError)."""
+    try:
+        scaled = round(value * scale, 10)
+    except OverflowError:
+        return value
+    if not math.isfinite(scaled):
+        return scaled
+    return int(scaled) if isinstance(value, int) and scaled == int(scaled) else scaled
 
 
 class Builder:
