@@ -18,7 +18,7 @@ from kpilint.audit.progress import Progress, wanted
 from kpilint.audit.score import WEIGHTS, band, explain, kpi_score, mean_score
 from kpilint.cli import cli
 from kpilint.reporters.json import report_dict
-from tests.conftest import GITLAB_CORPUS, REPO, WriteProject, cli_commands
+from tests.conftest import GITLAB_CORPUS, NO_GITLAB_CORPUS, REPO, WriteProject, cli_commands
 from tests.test_cli import run
 
 EXAMPLES = REPO / "examples"
@@ -664,7 +664,7 @@ def test_gitlab_corpus_audit() -> None:
     if importlib.util.find_spec("kpilint.importers.gitlab") is None:
         pytest.skip("the gitlab-pi importer is not there yet")
     if not GITLAB_CORPUS.is_dir():
-        pytest.skip(f"corpus folder {GITLAB_CORPUS} is absent (it lives in ../shared)")
+        pytest.skip(NO_GITLAB_CORPUS)
     result = audit([GITLAB_CORPUS], cwd=REPO, source_format="gitlab-pi", today=date(2027, 3, 15))
     t = result.totals
     assert (t.files, t.goals, t.metrics, t.kpis, t.incentives) == (11, 0, 94, 63, 0)
