@@ -178,7 +178,7 @@ def test_a_misspelt_config_value_says_did_you_mean(
     assert done.returncode == 2 and done.stdout == ""
     (line,) = done.stderr.splitlines()  # one line, no traceback
     assert f"kpilint.toml: '{key}' must be one of " in line
-    assert line.endswith(f', not "{wrote}"; did you mean \'{meant}\'?'), line
+    assert line.endswith(f", not \"{wrote}\"; did you mean '{meant}'?"), line
 
 
 def test_a_value_like_no_choice_gets_no_guess() -> None:
