@@ -38,13 +38,17 @@ goals:
      owner: ceo, period: {start: 2027-01-01, end: 2030-12-31}}
   - {id: sdg-2, name: "SDG 2: End hunger, achieve food security and improved nutrition",
      level: company, owner: ceo, period: {start: 2027-01-01, end: 2030-12-31}}
+  - {id: peace-justice-and-strong-institutions-worldwide-by-2030,
+     name: "SDG 16: Peace, justice and strong institutions", level: company, owner: ceo,
+     period: {start: 2027-01-01, end: 2030-12-31}}
 metrics:
-  - {id: poverty, name: Share of residents below the poverty line, category: outcome,
-     unit: percent, source: census, source_type: automated, aggregation: average}
+  - {id: poverty, name: Share of residents below the poverty line, category: output,
+     unit: percent, source: census, source_type: automated, aggregation: avg}
 kpis:
   - id: poverty-rate
     name: Proportion of the population living below the national poverty line, by sex and age
-    goal: [sdg-1, sdg-10, sdg-2]
+    goal: [sdg-1, sdg-10, sdg-2,
+           peace-justice-and-strong-institutions-worldwide-by-2030]
     metric: poverty
     owner: ceo
     target: {value: 10, unit: percent, direction: decrease, baseline: 14}

@@ -89,7 +89,6 @@ th[aria-sort=descending] button::after { content: "\\a0↓"; }
 .sev-error .sev { color: var(--poor); } .sev-warning .sev { color: var(--fair); }
 .sev-info .sev { color: var(--info); }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
-td > code:first-child { white-space: nowrap; }
 .filters { margin: 0 0 8px; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .filters input[type=radio] { position: absolute; opacity: 0; pointer-events: none; }
 .filters label { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px;
