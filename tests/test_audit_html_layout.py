@@ -129,8 +129,10 @@ _LAYOUT_PROBE = """<script>
       var table = document.getElementById(id);
       if (!table) { return; }
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
-        var r = th.getBoundingClientRect();
-        out.columns[id + "/" + th.textContent.trim()] = [Math.round(r.left), Math.round(r.right)];
+        var r = th.getBoundingClientRect(), key = id + "/" + th.textContent.trim();
+        if (!(key in out.columns)) {  // the first of two alike ("goal": the id, the check)
+          out.columns[key] = [Math.round(r.left), Math.round(r.right)];
+        }
       });
     });
   var div = document.createElement("div");
