@@ -16,6 +16,7 @@ from lsprotocol import types as lsp
 from kpilint.comments import PLACEHOLDER
 from kpilint.findings import Finding, Report
 from kpilint.rulesdoc import rule_url
+from kpilint.server.guard import open_text
 
 if TYPE_CHECKING:
     from kpilint.server.lsp import KpilintServer, Published
@@ -52,8 +53,8 @@ def _wanted(params: lsp.CodeActionParams, kind: str) -> bool:
 def code_actions(ls: KpilintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     uri = params.text_document.uri
     published = ls.published.get(uri)
-    if published is None:
-        return []
+    if published is None or open_text(ls.workspace, uri) is None:
+        return []  # never read from disk: only an open document (server/guard.py)
     doc = ls.workspace.get_text_document(uri)
     if doc.source != published.file.text:
         return []  # edited since the last lint: its offsets no longer hold
