@@ -52,7 +52,11 @@ class Session:
             self.registrations.extend(params.registrations)
 
     async def start(
-        self, *args: str, options: dict[str, Any] | None = None, encodings: list[str] | None = None
+        self,
+        *args: str,
+        options: dict[str, Any] | None = None,
+        encodings: list[str] | None = None,
+        snippets: bool = False,
     ) -> None:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         await self.client.start_io(
@@ -65,7 +69,8 @@ class Session:
             workspace=lsp.WorkspaceClientCapabilities(
                 did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(
                     dynamic_registration=True
-                )
+                ),
+                workspace_edit=lsp.WorkspaceEditClientCapabilities(snippet_edit_support=snippets),
             ),
         )
         await asyncio.wait_for(
@@ -148,14 +153,16 @@ class Session:
     async def request(self, call: Awaitable[T]) -> T:
         return await asyncio.wait_for(call, TIMEOUT)
 
-    async def actions(self, path: Path, diagnostic: lsp.Diagnostic) -> list[lsp.CodeAction]:
-        """The code actions offered at ``diagnostic``'s range, for it."""
+    async def actions(
+        self, path: Path, diagnostic: lsp.Diagnostic, only: list[str] | None = None
+    ) -> list[lsp.CodeAction]:
+        """The code actions offered at ``diagnostic``'s range, for it (of the ``only`` kinds)."""
         found = await self.request(
             self.client.text_document_code_action_async(
                 lsp.CodeActionParams(
                     text_document=lsp.TextDocumentIdentifier(uri_of(path)),
                     range=diagnostic.range,
-                    context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+                    context=lsp.CodeActionContext(diagnostics=[diagnostic], only=only),
                 )
             )
         )

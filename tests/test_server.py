@@ -99,7 +99,7 @@ def test_a_code_action_applies_the_fix_and_the_finding_goes(project: Path) -> No
     run(project, scenario)
 
 
-def test_suppress_with_a_reason_inserts_the_comment_on_the_finding_line(project: Path) -> None:
+def test_suppress_inserts_the_comment_and_says_the_reason_is_to_write(project: Path) -> None:
     kpis = project / "kpis.kpi.yaml"
 
     async def scenario(s: Session) -> None:
@@ -109,7 +109,7 @@ def test_suppress_with_a_reason_inserts_the_comment_on_the_finding_line(project:
         actions = await s.actions(kpis, unknown)
         suppress = [a for a in actions if "Suppress" in a.title]
         assert [a.title for a in suppress] == [
-            "Suppress KPI006 (unknown-reference) on this line, with a reason"
+            "Suppress KPI006 (unknown-reference) on this line (replace TODO with why)"
         ]
         assert suppress[0].edit is not None
         s.apply(kpis, suppress[0].edit)
