@@ -696,3 +696,61 @@ def test_any_known_file_entry_is_read_or_skipped(entries: list[Any]) -> None:
         assert len(problems) >= sum(not isinstance(e, dict) for e in entries)
         assert all(type(n) is int and n >= 1 for n in counts.values())
         assert all(isinstance(part, str) for key in counts for part in key)
+
+
+# --- bounded work and output: near-miss keys, long ids -------------------------------
+
+_NEAR_MISSES = [
+    "Goal", "gaol", "goall", "GOAL", "Owner", "ownr", "owner-", "tagret", "Target", "targt",
+    "Name", "nmae", "descriptio", "Description", "descripton", "metirc", "Metric", "zz",
+]  # fmt: skip
+
+
+def _claimed_renames(kpi: dict[str, Any]) -> dict[str, str]:
+    """The renames KPI003 offers, by the rule written out the slow way (each key
+    against every sibling): of the unknown keys whose only close match is one name,
+    the first whose normal form is that name takes it, else the first written."""
+    from kpilint.model import SECTIONS, known_keys
+    from kpilint.validate import _close_matches
+
+    known = known_keys(SECTIONS["kpis"])
+    unknown = [k for k in kpi if k not in known]
+    sole = {k: c[0] for k in unknown if len(c := _close_matches(k, known)) == 1}
+    out = {}
+    for key, name in sole.items():
+        rivals = [k for k in unknown if sole.get(k) == name]
+        exact = [k for k in rivals if k.lower().replace("-", "_").strip() == name]
+        if name not in kpi and key == (exact or rivals)[0]:
+            out[key] = name
+    return out
+
+
+@SETTINGS
+@given(
+    keys=st.lists(st.sampled_from(_NEAR_MISSES), unique=True, max_size=len(_NEAR_MISSES)),
+    spares=st.integers(min_value=0, max_value=40),
+)
+def test_near_miss_keys_are_claimed_once_each_in_linear_work(keys: list[str], spares: int) -> None:
+    from unittest.mock import patch
+
+    from kpilint import validate
+
+    kpi: dict[str, Any] = {"id": "k", "name": "K", **dict.fromkeys(keys, 1)}
+    kpi.update((f"descriptio{i}", 1) for i in range(spares))  # all near "description"
+    text = yaml.safe_dump({"kpis": [kpi]}, sort_keys=False)
+    looked_up = []
+    real = validate._close_matches
+
+    def counted(key: str, known: tuple[str, ...]) -> list[str]:
+        looked_up.append(key)
+        return real(key, known)
+
+    with project(text.encode("utf-8")) as root, patch.object(validate, "_close_matches", counted):
+        report = run(root)
+    unknown = len(kpi) - 2
+    # each unknown key is compared with the known names once, not with every sibling
+    assert len(looked_up) <= unknown, (len(looked_up), unknown)
+    found = [f for f in report.findings if f.code == "KPI003"]
+    assert len(found) == unknown
+    renames = {f.key: f.fix.edits[0].content for f in found if f.fix.edits}
+    assert renames == _claimed_renames(kpi)
