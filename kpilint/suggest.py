@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kpilint.quoting import quote
+
 
 def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The name in ``known`` closest to ``word``, if any is close enough."""
@@ -16,4 +18,4 @@ def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
 def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str:
     """``"; did you mean 'x'?"`` for the closest name in ``known``, else nothing."""
     close = closest(word, known, cutoff)
-    return f"; did you mean '{close}'?" if close else ""
+    return f"; did you mean {quote(close)}?" if close else ""

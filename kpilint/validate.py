@@ -264,7 +264,7 @@ def _owner(path: Path_, raw: dict[str, Any] | None) -> str:
         return ""
     kind = _kind_of(path)
     ident = raw.get("id")
-    return f"{kind} '{ident}': " if isinstance(ident, str) else f"{kind}: "
+    return f"{kind} {quote(ident)}: " if isinstance(ident, str) else f"{kind}: "
 
 
 def _problem(sf: SourceFile, path: Path_, message: str, *, value: bool = False) -> Problem:
@@ -374,9 +374,8 @@ def _unknown_key(
     close = mapping[0][key] if mapping and key in mapping[0] else _close_matches(key, known)
     owner = _owner(path[:2], raw) if len(path) > 2 else ""
     context = f"in {where} " if len(path) <= 1 else ""
-    message = (
-        f"{owner}unknown key '{_dotted(path[2:]) if len(path) > 2 else key}' {context}".rstrip()
-    )
+    shown = quote(_dotted(path[2:]) if len(path) > 2 else key)
+    message = f"{owner}unknown key {shown} {context}".rstrip()
     if len(close) == 1:
         message += f"; did you mean '{close[0]}'?"
     elif close:
@@ -391,9 +390,9 @@ def _unknown_key(
         and (mapping is None or _first_to_claim(key, close[0], mapping[1]))
     ):
         edits = (Edit(span.start, span.end, close[0]),)
-        fix = f"Rename '{key}' to '{close[0]}'"
+        fix = f"Rename {quote(key)} to '{close[0]}'"
     else:
-        fix = f"Remove '{key}', or use one of: {', '.join(known)}"
+        fix = f"Remove {quote(key)}, or use one of: {', '.join(known)}"
     return Problem("KPI003", pos, message, fix, path, edits)
 
 

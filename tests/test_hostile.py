@@ -838,6 +838,47 @@ def test_20000_unknown_keys_list_1000_and_count_the_rest(root: Path) -> None:
     assert "Found 1000 findings (1000 errors) in 1 file.\n19000 more findings not listed" in text
 
 
+def _long_values_file() -> str:
+    """A KPI file whose id, references, values, keys and comments are thousands of
+    characters long, each made of one letter so a message showing it whole is seen."""
+    a, b, d, f = ("a" * 5000, "b" * 5000, "d" * 5000, "f" * 5000)
+    e = "e" * 1000  # a YAML simple key has at most 1,024 characters
+    return (
+        GOAL
+        + METRIC.replace("source: stripe", f"source: {f} spreadsheet")
+        + f"kpis:\n  - id: {a}\n    name: K\n    goal: {b}\n    metric: m\n    owner: cfo\n"
+        + f"    target: {d}\n    {e}: 1\n    {e}: 2\n"
+        + f"  - id: {a}\n    name: K2\n    # kpilint: {e}[KPI101]\n"
+        + f"    metric: m  # kpilint: ignore[{f}] because\n"
+    )
+
+
+def test_long_ids_and_values_are_cut_in_messages_and_whole_in_json(root: Path) -> None:
+    write(root, "a.kpi.yaml", _long_values_file())
+    run = check(root)
+    cut_a = "'" + "a" * 57 + "…'"  # 60 characters (CLI.md "Output safety and size")
+    by_where = {(f["code"], f["line"], f["column"]): f for f in run.findings()}
+    assert by_where["KPI101", 24, 5]["message"] == f"KPI {cut_a} has no target"
+    assert by_where["KPI101", 24, 5]["entity"] == {"kind": "kpi", "id": "a" * 5000}
+    unknown = by_where["KPI003", 23, 5]
+    assert unknown["message"] == f"KPI {cut_a}: unknown key '{'e' * 57}…'"
+    assert unknown["fix"]["description"].startswith(f"Remove '{'e' * 57}…', or use one of: id,")
+    assert f"'goal' is '{'b' * 57}…'" in by_where["KPI002", 18, 5]["message"]
+    assert by_where["KPI004", 23, 5]["message"].startswith(f"key '{'e' * 57}…' appears twice")
+    assert by_where["KPI005", 24, 5]["fix"]["description"].endswith(f"called {cut_a}")
+    assert f"target '{'d' * 57}…' has no number" in by_where["KPI201", 21, 5]["message"]
+    assert "(source: " + "f" * 59 + "…)" in by_where["KPI701", 8, 5]["message"]
+    assert f"unknown directive '{'e' * 57}…'" in by_where["KPI008", 26, 5]["message"]
+    assert f"no rule is called '{'f' * 57}…'" in by_where["KPI008", 27, 16]["message"]
+    for f in run.findings():  # every message and fix shows at most 59 of a long value
+        shown = f["message"] + f["fix"]["description"]
+        assert not any(c * 60 in shown for c in "abdef"), (f["code"], f["line"])
+    for fmt in ("text", "markdown", "github", "junit"):
+        out = kpilint("check", "--format", fmt, "--today", TODAY, ".", cwd=root).stdout
+        assert not any(c * 60 in out for c in "abdef"), fmt
+        assert len(out) < 20 * len(run.findings()) * 200, fmt  # about 200 bytes a finding
+
+
 def test_limit_keeps_the_most_severe_findings_of_a_file(root: Path) -> None:
     tiny = "".join(f"  - {{id: k{i}, name: K, goal: g, metric: m, owner: o}}\n" for i in range(600))
     write(root, "a.kpi.yaml", GOAL + METRIC + "kpis:\n" + tiny)

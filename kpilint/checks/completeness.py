@@ -11,6 +11,7 @@ from typing import Any
 
 from kpilint.context import Context
 from kpilint.entities import Entity, GoalEntity, KpiEntity, Violation
+from kpilint.quoting import quote
 from kpilint.registry import rule
 from kpilint.suggest import did_you_mean
 
@@ -62,7 +63,7 @@ def _owner_not_listed(entity: Entity[Any], ctx: Context) -> Iterator[Violation]:
         return
     hint = did_you_mean(owner, ctx.owners, cutoff=0.7)
     yield entity.violation(
-        f"{entity.label}: owner '{owner}' is not in the owners list{hint}",
+        f"{entity.label}: owner {quote(owner)} is not in the owners list{hint}",
         "owner",
-        fix=f"Name an owner from the owners list{hint}, or add '{owner}' to it",
+        fix=f"Name an owner from the owners list{hint}, or add {quote(owner)} to it",
     )

@@ -10,6 +10,7 @@ from kpilint.findings import EntityRef
 from kpilint.loader import Problem, SourceFile
 from kpilint.model import KIND_OF_SECTION
 from kpilint.project import Project
+from kpilint.quoting import cut, quote
 from kpilint.registry import rule
 from kpilint.suggest import did_you_mean
 from kpilint.suppressions import Comment, Expired, Malformed, Unused
@@ -77,7 +78,7 @@ def duplicate_id(project: Project) -> Iterator[Violation]:
                 )
                 yield again.violation(
                     f"{again.label} is already defined at {where}; ids are unique per kind",
-                    fix=f"Rename one of the two {kind}s called '{ident}'",
+                    fix=f"Rename one of the two {kind}s called {quote(ident)}",
                 )
 
 
@@ -100,7 +101,7 @@ def unknown_reference(project: Project) -> Iterator[Violation]:
             if ident not in known:
                 hint = did_you_mean(ident, known, cutoff=0.7)
                 yield entity.violation(
-                    f"{entity.label}: {key} '{ident}' names no {noun} in the project{hint}",
+                    f"{entity.label}: {key} {quote(ident)} names no {noun} in the project{hint}",
                     key,
                     fix=f"Point '{key}' at an existing {noun} id{hint}",
                 )
@@ -126,7 +127,8 @@ def goal_cycle(project: Project) -> Iterator[Violation]:
             members = [g for g in (project.goal(i) for i in cycle) if g is not None]
             first = min(members, key=lambda g: g.order)
             loop = " -> ".join(
-                [
+                cut(step)
+                for step in [
                     *cycle[cycle.index(first.id or "") :],
                     *cycle[: cycle.index(first.id or "")],
                     first.id or "",
@@ -164,13 +166,13 @@ def suppression_without_reason(comment: Comment) -> Iterator[Violation]:
     s = comment.suppression
     if s.without_reason:
         what = "only 'TODO' as its reason" if s.reason else "no reason"
-        yield Violation(f"suppression '{s.label}' gives {what}", s.pos, comment.file)
+        yield Violation(f"suppression {quote(s.label)} gives {what}", s.pos, comment.file)
 
 
 @rule("KPI010")
 def unused_suppression(unused: Unused) -> Iterator[Violation]:
     s = unused.suppression
-    message = f"suppression '{s.label}' silences nothing"
+    message = f"suppression {quote(s.label)} silences nothing"
     yield Violation(message, s.pos, unused.file, edits=(unused.removal(),))
 
 
@@ -178,7 +180,7 @@ def unused_suppression(unused: Unused) -> Iterator[Violation]:
 def expired_suppression(expired: Expired) -> Iterator[Violation]:
     s = expired.suppression
     yield Violation(
-        f"waiver '{s.label}' ran until {s.until} and has expired; it silences nothing now",
+        f"waiver {quote(s.label)} ran until {s.until} and has expired; it silences nothing now",
         s.pos,
         expired.file,
     )
