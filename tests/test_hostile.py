@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -640,8 +641,11 @@ def test_hostile_known_files(root: Path, entries: str, code: int, said: str) -> 
 
 # --- text that reaches terminals, CI logs and job summaries --------------------------
 
-HOSTILE_TEXT = "x\n::add-mask::secret\r\x1b]0;pwned\x07\x1b[2J\u202e"
-RAW = ("\n::", "\r", "\x1b", "\x07", "\u202e")
+# Zero-width and bidi marks hide or reorder text as surely as a control character;
+# an HTML entity would become one in markdown (CLI.md "Output safety and size").
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u061c"
+HOSTILE_TEXT = "x\n::add-mask::secret\r\x1b]0;pwned\x07\x1b[2J\u202e" + INVISIBLE + "&#x202e;"
+RAW = ("\n::", "\r", "\x1b", "\x07", "\u202e", *INVISIBLE)
 
 
 def _hostile_project(root: Path) -> None:
@@ -651,11 +655,15 @@ def _hostile_project(root: Path) -> None:
     write(root, "a.kpi.yaml", goal + METRIC + "kpis:\n" + kpi)
 
 
-def _assert_shown(output: str, fence: str = "") -> None:
+def _assert_shown(output: str, fence: str = "", *, markdown: bool = False) -> None:
     body = output.replace(fence, "") if fence else output
     for raw in RAW:
         assert raw not in body, (raw, output[:2000])
     assert "::add-mask::secret" in body  # shown, escaped, not dropped
+    assert "\\u200b\\u200c\\u200d\\u200e\\u200f\\u2060" in body.replace("\\\\", "\\")
+    if markdown:  # an entity is text, not the character it names
+        assert re.search(r"(?<!\\)&#x202e;", body) is None, output[:2000]
+        assert "\\&#x202e;" in body
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "github", "junit"])
@@ -665,7 +673,8 @@ def test_control_characters_are_shown_in_check_formats(root: Path, fmt: str) -> 
     assert run.code == 1
     if fmt != "markdown":  # markdown escapes the backslashes once more
         assert "\\n::add-mask::secret\\r\\x1b]0;pwned\\x07" in run.stdout
-    _assert_shown(run.stdout.replace("\n::", "\n") if fmt == "github" else run.stdout)
+    shown = run.stdout.replace("\n::", "\n") if fmt == "github" else run.stdout
+    _assert_shown(shown, markdown=fmt == "markdown")
     if fmt == "github":  # every line is a command kpilint wrote, none from the file
         assert all(
             line.startswith(("::error ", "::warning ", "::notice ", "::group::", "::endgroup::"))
@@ -679,7 +688,9 @@ def test_control_characters_are_shown_in_audit_formats(root: Path, fmt: str) -> 
     _hostile_project(root)
     run = kpilint("audit", "--format", fmt, "--today", TODAY, ".", cwd=root)
     assert run.code == 1
-    _assert_shown(run.stdout)
+    _assert_shown(run.stdout, markdown=fmt == "markdown")
+    if fmt == "html":
+        assert "&#x202e;" not in run.stdout and "&amp;#x202e;" in run.stdout
 
 
 def test_control_characters_and_markdown_in_diff_markdown(root: Path) -> None:
@@ -687,14 +698,16 @@ def test_control_characters_and_markdown_in_diff_markdown(root: Path) -> None:
     write(root, "a.kpi.yaml", CLEAN)
     git(root, "add", "-A")
     git(root, "commit", "-qm", "base")
-    owner = "@octocat ![x](https://example.com/t.png) [click](https://evil.example)"
-    changed = CLEAN.replace("owner: cfo", f"owner: {json.dumps(owner + HOSTILE_TEXT)}")
+    owner = "@octocat ![x](https://e.io/t.png) [click](https://evil.io)"  # under 60
+    changed = CLEAN.replace("owner: cfo", f"owner: {json.dumps(owner)}")
+    target = "target: {value: 120, unit: USD, direction: increase, baseline: 100}"
+    changed = changed.replace(target, f"target: {json.dumps(HOSTILE_TEXT)}")
     changed = changed.replace("name: MRR", 'name: "MRR`|x"')
     write(root, "a.kpi.yaml", changed)
     run = kpilint("diff", "main", "--format", "markdown", "--today", TODAY, cwd=root)
-    _assert_shown(run.stdout)
+    _assert_shown(run.stdout, markdown=True)
     rows = [line for line in run.stdout.splitlines() if line.startswith("| ")]
-    owner_cell = "@<!-- -->octocat !\\[x\\](https://example.com/t.png) \\[click\\](https://evil"
+    owner_cell = "@<!-- -->octocat !\\[x\\](https://e.io/t.png) \\[click\\](https://evil"
     assert any(owner_cell in row for row in rows), rows
     assert all(row.count(" | ") == 3 for row in rows[2:]), rows  # no cell broke out
 
