@@ -765,3 +765,32 @@ def test_near_miss_keys_are_claimed_once_each_in_linear_work(keys: list[str], sp
     assert len(found) == unknown
     renames = {f.key: f.fix.edits[0].content for f in found if f.fix.edits}
     assert renames == _claimed_renames(kpi)
+
+
+@SETTINGS
+@given(
+    length=st.integers(min_value=1, max_value=20_000),
+    field=st.sampled_from(["id", "goal", "metric", "owner", "scope", "target", "counterbalance"]),
+    unknown=st.integers(min_value=0, max_value=20),
+)
+def test_long_values_are_cut_so_output_is_bounded_by_findings(
+    length: int, field: str, unknown: int
+) -> None:
+    from kpilint.reporters import RenderOptions, get
+
+    long = "v" * length
+    kpi: dict[str, Any] = {"id": "k", "name": "K", "goal": "g", "metric": "m", "owner": "o"}
+    kpi[field] = f"team:{long}" if field == "scope" else long
+    kpi.update((f"zz{i}", 1) for i in range(unknown))
+    text = yaml.safe_dump({"kpis": [kpi, dict(kpi, name="again")]}, sort_keys=False, width=10**6)
+    with project(text.encode("utf-8")) as root:
+        report = run(root)
+    assert report.findings
+    for f in report.findings:  # a quoted value shows at most 59 of its characters
+        assert "v" * 60 not in f.message + f.fix.description, (f.code, f.message[:200])
+        if field == "id" and f.entity is not None and f.entity.kind == "kpi":
+            assert f.entity.id == long  # the data keeps it whole
+    for fmt in HUMAN_FORMATS:  # so the size of a report does not grow with the value
+        out = get(fmt)(report, RenderOptions())
+        assert "v" * 60 not in out, fmt
+        assert len(out) <= 2_000 + 600 * len(report.findings), (fmt, len(out))
