@@ -5,12 +5,14 @@ a 900 KB YAML 1.1 base-60 ``notes`` value (quadratic in the int constructor)
 and 390,000 tiny KPIs (a report of millions of findings); issue 21 adds long
 text targets (the target parser must stay linear in a text's length). Issue 19
 added near-miss keys (``descriptio0``..: KPI003's rename suggestions compared
-every such key with every other, 23 s for 1,000) and a long id with many
-unknown keys (every message repeated the id: 50 MB of text from 63 KB); that
-shape grows the id with the keys, so a message that quoted the whole id would
-cost the square of the input. It is measured in human-readable formats, where
-ids are cut: JSON's ``entity`` keeps the whole id by design (CLI.md "Output
-safety and size"), so its size is findings (at most 1,000 a file) times the id.
+every such key with every other, 23 s for 1,000), a long id with many unknown
+keys (every message repeated the id: 50 MB of text from 63 KB), and as many
+misspelt goal references as goals ("did you mean" compared each with each: 70 s
+for 2,000). The long-id shape grows the id with the keys, so a message that
+quoted the whole id would cost the square of the input. It is measured in
+human-readable formats, where ids are cut: JSON's ``entity`` keeps the whole id
+by design (CLI.md "Output safety and size"), so its size is findings (at most
+1,000 a file) times the id.
 
 Each input is made at two sizes, four times apart; the row gives seconds and
 peak RSS per MB of input, and the linearity check compares the larger size's
@@ -48,6 +50,13 @@ def long_id(n: int) -> str:
     return head + "".join(f"    zz{i}: 1\n" for i in range(n))
 
 
+def misspelt_references(n: int) -> str:
+    """n goals, and n KPIs each naming a goal that is one letter off."""
+    goals = "".join(f"  - {{id: goal-number-{i}, name: G}}\n" for i in range(n))
+    kpis = "".join(f"  - {{id: k{i}, name: K, goal: goal-numbr-{i}}}\n" for i in range(n))
+    return "goals:\n" + goals + "kpis:\n" + kpis
+
+
 def tiny_kpis(n: int) -> str:
     return "kpis:\n" + "".join(f"  - {{id: k{i}}}\n" for i in range(n))
 
@@ -82,6 +91,7 @@ INPUTS = (
     Input("200 long text targets (characters each)", long_targets, (600, 2_400)),
     Input("near-miss keys (40,000 at full size)", near_miss_keys, (2_500, 10_000)),
     Input("long id, 50 characters per unknown key", long_id, (250, 1_000), ("text", "junit")),
+    Input("misspelt references to as many goals", misspelt_references, (500, 2_000)),
 )
 
 

@@ -892,6 +892,30 @@ def test_long_ids_and_values_are_cut_in_messages_and_whole_in_json(root: Path) -
         assert len(out) < 20 * len(run.findings()) * 200, fmt  # about 200 bytes a finding
 
 
+def test_misspelt_references_among_many_ids_cost_bounded_work(root: Path) -> None:
+    # 2,000 ids and 2,000 near-miss references: "did you mean" compared each with
+    # each (70 s); the hints now share a budget, and every finding is still made.
+    n, per_file = 2000, 500
+    goals = "".join(f"  - {{id: goal-number-{i}, name: G, kind: revenue}}\n" for i in range(n))
+    write(root, "goals.kpi.yaml", "goals:\n" + goals)
+    write(root, "owners.txt", "".join(f"owner-number-{i}\n" for i in range(n)))
+    write(root, "kpilint.toml", 'owners = "owners.txt"\n')
+    for part in range(n // per_file):
+        kpis = "".join(
+            f"  - {{id: k{i}, name: K, goal: goal-numbr-{i}, owner: owner-numbr-{i}}}\n"
+            for i in range(part * per_file, (part + 1) * per_file)
+        )
+        write(root, f"k{part}.kpi.yaml", "kpis:\n" + kpis)
+    run = check(root, extra=("--select", "KPI006,KPI106"))
+    found = run.findings()
+    assert len(found) == 2 * n  # one per reference and per owner, hint or not
+    first = {
+        f["code"]: f["message"] for f in found if f["path"] == "k0.kpi.yaml" and f["line"] == 2
+    }
+    assert first["KPI006"].endswith("names no goal in the project; did you mean 'goal-number-0'?")
+    assert first["KPI106"].endswith("not in the owners list; did you mean 'owner-number-0'?")
+
+
 def test_limit_keeps_the_most_severe_findings_of_a_file(root: Path) -> None:
     tiny = "".join(f"  - {{id: k{i}, name: K, goal: g, metric: m, owner: o}}\n" for i in range(600))
     write(root, "a.kpi.yaml", GOAL + METRIC + "kpis:\n" + tiny)

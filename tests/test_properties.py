@@ -794,3 +794,36 @@ def test_long_values_are_cut_so_output_is_bounded_by_findings(
         out = get(fmt)(report, RenderOptions())
         assert "v" * 60 not in out, fmt
         assert len(out) <= 2_000 + 600 * len(report.findings), (fmt, len(out))
+
+
+@SETTINGS
+@given(
+    words=st.lists(st.sampled_from(["goal-a", "goal-b", "gaol-a", "x", "revenue", "goal-z"])),
+    size=st.integers(min_value=1, max_value=50),
+    budget=st.integers(min_value=0, max_value=400),
+)
+def test_hints_look_each_word_up_once_within_their_budget(
+    words: list[str], size: int, budget: int
+) -> None:
+    import difflib
+    from unittest.mock import patch
+
+    from kpilint.suggest import Hints, did_you_mean
+
+    known = [f"goal-{chr(97 + i % 26)}{i}" for i in range(size)]
+    compared = []
+    real = difflib.get_close_matches
+
+    def counted(word: str, possibilities: Any, *args: Any, **kwargs: Any) -> list[str]:
+        compared.append(len(possibilities))
+        return real(word, possibilities, *args, **kwargs)
+
+    hints = Hints(known, cutoff=0.7, budget=budget)
+    with patch.object(difflib, "get_close_matches", counted):
+        got = [hints(w) for w in words]
+    assert sum(compared) <= budget  # work bounded, whatever the words
+    assert len(compared) <= len(set(words))  # each distinct word at most once
+    for word, hint in zip(words, got, strict=True):  # a hint given is the plain one
+        assert hint in ("", did_you_mean(word, known, 0.7))
+    if size * len(set(words)) <= budget:  # within budget: every word gets its hint
+        assert got == [did_you_mean(w, known, 0.7) for w in words]

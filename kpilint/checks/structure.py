@@ -12,7 +12,7 @@ from kpilint.model import KIND_OF_SECTION
 from kpilint.project import Project
 from kpilint.quoting import cut, quote
 from kpilint.registry import rule
-from kpilint.suggest import did_you_mean
+from kpilint.suggest import Hints
 from kpilint.suppressions import Comment, Expired, Malformed, Unused
 
 
@@ -96,10 +96,13 @@ def unknown_reference(project: Project) -> Iterator[Violation]:
         checks.append((kpi, "counterbalance", list(kpi.model.counterbalance or ()), kpis, "KPI"))
     for incentive in project.incentives:
         checks.append((incentive, "kpis", list(incentive.model.kpis), kpis, "KPI"))
+    hints: dict[int, Hints] = {}  # one per set of ids: a budget for all their lookups
     for entity, key, refs, known, noun in checks:
         for ident in dict.fromkeys(refs):
             if ident not in known:
-                hint = did_you_mean(ident, known, cutoff=0.7)
+                if id(known) not in hints:
+                    hints[id(known)] = Hints(known, cutoff=0.7)
+                hint = hints[id(known)](ident)
                 yield entity.violation(
                     f"{entity.label}: {key} {quote(ident)} names no {noun} in the project{hint}",
                     key,
