@@ -27,9 +27,10 @@ from kpilint.model import (
 from kpilint.quoting import LIMIT, quote
 
 _UNION_TAGS = {"mapping", "text"}
-# Per mapping (by id; alive while one file is validated): the close matches of its
-# unknown keys, and for each known name how many would take it and which may.
-_Claims = dict[int, tuple[dict[str, list[str]], dict[str, tuple[int, str]]]]
+# Per mapping (by id; alive while one file is validated) and its known keys (an
+# alias may put one mapping in two places): the close matches of its unknown keys,
+# and for each known name how many would take it and which may.
+_Claims = dict[tuple[int, tuple[str, ...]], tuple[dict[str, list[str]], dict[str, tuple[int, str]]]]
 ENTITY_KEY_DEPTH = 3  # ("kpis", 3, "target")
 _PLACEHOLDERS: dict[str, Any] = {"id": "missing-id", "name": "missing name", "kpis": []}
 _NESTED_MODELS: dict[str, type[Any]] = {
@@ -413,7 +414,7 @@ def _claims_of(
 ) -> tuple[dict[str, list[str]], dict[str, tuple[int, str]]]:
     """The close matches and claims of one mapping, worked out once for all its
     unknown keys: n near-miss keys cost n look-ups, not n squared."""
-    done = claims.get(id(siblings))
+    done = claims.get((id(siblings), known))
     if done is not None:
         return done
     closes: dict[str, list[str]] = {}
@@ -430,7 +431,7 @@ def _claims_of(
         if name not in exact and other.lower().replace("-", "_").strip() == name:
             exact[name] = other
     claimed = {name: (len(keys), exact.get(name, keys[0])) for name, keys in rivals.items()}
-    done = claims[id(siblings)] = (closes, claimed)
+    done = claims[id(siblings), known] = (closes, claimed)
     return done
 
 
