@@ -770,7 +770,9 @@ def test_near_miss_keys_are_claimed_once_each_in_linear_work(keys: list[str], sp
 @SETTINGS
 @given(
     length=st.integers(min_value=1, max_value=20_000),
-    field=st.sampled_from(["id", "goal", "metric", "owner", "scope", "target", "counterbalance"]),
+    field=st.sampled_from(
+        ["id", "goal", "metric", "owner", "scope", "target", "unit", "counterbalance"]
+    ),
     unknown=st.integers(min_value=0, max_value=20),
 )
 def test_long_values_are_cut_so_output_is_bounded_by_findings(
@@ -780,19 +782,22 @@ def test_long_values_are_cut_so_output_is_bounded_by_findings(
 
     long = "v" * length
     kpi: dict[str, Any] = {"id": "k", "name": "K", "goal": "g", "metric": "m", "owner": "o"}
-    kpi[field] = f"team:{long}" if field == "scope" else long
+    if field == "unit":  # KPI208 shows the target's mapping: a 20,000-character unit
+        kpi["target"] = f"at least 5 {long}"
+    else:
+        kpi[field] = f"team:{long}" if field == "scope" else long
     kpi.update((f"zz{i}", 1) for i in range(unknown))
     text = yaml.safe_dump({"kpis": [kpi, dict(kpi, name="again")]}, sort_keys=False, width=10**6)
     with project(text.encode("utf-8")) as root:
         report = run(root)
     assert report.findings
-    for f in report.findings:  # a quoted value shows at most 59 of its characters
-        assert "v" * 60 not in f.message + f.fix.description, (f.code, f.message[:200])
+    for f in report.findings:  # a value shows at most 60 of its characters
+        assert "v" * 61 not in f.message + f.fix.description, (f.code, f.message[:200])
         if field == "id" and f.entity is not None and f.entity.kind == "kpi":
             assert f.entity.id == long  # the data keeps it whole
     for fmt in HUMAN_FORMATS:  # so the size of a report does not grow with the value
         out = get(fmt)(report, RenderOptions())
-        assert "v" * 60 not in out, fmt
+        assert "v" * 61 not in out, fmt
         assert len(out) <= 2_000 + 600 * len(report.findings), (fmt, len(out))
 
 

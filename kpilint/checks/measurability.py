@@ -17,7 +17,7 @@ from kpilint.context import Context
 from kpilint.edits import flow_mapping, replace_value, set_nested_key, yaml_comment
 from kpilint.entities import KpiEntity, TargetView, Violation
 from kpilint.findings import Edit
-from kpilint.quoting import quote
+from kpilint.quoting import cut, quote
 from kpilint.registry import rule
 from kpilint.typecheck import Gt
 
@@ -159,10 +159,12 @@ def free_text_target(kpi: KpiEntity) -> Iterator[Violation]:
         )
         return
     deadline = f", timeline.end: {parsed.deadline}" if parsed.deadline else ""
+    # the edit writes the whole unit; the message shows it as it shows any value
+    shown = flow_mapping({k: cut(v) if isinstance(v, str) else v for k, v in mapping.items()})
     yield kpi.violation(
-        f"{kpi.label}: free-text target {quote(text)} reads as {written}{deadline}",
+        f"{kpi.label}: free-text target {quote(text)} reads as {shown}{deadline}",
         "target",
-        fix=f"Write the target as a mapping: {written}{deadline}",
+        fix=f"Write the target as a mapping: {shown}{deadline}",
         edits=edits,
     )
 
