@@ -706,10 +706,13 @@ def test_control_characters_and_markdown_in_diff_markdown(root: Path) -> None:
     write(root, "a.kpi.yaml", changed)
     run = kpilint("diff", "main", "--format", "markdown", "--today", TODAY, cwd=root)
     _assert_shown(run.stdout, markdown=True)
-    rows = [line for line in run.stdout.splitlines() if line.startswith("| ")]
+    changed_part, findings_part = run.stdout.split("### New findings")
+    rows = [line for line in changed_part.splitlines() if line.startswith("| ")]
     owner_cell = "@<!-- -->octocat !\\[x\\](https://e.io/t.png) \\[click\\](https://evil"
     assert any(owner_cell in row for row in rows), rows
     assert all(row.count(" | ") == 3 for row in rows[2:]), rows  # no cell broke out
+    found = [line for line in findings_part.splitlines() if line.startswith("| ")]
+    assert found and all(row.count(" | ") == 4 for row in found[2:]), found  # 5 columns
 
 
 # --- content that used to raise: huge integers, the last date, file names, limits ----
