@@ -893,6 +893,17 @@ def test_long_ids_and_values_are_cut_in_messages_and_whole_in_json(root: Path) -
         out = kpilint("check", "--format", fmt, "--today", TODAY, ".", cwd=root).stdout
         assert not any(c * 60 in out for c in "abdef"), fmt
         assert len(out) < 20 * len(run.findings()) * 200, fmt  # about 200 bytes a finding
+    # SARIF keeps the whole id as JSON does, but once per run (a logical location the
+    # results refer to by index), not once per finding.
+    sarif = json.loads(
+        kpilint("check", "--format", "sarif", "--today", TODAY, ".", cwd=root).stdout
+    )
+    [sarif_run] = sarif["runs"]
+    assert json.dumps(sarif_run["results"]).count("a" * 5000) == 0
+    places = sarif_run["logicalLocations"]
+    assert [p["name"] for p in places].count("a" * 5000) == 1
+    long_id = next(p["index"] for p in places if p["name"] == "a" * 5000)
+    assert any(p.get("parentIndex") == long_id and p["kind"] == "property" for p in places)
 
 
 def test_misspelt_references_among_many_ids_cost_bounded_work(root: Path) -> None:
