@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from kpilint.project import CONFIG_FILES
+from kpilint.settings import _toml, _toml_key
 
 CONFIG_NAME = "kpilint.toml"
 KPI_FILE = Path("kpis") / "company.kpi.yaml"
@@ -121,29 +122,6 @@ def _comment(note: str) -> list[str]:
 def _as_dict(value: object) -> dict[str, object]:
     assert isinstance(value, dict)
     return value
-
-
-def _toml_key(key: str) -> str:
-    import re
-
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)
-
-
-def _toml(value: object) -> str:
-    """A value as TOML writes it (the few kinds a config holds)."""
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_toml_key(k)} = {_toml(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 KPI_TEMPLATE = """\

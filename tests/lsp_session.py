@@ -188,3 +188,20 @@ def apply_edits(text: str, edits: Sequence[lsp.TextEdit]) -> str:
 def where(diagnostic: lsp.Diagnostic) -> tuple[Any, int, int, int, int]:
     r = diagnostic.range
     return (diagnostic.code, r.start.line, r.start.character, r.end.line, r.end.character)
+
+
+def run(
+    root: Path, scenario: Callable[[Session], Awaitable[None]], *args: str, snippets: bool = False
+) -> Session:
+    """Start the server in ``root`` (no debounce), run ``scenario``, shut it down cleanly."""
+
+    async def main() -> Session:
+        session = Session(root)
+        await session.start("--debounce", "0", *args, snippets=snippets)
+        try:
+            await scenario(session)
+        finally:
+            await session.stop()
+        return session
+
+    return asyncio.run(main())

@@ -80,12 +80,13 @@ def _limit_memory() -> None:  # runs in the child, before exec
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def kpilint(*args: str, cwd: Path, timeout: float = TIMEOUT) -> Run:
+def kpilint(*args: str, cwd: Path, stdin: str | None = None, timeout: float = TIMEOUT) -> Run:
     """Run kpilint as a process; assert the outcome is sane whatever the input."""
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "kpilint", *args],
         cwd=cwd,
+        input=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
 
 from tests.conftest import WriteProject
-from tests.lsp_session import Session, uri_of, where
+from tests.lsp_session import Session, run, uri_of, where
 
 pytestmark = pytest.mark.slow
 
@@ -29,21 +28,6 @@ kpis:
     targett: {value: 5, unit: USD, direction: increase, baseline: 4}
 """
 FIXED = KPIS.replace("targett:", "target:")
-
-
-def run(root: Path, scenario: Callable[[Session], Awaitable[None]], *args: str) -> Session:
-    """Start the server in ``root``, run ``scenario``, shut it down cleanly."""
-
-    async def main() -> Session:
-        session = Session(root)
-        await session.start("--debounce", "0", *args)
-        try:
-            await scenario(session)
-        finally:
-            await session.stop()
-        return session
-
-    return asyncio.run(main())
 
 
 @pytest.fixture

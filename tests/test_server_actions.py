@@ -6,15 +6,13 @@ no ``source.fixAll`` (every safe fix in the document), which ruff's server offer
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
 
 from tests.conftest import WriteProject
-from tests.lsp_session import Session, uri_of
+from tests.lsp_session import Session, run, uri_of
 from tests.test_server import CONFIG, GOALS, KPIS
 
 pytestmark = pytest.mark.slow
@@ -30,18 +28,6 @@ TWO = (
 """
 )
 TWO_FIXED = TWO.replace("targett:", "target:").replace("ownr:", "owner:")
-
-
-def run(root: Path, scenario: Callable[[Session], Awaitable[None]], snippets: bool = False) -> None:
-    async def main() -> None:
-        session = Session(root)
-        await session.start("--debounce", "0", snippets=snippets)
-        try:
-            await scenario(session)
-        finally:
-            await session.stop()
-
-    asyncio.run(main())
 
 
 @pytest.fixture
