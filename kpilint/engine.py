@@ -542,7 +542,8 @@ def source_readers(config: Config) -> list[Any]:
     """One ``SourceReader`` per ``[[sources]]`` (goals made once per source and run)."""
     from kpilint.sources.load import SourceReader
 
-    return [SourceReader(spec) for spec in config.source_specs()]
+    root = config.source.parent if config.source is not None else None
+    return [SourceReader(spec, root=root) for spec in config.source_specs()]
 
 
 def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: Path) -> Loaded:

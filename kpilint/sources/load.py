@@ -24,6 +24,7 @@ class SourceReader:
 
     spec: SourceSpec
     goals: dict[str, bool] = field(default_factory=dict)
+    root: Path | None = None  # the project root, for `$path` (else the display path)
     GLOBS: tuple[str, ...] = field(init=False)  # file-name globs, for a folder named by --from
 
     def __post_init__(self) -> None:
@@ -44,7 +45,16 @@ class SourceReader:
         from kpilint.sources.mapping import Builder
 
         parsed = readers.read(self.spec.format_of(path.name), path, display, raw)
-        return Builder(self.spec, parsed, self.goals).build(kpi_stem(path))
+        return Builder(self.spec, parsed, self.goals, self.relpath(path)).build(kpi_stem(path))
+
+    def relpath(self, path: Path) -> str:
+        """``path`` from the project root, '/'-separated ("" outside it: the display path)."""
+        if self.root is None:
+            return ""
+        try:
+            return path.absolute().relative_to(self.root.absolute()).as_posix()
+        except ValueError:
+            return ""
 
     def convert(self, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imported:
         from kpilint.importers.common import Imported

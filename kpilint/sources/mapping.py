@@ -16,12 +16,12 @@ from typing import Any
 from kpilint.findings import FILE_START
 from kpilint.loader import Path_, Problem, SourceFile, Span
 from kpilint.quoting import quote
-from kpilint.sources.spec import KINDS, Also, Field, SourceSpec, normal
+from kpilint.sources.paths import Placeholder, Template, parse_path
+from kpilint.sources.spec import _UNSET, KINDS, Also, Field, SourceSpec, normal
 
 __all__ = ["Picked", "Record", "evaluate", "fill", "normal", "slug", "walk"]
 
 _MISSING: Any = object()
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]|\[\?([^\]]+)\]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _NUMERIC = frozenset({"target.value", "target.change", "target.baseline"})
 _NESTED = frozenset({"target", "timeline", "period"})
@@ -49,11 +49,17 @@ class Record:
     stem: str
     parsed: SourceFile
     state: dict[str, Any] = field(default_factory=dict)  # per file, for functions
+    relpath: str = ""  # the file's path from the project root, '/'-separated ($path)
 
     def lookup(self, dotted: str) -> tuple[Any, Path_ | None]:
         """The value at a dotted path and its source path; ``_MISSING`` when absent."""
         if dotted == "$file":
             return self.stem, None
+        if dotted == "$path":
+            return self.relpath, None
+        if dotted == "$dir":
+            parent = self.relpath.rpartition("/")[0].rpartition("/")[2]
+            return (parent, None) if parent else (_MISSING, None)
         if dotted == "$key":
             return (self.key, self.path) if isinstance(self.key, str) else (_MISSING, None)
         if dotted.startswith("$doc."):
@@ -62,23 +68,29 @@ class Record:
 
 
 def walk(value: Any, base: Path_, dotted: str) -> tuple[Any, Path_ | None]:
-    """Follow ``a.b[0].c`` (and ``[?key]``, the first item holding ``key``) from ``value``."""
+    """Follow ``a."b.c"[0].d`` (``[?key]``: the first item holding ``key``) from ``value``.
+
+    ``[n]`` on a value that is not a list is absent (SOURCES.md), as is a missing key.
+    """
+    parts = parse_path(dotted)
+    if parts is None:
+        return _MISSING, None
     path = base
-    for name, index, having in _PART.findall(dotted):
-        if name:
-            if not isinstance(value, dict) or name not in value:
+    for how, arg in parts:
+        if how == "k":
+            if not isinstance(value, dict) or arg not in value:
                 return _MISSING, None
-            value, path = value[name], (*path, name)
-        elif index:
-            n = int(index) if len(index) < 19 else -1  # past any list: absent, never a ValueError
-            if not isinstance(value, list) or not 0 <= n < len(value):
+            value, path = value[arg], (*path, arg)
+        elif how == "i":
+            assert isinstance(arg, int)  # -1 past any list (parse_path): absent
+            if not isinstance(value, list) or not 0 <= arg < len(value):
                 return _MISSING, None
-            value, path = value[n], (*path, n)
+            value, path = value[arg], (*path, arg)
         else:
             if not isinstance(value, list):
                 return _MISSING, None
             for n, item in enumerate(value):
-                if isinstance(item, dict) and item.get(having) is not None:
+                if isinstance(item, dict) and item.get(arg) is not None:
                     value, path = item, (*path, n)
                     break
             else:
@@ -98,12 +110,65 @@ def text_of(value: Any) -> str:
 
 
 def fill(template: str, value: Any) -> str:
-    """``{}`` is the value, ``{slug}`` its slug; nothing else is interpreted."""
+    """``{}`` is the value, ``{slug}`` its slug (the simple case, for messages and tests)."""
     return template.replace("{slug}", slug(value)).replace("{}", text_of(value))
 
 
+def as_written(parsed: SourceFile, src: Path_ | None, value: Any) -> str:
+    """A scalar's text as the source wrote it (``1.10``, not ``1.1``); a string as it is."""
+    if isinstance(value, str) or src is None:
+        return text_of(value)
+    span = parsed.values.get(src)
+    text = parsed.text[span.start : span.end].strip() if span is not None else ""
+    if not text or text[0] in "\"'" or len(text) > 64 or "\n" in text:
+        return text_of(value)
+    return text
+
+
+def render(
+    template: Template,
+    rec: Record,
+    value: Any,
+    src: Path_ | None,
+    groups: tuple[str, ...] = (),
+) -> tuple[str, Path_ | None] | None:
+    """The template filled from the record; None when a path it names is absent.
+
+    Returns the text and where it comes from: the field's value, else the first
+    path placeholder that has a place in the source.
+    """
+    out: list[str] = []
+    where = src
+    for piece in template.pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        text = _placeholder(piece, rec, value, src, groups)
+        if text is None:
+            return None
+        if isinstance(text, tuple):
+            text, at = text
+            where = where or at
+        out.append(slug(text) if piece.slug else text)
+    return "".join(out), where
+
+
+def _placeholder(
+    piece: Placeholder, rec: Record, value: Any, src: Path_ | None, groups: tuple[str, ...]
+) -> str | tuple[str, Path_ | None] | None:
+    if piece.what == "value":
+        return as_written(rec.parsed, src, value)
+    if piece.what == "group":
+        assert isinstance(piece.arg, int)
+        return groups[piece.arg - 1] if piece.arg <= len(groups) else ""
+    found, at = rec.lookup(str(piece.arg))
+    if found is _MISSING or found is None or isinstance(found, (dict, list)):
+        return None
+    return as_written(rec.parsed, at, found), at
+
+
 def evaluate(fields: tuple[Field, ...], rec: Record, *, kind: bool = False) -> Picked | None:
-    """The first of ``fields`` that gives a value (after fn, values, scale, template)."""
+    """The first of ``fields`` that gives a value (SOURCES.md's order of steps)."""
     for f in fields:
         picked = _one(f, rec, kind)
         if picked is not None:
@@ -111,33 +176,69 @@ def evaluate(fields: tuple[Field, ...], rec: Record, *, kind: bool = False) -> P
     return None
 
 
-def _one(f: Field, rec: Record, kind: bool) -> Picked | None:
-    picked: Picked | None = None
+def pick(f: Field, rec: Record) -> tuple[Picked | None, tuple[str, ...]]:
+    """The first ``from`` path whose value is present, not null, not ``unless``, ``match``ed."""
     for dotted in f.paths:
         value, src = rec.lookup(dotted)
-        if value is not _MISSING and value is not None:
-            picked = Picked(value, src)
-            break
+        if value is _MISSING or value is None:
+            continue
+        if f.unless is None and f.match is None:
+            return Picked(value, src), ()
+        if isinstance(value, (dict, list)):
+            if f.match is None:
+                return Picked(value, src), ()
+            continue
+        text = as_written(rec.parsed, src, value)
+        if f.unless is not None and f.unless.fullmatch(text):
+            continue
+        if f.match is None:
+            return Picked(value, src), ()
+        m = f.match.search(text)
+        if m is not None:
+            return Picked(value, src), tuple(g or "" for g in m.groups())
+    return None, ()
+
+
+def _one(f: Field, rec: Record, kind: bool) -> Picked | None:
+    picked, groups = pick(f, rec)
     if f.fn is not None:
         from kpilint.sources.fns import FNS
 
         picked = FNS[f.fn].apply(picked, rec)
+    absent = Picked(f.default, None, sourced=False) if f.default is not None else None
+    if not f.paths and f.fn is None and f.template:  # a template of other paths alone
+        for template in f.template:
+            done = render(template, rec, None, None)
+            if done is not None:
+                return Picked(done[0], done[1])
+        return absent
     if picked is None or picked.value is None:
-        return Picked(f.default, None, sourced=False) if f.default is not None else None
+        return absent
     value = picked.value
     if isinstance(value, (dict, list)):
         return picked
     translated = False
     if f.values is not None:
-        key = normal(value)
+        key = normal(as_written(rec.parsed, picked.src, value))
         if key in f.values:
             value, translated = f.values[key], True
+        elif f.otherwise is not _UNSET:
+            value, translated = f.otherwise, True
+            if value == "" or value is None:
+                return absent
     if kind and not translated and value not in KINDS and f.default is not None:
         return Picked(f.default, picked.src)
+    if f.template:
+        src = None if translated else picked.src  # {} is the value as written, untranslated
+        for template in f.template:
+            done = render(template, rec, value, src, groups)
+            if done is not None:
+                value = done[0]
+                break
+        else:
+            return absent
     if f.scale is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
         value = _scaled(value, f.scale)
-    if f.template is not None and value is not None:
-        value = fill(f.template, value)
     return Picked(value, picked.src, picked.children)
 
 
@@ -156,8 +257,11 @@ def _scaled(value: int | float, scale: float) -> int | float:
 class Builder:
     """One source file's records to entities; ``goals`` is shared by the source's files."""
 
-    def __init__(self, spec: SourceSpec, parsed: SourceFile, goals: dict[str, bool]) -> None:
+    def __init__(
+        self, spec: SourceSpec, parsed: SourceFile, goals: dict[str, bool], relpath: str = ""
+    ) -> None:
         self.spec = spec
+        self.relpath = relpath or parsed.display.replace("\\", "/").removeprefix("./")
         self.parsed = parsed
         self.goal_ids = goals
         self.sf = SourceFile(path=parsed.path, display=parsed.display)
@@ -189,7 +293,18 @@ class Builder:
             if dotted == "":
                 if isinstance(document, list):  # a CSV's rows, or a YAML list of records
                     return self._list(document, (doc_index,), document, stem)
-                return [Record(document, (doc_index,), document, None, stem, self.parsed)]
+                return [
+                    Record(
+                        document,
+                        (doc_index,),
+                        document,
+                        None,
+                        stem,
+                        self.parsed,
+                        self.state,
+                        self.relpath,
+                    )
+                ]
             found, path = walk(document, (doc_index,), dotted)
             if found is _MISSING or found is None or path is None:
                 continue
@@ -197,7 +312,16 @@ class Builder:
                 return self._list(found, path, document, stem)
             if isinstance(found, dict):
                 return [
-                    Record(item, (*path, key), document, key, stem, self.parsed, self.state)
+                    Record(
+                        item,
+                        (*path, key),
+                        document,
+                        key,
+                        stem,
+                        self.parsed,
+                        self.state,
+                        self.relpath,
+                    )
                     for key, item in found.items()
                 ]
             self._unreadable(path, f"'{dotted}' is {_a(found)}, not a list or mapping of records")
@@ -206,7 +330,7 @@ class Builder:
 
     def _list(self, items: list[Any], path: Path_, document: Any, stem: str) -> list[Record]:
         return [
-            Record(item, (*path, n), document, n, stem, self.parsed, self.state)
+            Record(item, (*path, n), document, n, stem, self.parsed, self.state, self.relpath)
             for n, item in enumerate(items)
         ]
 
@@ -289,17 +413,32 @@ class Builder:
         self.sections[section].append(out)
 
     def _goal_from(self, rec: Record) -> None:
+        """One goal per value; ``parent`` and ``level`` from the first record naming it."""
         how = self.spec.goals_from
         assert how is not None
-        picked = evaluate((how.field,), rec)
-        if picked is None or isinstance(picked.value, (dict, list)):
+        f = how.field
+        picked, groups = pick(f, rec)
+        if f.fn is not None:
+            from kpilint.sources.fns import FNS
+
+            picked = FNS[f.fn].apply(picked, rec)
+        if picked is None or picked.value is None or isinstance(picked.value, (dict, list)):
             return
-        ident = fill(how.id, picked.value)
-        if ident in self.goal_ids:
+        value, src = picked.value, picked.src
+        if f.values is not None and normal(as_written(rec.parsed, src, value)) in f.values:
+            value, src = f.values[normal(as_written(rec.parsed, src, value))], None
+        done = render(how.id, rec, value, picked.src if src is not None else None, groups)
+        if done is None or not done[0] or done[0] in self.goal_ids:
             return
+        ident = done[0]
         self.goal_ids[ident] = True
         path: Path_ = ("goals", len(self.sections["goals"]))
-        goal = {"id": ident, "name": fill(how.name, picked.value)}
+        goal: dict[str, Any] = {"id": ident}
+        for part in ("name", "parent", "level"):
+            template = getattr(how, part)
+            filled = render(template, rec, value, src, groups) if template is not None else None
+            if filled is not None and filled[0]:
+                goal[part] = filled[0]
         self._locate(path, rec)
         for key in goal:
             self._copy(Picked(goal[key], picked.src), (*path, key), goal[key])
