@@ -551,11 +551,34 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
     from kpilint.importers import importer
 
     source = importer(fmt)
+    if hasattr(source, "root"):  # a preset's reader: `$path` from this root
+        source.root = root
+    unique, refused = foreign_files(source, root, named, config)
+    with paused_gc():
+        files = [source.read(p, display_path(p, cwd), config.max_file_size) for p in unique]
+        entities = [e for sf in files for e in entities_of(sf)]
+    reported = {sf.display for sf in files}
+    return Loaded(Project(root, files, entities), config, reported, refused=refused)
+
+
+def foreign_files(
+    source: Any, root: Path, named: list[Path], config: Config
+) -> tuple[list[Path], dict[Path, str]]:
+    """What ``--from`` reads of ``named``: a named file always; in a folder, what the globs match.
+
+    A preset's globs match the end of a path (``SourceReader.find``); a folder where
+    they match nothing is a mistake: exit 2 naming them.
+    """
     paths: list[Path] = []
     refused: dict[Path, str] = {}
+    find = getattr(source, "find", None)
     for path in named:
         if path.is_dir():
-            inside = discover(path, root, source.GLOBS, tuple(config.exclude), refused)
+            exclude = tuple(config.exclude)
+            if find is not None:
+                inside = find(path, root, exclude, refused)
+            else:
+                inside = discover(path, root, source.GLOBS, exclude, refused)
             if not inside:
                 raise _nothing_to_lint(str(path), source.GLOBS, refused=refused)
             paths.extend(inside)
@@ -564,11 +587,7 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
         else:
             paths.append(path)
     unique = sorted(dict.fromkeys(p.resolve() for p in paths), key=lambda p: rel_path(p, root))
-    with paused_gc():
-        files = [source.read(p, display_path(p, cwd), config.max_file_size) for p in unique]
-        entities = [e for sf in files for e in entities_of(sf)]
-    reported = {sf.display for sf in files}
-    return Loaded(Project(root, files, entities), config, reported, refused=refused)
+    return unique, refused
 
 
 def run_rules_with_impact(loaded: Loaded, today: date, cwd: Path) -> list[Finding]:
@@ -620,6 +639,7 @@ def run_rules(
     }
     found = [f for f in run_checks(subjects, ctx, resolved) if f.path in reported]
     found = drop_per_file_ignored(found, reported, resolved, project.root)
+    found = drop_source_ignored(found, reported)
     names = rule_names()
     entities = [e for e in project.all_entities() if e.file.display in reported]
     # KPI8xx run only in `kpilint diff`, where a suppression with a reason answers them:
@@ -728,6 +748,21 @@ def drop_per_file_ignored(
         )
 
     return [f for f in found if not ignored(f)]
+
+
+def drop_source_ignored(found: list[Finding], files: dict[str, SourceFile]) -> list[Finding]:
+    """A source's ``ignore``: rules its catalogue's format has no place for (SOURCES.md)."""
+    ignoring = {d: sf.ignores for d, sf in files.items() if sf.ignores}
+    if not ignoring:
+        return found
+    from kpilint.suppressions import Targets
+
+    targets = Targets(rule_names())
+    return [
+        f
+        for f in found
+        if f.path not in ignoring or not any(f.code in targets(s) for s, _ in ignoring[f.path])
+    ]
 
 
 def count_entities(summary: Summary, loaded: Loaded) -> None:

@@ -164,7 +164,12 @@ def run_import(
             raise ImportRefused(f"source '{raw}' does not exist")
         root = find_root_of_named(here / raw, here)[0]
         if path.is_dir():
-            found = discover(path, root, globs, refused=refused)
+            find = getattr(reader, "find", None)  # a preset: globs match a path's end
+            found = (
+                find(path, root, (), refused)
+                if find
+                else discover(path, root, globs, refused=refused)
+            )
             if not found:
                 raise ImportRefused(f"no {' or '.join(globs)} files in '{raw}'")
             files.extend(found)

@@ -6,8 +6,8 @@ One ``SourceReader`` per declaration and run: it shares the goals that
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,16 +25,68 @@ class SourceReader:
     spec: SourceSpec
     goals: dict[str, bool] = field(default_factory=dict)
     root: Path | None = None  # the project root, for `$path` (else the display path)
-    GLOBS: tuple[str, ...] = field(init=False)  # file-name globs, for a folder named by --from
+    GLOBS: tuple[str, ...] = field(init=False)  # the globs, for messages
 
     def __post_init__(self) -> None:
-        self.GLOBS = tuple(dict.fromkeys(posixpath.basename(g) or g for g in self.spec.include))
+        self.GLOBS = self.spec.include
+
+    def find(
+        self,
+        folder: Path,
+        root: Path,
+        exclude: tuple[str, ...] = (),
+        refused: dict[Path, str] | None = None,
+    ) -> list[Path]:
+        """The files below ``folder`` (named by ``--from``) whose path ends as a glob says.
+
+        SOURCES.md: ``meta/*.md`` matches ``meta/1-1-1.md`` and ``site/meta/1-1-1.md``,
+        never ``meta/en/1-1-1.yml``; a leading ``/`` anchors the glob at ``folder``;
+        hidden folders (``.github``) are never searched.
+        """
+        from kpilint.project import discover
+
+        seen: dict[Path, str] = {}
+        found = discover(folder, root, ("*",), exclude, seen)
+
+        above = folder.absolute().parts
+
+        def wanted(path: Path) -> bool:
+            try:
+                parts = path.relative_to(folder).parts
+            except ValueError:
+                return False
+            return bool(parts) and self.wanted(parts, above)
+
+        if refused is not None:
+            refused.update((p, why) for p, why in seen.items() if p == folder or wanted(p))
+        return [p for p in found if wanted(p)]
+
+    def wanted(self, parts: tuple[str, ...], above: tuple[str, ...] = ()) -> bool:
+        """A file (``parts`` below the named folder, whose own parts are ``above``) to read.
+
+        A glob matches the end of the whole path (so naming ``meta/`` itself works);
+        an anchored one the path from the named folder, or from its parent (naming
+        ``definitions/`` for ``/definitions/*.toml``).
+        """
+        if any(part.startswith(".") for part in parts[:-1]):
+            return False
+        whole = (*above, *parts)
+        for glob in self.spec.include:
+            if glob.startswith("/"):
+                if glob_tail_matches(glob, parts) or glob_tail_matches(
+                    glob, whole[-len(parts) - 1 :]
+                ):
+                    return True
+            elif glob_tail_matches(glob, whole):
+                return True
+        return False
 
     def read(self, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
         sf = SourceFile(path=path, display=display)
         raw = read_bytes(sf, max_bytes)
         if raw is None:
             sf.catalogue = self.spec.preset or self.spec.where_declared
+            sf.ignores = self.spec.ignore
             return sf
         return self.parse(path, display, raw)
 
@@ -60,6 +112,25 @@ class SourceReader:
         from kpilint.importers.common import Imported
 
         return Imported(self.read(path, display, max_bytes))
+
+
+def glob_tail_matches(glob: str, parts: tuple[str, ...]) -> bool:
+    """``glob`` matches the end of ``parts`` segment by segment (``/glob``: all of them)."""
+    anchored = glob.startswith("/")
+    pattern = tuple(p for p in glob.strip("/").split("/") if p)
+    if anchored:
+        return _segments(pattern, parts)
+    return any(_segments(pattern, parts[i:]) for i in range(len(parts)))
+
+
+def _segments(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """fnmatch per segment (``*`` never crosses a ``/``); ``**`` is any number of segments."""
+    if not pattern:
+        return not parts
+    head = pattern[0]
+    if head == "**":
+        return any(_segments(pattern[1:], parts[i:]) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatch(parts[0], head) and _segments(pattern[1:], parts[1:])
 
 
 def preset_reader(name: str) -> SourceReader:

@@ -218,8 +218,9 @@ def _one(f: Field, rec: Record, kind: bool) -> Picked | None:
     if isinstance(value, (dict, list)):
         return picked
     translated = False
+    written = picked.src if f.fn is None else None  # a function's value was never written
     if f.values is not None:
-        key = normal(as_written(rec.parsed, picked.src, value))
+        key = normal(as_written(rec.parsed, written, value))
         if key in f.values:
             value, translated = f.values[key], True
         elif f.otherwise is not _UNSET:
@@ -229,7 +230,7 @@ def _one(f: Field, rec: Record, kind: bool) -> Picked | None:
     if kind and not translated and value not in KINDS and f.default is not None:
         return Picked(f.default, picked.src)
     if f.template:
-        src = None if translated else picked.src  # {} is the value as written, untranslated
+        src = None if translated else written  # {} is the value as written, untranslated
         for template in f.template:
             done = render(template, rec, value, src, groups)
             if done is not None:
@@ -269,6 +270,7 @@ class Builder:
         self.sf.suppressions = parsed.suppressions
         self.sf.lines.reset(parsed.text)
         self.sf.catalogue = spec.preset or spec.where_declared
+        self.sf.ignores = spec.ignore
         self.sf.problems.extend(Problem(p.code, p.pos, p.message, p.fix) for p in parsed.problems)
         self.sections: dict[str, list[dict[str, Any]]] = {
             "goals": [],
