@@ -505,6 +505,8 @@ def load_project(
     entities: list[Entity[Any]] = []
     reported: set[str] = set()
     readers = source_readers(config) if found.sources else []
+    for n, reader in enumerate(readers):  # `merge-by` reads a source's files together
+        reader.partners = [p for p, i in found.sources.items() if i == n]
     source_of: dict[str, int] = {}
 
     def load(
@@ -551,9 +553,11 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
     from kpilint.importers import importer
 
     source = importer(fmt)
-    if hasattr(source, "root"):  # a preset's reader: `$path` from this root
-        source.root = root
     unique, refused = foreign_files(source, root, named, config)
+    from kpilint.sources.load import SourceReader
+
+    if isinstance(source, SourceReader):  # a preset: `$path` from this root, files merged
+        source.root, source.partners = root, unique
     with paused_gc():
         files = [source.read(p, display_path(p, cwd), config.max_file_size) for p in unique]
         entities = [e for sf in files for e in entities_of(sf)]

@@ -179,18 +179,75 @@ def test_a_value_is_as_written_in_templates_and_match(write_project: WriteProjec
     assert metric == {"id": "m-1-10", "name": "Goal 1, part 10", "source": "sub/a.yml in sub"}
 
 
-def test_records_merged_by_key_are_not_supported_without_partner(
-    write_project: WriteProject,
-) -> None:
-    """`merge-by` is parsed and checked as a template (placeholders as anywhere else)."""
-    root = write_project(
+MERGE_TOML = """
+[[sources]]
+include = ["meta/*.md", "config/*.yml"]   # meta first, though config/ sorts first
+records = ""
+kind = "kpi"
+merge-by = "{$file}"
+[sources.map]
+id = "$file"
+name = "indicator_name"
+owner = "owner"
+description = "where"
+"timeline.review" = "periodicity"
+"""
+
+
+def _merge_site(write_project: WriteProject, merge_by: str = "{$file}") -> Path:
+    return write_project(
         {
-            "kpilint.toml": '[[sources]]\ninclude = ["*.yml"]\nrecords = ""\nkind = "metric"\n'
-            'merge-by = "{$nope}"\n[sources.map]\nid = "$file"\n'
+            "kpilint.toml": MERGE_TOML.replace("{$file}", merge_by),
+            "config/1-1-1.yml": "indicator_name: From config\nowner: ana\nwhere: config\n",
+            "config/3-1-1.yml": "indicator_name: Config only\n",
+            "meta/1-1-1.md": "---\nindicator_name: From meta\nowner: null\n"
+            "periodicity: Fortnightly\n---\n",
+            "meta/2-1-1.md": "---\nindicator_name: Meta only\n---\n",
         }
     )
-    with pytest.raises(ConfigError, match=re.escape("sources[1].merge-by")):
-        Config.from_file(root / "kpilint.toml")
+
+
+def test_merge_by_makes_one_record_of_several_files(write_project: WriteProject) -> None:
+    root = _merge_site(write_project)
+    reader = _reader(root)
+    reader.partners = sorted(root.glob("*/*.*"))
+    meta = _read(root, "meta/1-1-1.md", reader)
+    assert meta.data["kpis"] == [
+        {
+            "id": "1-1-1",
+            "name": "From meta",  # the first glob's file wins
+            "owner": "ana",  # a null counts as absent: the partner's
+            "description": "config",
+            "timeline": {"review": "Fortnightly"},
+        }
+    ]
+    assert _read(root, "config/1-1-1.yml", reader).data == {}  # merged into meta's record
+    assert _read(root, "config/3-1-1.yml", reader).data["kpis"][0]["name"] == "Config only"
+    report = kpilint.lint([root], cwd=root)
+    assert report.summary.kpis == 3
+    found = _where(report)
+    assert ("KPI002", "meta/1-1-1.md", 4, 1, "1-1-1") in found  # review, in the meta file
+    assert not any(f[0] == "KPI005" for f in found)  # one record, not two with one id
+    assert not [f for f in found if f[1] == "config/1-1-1.yml"]
+
+
+def test_records_of_one_file_never_merge(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": "[[sources]]\ninclude = ['*.yml']\nrecords = 'list'\n"
+            "kind = 'metric'\nmerge-by = '{group}'\n[sources.map]\nid = 'id'\n",
+            "a.yml": "list:\n  - {id: one, group: g}\n  - {id: two, group: g}\n",
+        }
+    )
+    assert kpilint.lint([root], cwd=root).summary.metrics == 2
+
+
+def test_merge_by_over_a_path_no_record_has_is_exit_2(write_project: WriteProject) -> None:
+    root = _merge_site(write_project, "{indicator_id}")
+    code, output = invoke_in(root, "check")
+    assert code == 2
+    assert "sources[1].merge-by" in output and "{indicator_id}" in output
+    assert "Traceback" not in output
 
 
 BASE = '[[sources]]\ninclude = ["*.yml"]\nrecords = ""\nkind = "metric"\n'
@@ -209,7 +266,12 @@ BASE = '[[sources]]\ninclude = ["*.yml"]\nrecords = ""\nkind = "metric"\n'
         ),
         ('[sources.map]\nid = { template = "x-{}" }', "sources[1].map.id.template", "`from`"),
         ('[sources.map]\nid = { from = "a", match = "(" }', "sources[1].map.id.match", "("),
-        ('[sources.map]\nid = { from = "a", unless = "[" }', "sources[1].map.id.unless", "["),
+        (
+            '[sources.map]\nid = { from = "a", unless = "[" }',
+            "sources[1].map.id.unless",
+            "not a regular expression",
+        ),
+        ('merge-by = "{$nope}"\n[sources.map]\nid = "a"', "sources[1].merge-by", "$nope"),
         ('[sources.map]\nid = { from = "a", otherwise = "x" }', "map.id.otherwise", "`values`"),
         ('[sources.map]\nid = "labels.\\"\\""', "sources[1].map.id", "dotted path"),
         ('[sources.map]\nid = "$nope"', "sources[1].map.id", "pseudo-path"),

@@ -182,6 +182,8 @@ def run_import(
         f"kpilint: warning: not read {_display(p, cwd)}: {w}" for p, w in refused.items()
     ]
     converted: list[tuple[Path, Imported]] = []
+    if hasattr(reader, "partners"):  # a source's reader: `merge-by` reads its files together
+        reader.partners = [Path(os.path.normpath(p)) for p in files]
     for file in dict.fromkeys(Path(os.path.normpath(p)) for p in files):
         result = reader.convert(file, _display(file, cwd), max_bytes)
         sf = result.source

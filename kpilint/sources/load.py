@@ -6,10 +6,11 @@ One ``SourceReader`` per declaration and run: it shares the goals that
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kpilint.loader import DEFAULT_MAX_BYTES, SourceFile, read_bytes
 from kpilint.sources.spec import SourceSpec, parse_source
@@ -25,6 +26,8 @@ class SourceReader:
     spec: SourceSpec
     goals: dict[str, bool] = field(default_factory=dict)
     root: Path | None = None  # the project root, for `$path` (else the display path)
+    partners: Sequence[Path] = ()  # every file of the source, for `merge-by`
+    _merge: Any = None  # the ``MergeIndex``, built once when first needed
     GLOBS: tuple[str, ...] = field(init=False)  # the globs, for messages
 
     def __post_init__(self) -> None:
@@ -97,7 +100,42 @@ class SourceReader:
         from kpilint.sources.mapping import Builder
 
         parsed = readers.read(self.spec.format_of(path.name), path, display, raw)
-        return Builder(self.spec, parsed, self.goals, self.relpath(path)).build(kpi_stem(path))
+        merge = self.merge_index() if self.spec.merge_by is not None else None
+        return Builder(self.spec, parsed, self.goals, self.relpath(path), merge).build(
+            kpi_stem(path)
+        )
+
+    def merge_index(self) -> Any:
+        """Every partner file's records by merge key (read once per run)."""
+        if self._merge is None and self.partners:
+            from kpilint.sources.merge import build_index
+
+            files = sorted({p.resolve() for p in self.partners})
+            self._merge = build_index(self.spec, files, self._records_of, self._rank)
+        return self._merge
+
+    def _records_of(self, path: Path) -> list[Any]:
+        from kpilint.importers.common import kpi_stem
+        from kpilint.sources import readers
+        from kpilint.sources.mapping import Builder
+
+        sf = SourceFile(path=path, display=str(path))
+        raw = read_bytes(sf, DEFAULT_MAX_BYTES)
+        if raw is None:
+            return []
+        parsed = readers.read(self.spec.format_of(path.name), path, str(path), raw)
+        builder = Builder(self.spec, parsed, {}, self.relpath(path))
+        documents = parsed.data if isinstance(parsed.data, list) else []
+        stem = kpi_stem(path)
+        return [r for n, d in enumerate(documents) for r in builder._records(n, d, stem)]
+
+    def _rank(self, path: Path) -> int:
+        """The index of the first `include` glob the file matches (SOURCES.md's merge order)."""
+        parts = Path(self.relpath(path) or path.as_posix()).parts
+        for n, glob in enumerate(self.spec.include):
+            if glob_tail_matches(glob, parts):
+                return n
+        return len(self.spec.include)
 
     def relpath(self, path: Path) -> str:
         """``path`` from the project root, '/'-separated ("" outside it: the display path)."""

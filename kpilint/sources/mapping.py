@@ -50,6 +50,7 @@ class Record:
     parsed: SourceFile
     state: dict[str, Any] = field(default_factory=dict)  # per file, for functions
     relpath: str = ""  # the file's path from the project root, '/'-separated ($path)
+    foreign: frozenset[str] = frozenset()  # merged top-level keys of another file: no place here
 
     def lookup(self, dotted: str) -> tuple[Any, Path_ | None]:
         """The value at a dotted path and its source path; ``_MISSING`` when absent."""
@@ -64,7 +65,10 @@ class Record:
             return (self.key, self.path) if isinstance(self.key, str) else (_MISSING, None)
         if dotted.startswith("$doc."):
             return walk(self.document, self.path[:1], dotted[5:])
-        return walk(self.data, self.path, dotted)
+        value, at = walk(self.data, self.path, dotted)
+        if self.foreign and at is not None and at[len(self.path)] in self.foreign:
+            return value, None
+        return value, at
 
 
 def walk(value: Any, base: Path_, dotted: str) -> tuple[Any, Path_ | None]:
@@ -259,9 +263,15 @@ class Builder:
     """One source file's records to entities; ``goals`` is shared by the source's files."""
 
     def __init__(
-        self, spec: SourceSpec, parsed: SourceFile, goals: dict[str, bool], relpath: str = ""
+        self,
+        spec: SourceSpec,
+        parsed: SourceFile,
+        goals: dict[str, bool],
+        relpath: str = "",
+        merge: Any = None,  # a ``merge.MergeIndex`` when the source has `merge-by`
     ) -> None:
         self.spec = spec
+        self.merge = merge
         self.relpath = relpath or parsed.display.replace("\\", "/").removeprefix("./")
         self.parsed = parsed
         self.goal_ids = goals
@@ -356,6 +366,11 @@ class Builder:
             return
         if not rec.data:
             return
+        if self.merge is not None:
+            role, merged = self.merge.role(self.parsed.path.resolve(), rec)
+            if role == "merged":  # part of a record another file holds
+                return
+            rec = merged or rec
         main = self.spec.entity
         if not _admitted(main, rec):  # the source's `where`/`skip` leave the record unread
             return
