@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -494,3 +495,28 @@ def test_from_preset_on_a_folder_with_no_match_is_exit_2_naming_the_globs(
         code, output = invoke_in(site, "check", "--from", "open-sdg", "translations", *extra)
         assert code == 2
         assert "meta/*.md, meta/*.yml, meta/*.yaml" in output and "translations" in output
+
+
+def test_import_writes_a_source_ignore_as_ignore_file_comments(
+    write_project: WriteProject,
+) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": BASE.replace('"metric"', '"kpi"')
+            + 'ignore = { KPI104 = "no owner field", KPI402 = "never fires here" }\n'
+            '[sources.map]\nid = "id"\nname = "name"\n',
+            "a.yml": "id: sales\nname: Sales\n",
+            "b.yml": "id: churn\nname: Churn\n",
+        }
+    )
+    code, output = invoke_in(root, "import", "--source", "1", "-o", "../out")
+    assert code == 0, output
+    written = (root.parent / "out" / "a.kpi.yaml").read_text(encoding="utf-8")
+    assert "# kpilint: ignore-file[KPI104] no owner field\n" in written
+    assert "KPI402" not in written  # only the ignored rules that fire in that file
+    source = kpilint.lint([root], cwd=root)
+    imported = kpilint.lint([root.parent / "out"], cwd=root)
+    assert not [f for f in imported.findings if f.code in ("KPI104", "KPI010")]
+    assert Counter((f.code, f.entity) for f in imported.findings) == Counter(
+        (f.code, f.entity) for f in source.findings
+    )
