@@ -520,3 +520,42 @@ def test_import_writes_a_source_ignore_as_ignore_file_comments(
     assert Counter((f.code, f.entity) for f in imported.findings) == Counter(
         (f.code, f.entity) for f in source.findings
     )
+
+
+KAZ = CORPORA / "sdg-data-kazstat"
+
+
+@needs
+def test_real_split_layout_is_merged_by_file_stem(write_project: WriteProject) -> None:
+    """Kazakhstan keeps each indicator in indicator-config/ and meta/: one record."""
+    root = write_project(
+        {
+            "kpilint.toml": r"""
+                [[sources]]
+                include = ["indicator-config/*.yml", "meta/*.yml"]
+                records = ""
+                kind = "metric"
+                merge-by = "{$file}"
+                [sources.map]
+                id = "$file"
+                source = "un_custodian_agency"
+                unit = "computation_units"
+                [sources.map.name]
+                from = ["indicator_name", "graph_title", "indicator_available"]
+                unless = '[A-Za-z_]+\.[A-Za-z0-9_.-]+'
+                """,
+        }
+    )
+    for folder in ("indicator-config", "meta"):
+        (root / folder).mkdir()
+        shutil.copy(KAZ / folder / "1-1-1.yml", root / folder / "1-1-1.yml")
+    report = kpilint.lint([root], cwd=root)
+    assert report.summary.metrics == 1
+    found = _where(report)
+    # every name is a translation key: absent, so KPI002 at the merged record's first key
+    assert ("KPI002", "indicator-config/1-1-1.yml", 1, 1, "1-1-1") in found
+    assert not [f for f in found if f[1] == "meta/1-1-1.yml"]
+    reader = _reader(root)
+    reader.partners = [root / "indicator-config" / "1-1-1.yml", root / "meta" / "1-1-1.yml"]
+    (metric,) = _read(root, "indicator-config/1-1-1.yml", reader).data["metrics"]
+    assert metric == {"id": "1-1-1", "source": "World Bank", "unit": "UNIT_MEASURE.PT"}
