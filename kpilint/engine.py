@@ -583,6 +583,16 @@ def foreign_files(
                 inside = find(path, root, exclude, refused)
             else:
                 inside = discover(path, root, source.GLOBS, exclude, refused)
+            if not inside and find is not None:
+                shown = os.path.relpath(str(path).rstrip(os.sep) or os.sep)
+                skipped = "".join(
+                    f"; not read {os.path.relpath(p)}: {why}" for p, why in refused.items()
+                )
+                raise UsageError(
+                    f"no file to lint in folder '{shown}' (the preset's globs "
+                    f"{', '.join(source.GLOBS)} match the end of a file's path{skipped}); "
+                    "name the folder that holds those files, or the files themselves"
+                )
             if not inside:
                 raise _nothing_to_lint(str(path), source.GLOBS, refused=refused)
             paths.extend(inside)
