@@ -559,3 +559,23 @@ def test_real_split_layout_is_merged_by_file_stem(write_project: WriteProject) -
     reader.partners = [root / "indicator-config" / "1-1-1.yml", root / "meta" / "1-1-1.yml"]
     (metric,) = _read(root, "indicator-config/1-1-1.yml", reader).data["metrics"]
     assert metric == {"id": "1-1-1", "source": "World Bank", "unit": "UNIT_MEASURE.PT"}
+
+
+def test_values_match_the_text_as_written_and_as_read(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": """
+                [[sources]]
+                include = ["*.yml"]
+                records = "list"
+                kind = { from = "is_key", values = { true = "kpi" }, default = "metric" }
+                [sources.map]
+                id = "id"
+                name = { from = "v", values = { "1.10" = "Ten", "1.1" = "One" } }
+                """,
+            "a.yml": "list:\n  - {id: a, is_key: yes, v: 1.10}\n  - {id: b, v: 1.1}\n",
+        }
+    )
+    data = _read(root, "a.yml").data
+    assert data["kpis"] == [{"id": "a", "name": "Ten"}]  # `yes` is true; 1.10 as written
+    assert data["metrics"] == [{"id": "b", "name": "One"}]

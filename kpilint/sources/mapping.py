@@ -225,6 +225,8 @@ def _one(f: Field, rec: Record, kind: bool) -> Picked | None:
     written = picked.src if f.fn is None else None  # a function's value was never written
     if f.values is not None:
         key = normal(as_written(rec.parsed, written, value))
+        if key not in f.values:  # `yes` read as true matches `true` too
+            key = normal(value)
         if key in f.values:
             value, translated = f.values[key], True
         elif f.otherwise is not _UNSET:
