@@ -579,3 +579,24 @@ def test_values_match_the_text_as_written_and_as_read(write_project: WriteProjec
     data = _read(root, "a.yml").data
     assert data["kpis"] == [{"id": "a", "name": "Ten"}]  # `yes` is true; 1.10 as written
     assert data["metrics"] == [{"id": "b", "name": "One"}]
+
+
+def test_a_preset_source_takes_its_own_ignore(write_project: WriteProject) -> None:
+    root = write_project(
+        {
+            "kpilint.toml": """
+                [[sources]]
+                preset = "sloth"
+                include = ["slos/*.yml"]
+                ignore = { KPI104 = "Sloth has no owner field here" }
+                """,
+            "slos/a.yml": "version: prometheus/v1\nservice: web\nslos:\n"
+            "  - name: requests\n    objective: 99.9\n",
+        }
+    )
+    spec = Config.from_file(root / "kpilint.toml").source_specs()[0]
+    assert ("KPI104", "Sloth has no owner field here") in spec.ignore
+    report = kpilint.lint([root], cwd=root)
+    assert report.summary.kpis == 1
+    codes = {f.code for f in report.findings}
+    assert "KPI104" not in codes and "KPI105" in codes
