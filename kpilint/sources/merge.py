@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from kpilint.config import ConfigError
-from kpilint.sources.mapping import Record, render
 from kpilint.sources.paths import Template
+from kpilint.sources.records import Record, render
 from kpilint.sources.spec import SourceSpec
 
 
