@@ -14,12 +14,12 @@ import pytest
 import kpilint
 from kpilint.config import Config, ConfigError
 from kpilint.sources.load import SourceReader
-from tests.conftest import SHARED, WriteProject, invoke_in
+from tests.conftest import NO_CORPORA, SHARED, WriteProject, invoke_in
 
 CORPORA = SHARED / "corpora"
 PYRRA = CORPORA / "rhobs-configuration" / "resources" / "observability" / "prometheusrules"
 ONS = CORPORA / "ons-sdg-data" / "meta"
-needs = pytest.mark.skipif(not CORPORA.is_dir(), reason="corpora not beside the clone")
+needs = pytest.mark.skipif(not CORPORA.is_dir(), reason=NO_CORPORA)
 
 # Pyrra-like SLOs kept in team folders: a dotted label, a list-or-string owner, a
 # translation key where a description should be, a window only some values of which
