@@ -275,6 +275,7 @@ class SourceFile:
     suppressions: list[Suppression] = field(default_factory=list)
     newline: str = "\n"
     catalogue: str | None = None  # read through a source (SOURCES.md): never fixed in place
+    ignores: tuple[tuple[str, str], ...] = ()  # its source's `ignore`: (selector, reason)
 
     def __post_init__(self) -> None:
         self.positions = PositionStore(self.lines)

@@ -67,9 +67,27 @@ def ints_as_text(sf: SourceFile, data: list[Any] | dict[Any, Any], base: Path_) 
 
 def _yaml(sf: SourceFile, text: str) -> None:
     parse_text(sf, text, documents=True)
+    _template_hint(sf, text)
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n")
+_TEMPLATE = re.compile(r"\{\{|\{%")
+
+
+def _template_hint(sf: SourceFile, text: str) -> None:
+    """A file that fails to parse and holds ``{{``/``{%`` is a template (Helm, Jinja, dbt)."""
+    if not _TEMPLATE.search(text):
+        return
+    for n, p in enumerate(sf.problems):
+        if p.code == "KPI001":
+            sf.problems[n] = p._replace(
+                message=f"{p.message} (the file looks like a template, with {{{{ or {{%: "
+                "render it first and lint the output)",
+                fix="Render the template (helm template, dbt compile...) and lint what it writes",
+            )
+
+
+# A blank line (or a BOM, which decoding drops) before the opening `---` is still front matter.
+_FRONT_MATTER = re.compile(r"\A(?:[ \t]*\r?\n)*(---)[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 
 
@@ -79,21 +97,26 @@ def _front_matter(sf: SourceFile, text: str) -> None:
     The YAML is parsed as the file's own prefix (it starts with ``---``, a
     document marker), so every offset is already the Markdown file's.
     """
-    if not _FRONT_MATTER.match(text):
+    opening = _FRONT_MATTER.match(text)
+    if opening is None:
         sf.data = []
         return
-    close = _CLOSE.search(text, _FRONT_MATTER.match(text).end())  # type: ignore[union-attr]
+    close = _CLOSE.search(text, opening.end())
+    line = text.count("\n", 0, opening.start(1)) + 1
     if close is None:
         sf.problems.append(
             Problem(
                 "KPI001",
-                FILE_START,
-                "the front matter starting on line 1 is never closed with a `---` line",
+                Pos(line, 1),
+                f"the front matter starting on line {line} is never closed with a `---` line",
                 "End the front matter with a line holding only ---",
             )
         )
         return
-    parse_text(sf, text[: close.start()], documents=True)
+    blank = opening.start(1)  # blank lines may hold tabs, which YAML refuses: spaces, same offsets
+    yaml_text = re.sub(r"[^\r\n]", " ", text[:blank]) + text[blank : close.start()]
+    parse_text(sf, yaml_text, documents=True)
+    _template_hint(sf, yaml_text)
     if isinstance(sf.data, list):
         sf.data = [d for d in sf.data if d is not None][:1]
 
