@@ -258,21 +258,17 @@ GITLAB_AT = {
 
 
 @needs
-def test_gitlab_pi_counts_and_positions_users_see() -> None:
+def test_gitlab_pi_counts_and_positions_users_see(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import json
+    import shutil
 
-    corpus = CORPORA / "gitlab-handbook-pi"
-    args = [
-        "check",
-        "--from",
-        "gitlab-pi",
-        str(corpus),
-        "--format",
-        "json",
-        "--today",
-        "2027-03-15",
-    ]
-    out = CliRunner().invoke(cli, args)
+    pi = tmp_path / "data" / "performance_indicators"  # where the handbook keeps them
+    shutil.copytree(CORPORA / "gitlab-handbook-pi", pi)
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "--from", "gitlab-pi", "data/performance_indicators", "--format", "json"]
+    out = CliRunner().invoke(cli, [*args, "--today", "2027-03-15"])
     assert out.exit_code == 1, out.output
     data = json.loads(out.output)
     summary = {k: data["summary"][k] for k in ("files", "goals", "metrics", "kpis", "incentives")}

@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # the CLI imports this module for IMPORTERS: keep PyYAML off 
     from kpilint.loader import SourceFile
 
 IMPORTERS: dict[str, str] = {
-    "gitlab-pi": "kpilint.importers.gitlab",
     "csv": "kpilint.importers.csv",
 }
 

@@ -147,9 +147,10 @@ class SourceReader:
             return ""
 
     def convert(self, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imported:
-        from kpilint.importers.common import Imported
+        from kpilint.importers.common import Imported, Note
 
-        return Imported(self.read(path, display, max_bytes))
+        sf = self.read(path, display, max_bytes)
+        return Imported(sf, [Note(pos, message) for pos, message in sf.notes], sf.teams)
 
 
 def glob_tail_matches(glob: str, parts: tuple[str, ...]) -> bool:
