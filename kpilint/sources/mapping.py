@@ -58,6 +58,7 @@ class Builder:
         self.sf.catalogue = spec.preset or spec.where_declared
         self.sf.ignores = spec.ignore
         self.sf.problems.extend(Problem(p.code, p.pos, p.message, p.fix) for p in parsed.problems)
+        self.sf.notes.extend(parsed.notes)  # how the reader read it (an encoding)
         self.where: dict[Path_, Path_] = {}  # record path -> its (first) entity's path
         self.renamed: dict[Path_, Path_] = {}  # source key path -> the kpilint key's path
         self.dropped: dict[str, int] = {}  # kind -> records whose target that kind cannot hold
@@ -212,7 +213,7 @@ class Builder:
                 continue
             value = picked.value
             if name in _NUMERIC and isinstance(value, str):
-                from kpilint.importers.csv import number
+                from kpilint.sources.csvcells import number
 
                 value = number(value)
             if not _assign(out, parts, value):
