@@ -7,6 +7,7 @@ findings point at lines and columns of the source files.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -24,11 +25,11 @@ from kpilint.config import Config
 from kpilint.engine import lint
 from kpilint.entities import KpiEntity
 from kpilint.findings import Pos, Report
-from kpilint.importers import IMPORTERS, importer
-from kpilint.importers import csv as csv_importer
-from kpilint.importers.common import Slugs, slug
 from kpilint.model import SLUG_PATTERN
+from kpilint.sources import register as csv_importer
+from kpilint.sources.formats import formats, reader_of
 from kpilint.sources.load import preset_reader
+from kpilint.sources.text import Slugs, slug
 from kpilint.targets import parse_target
 from kpilint.validate import entities_of
 from tests.conftest import GITLAB_CORPUS, NO_GITLAB_CORPUS, REPO
@@ -168,10 +169,10 @@ def test_findings_point_into_the_source_files() -> None:
 def test_yaml_11_is_key_yes_is_a_kpi_and_noted() -> None:
     path = GITLAB_CORPUS / "infrastructure_archived_department.yml"
     assert "  is_key: yes\n" in path.read_text(encoding="utf-8")
-    result = GITLAB.convert(path, path.name, MAX)
-    ids = [k["id"] for k in result.source.data["kpis"]]
+    result = GITLAB.read(path, path.name, MAX)
+    ids = [k["id"] for k in result.data["kpis"]]
     assert "infrastructure-team-member-retention" in ids
-    assert [(n.pos, n.message.split(";")[0]) for n in result.notes if n.pos] == [
+    assert [(pos, note.split(";")[0]) for pos, note in result.notes if pos] == [
         (Pos(123, 3), "`is_key: yes` is a YAML 1.1 boolean")
     ]
 
@@ -220,8 +221,8 @@ def test_check_from_on_the_command_line(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_gitlab_edge_cases_convert_as_documented() -> None:
-    result = GITLAB.convert(EDGE, "edge.yml", MAX)
-    data = result.source.data
+    result = GITLAB.read(EDGE, "edge.yml", MAX)
+    data = result.data
     assert data["kpis"] == [
         {
             "id": "deploys-per-day",
@@ -247,8 +248,8 @@ def test_gitlab_edge_cases_convert_as_documented() -> None:
         {"id": "quoted-flag", "name": "Quoted flag", "target": "3 per month"},
     ]
     assert data["metrics"] == [{"id": "entry-3", "description": "An entry with no name."}]
-    assert [(p.code, p.pos) for p in result.source.problems] == [("KPI002", Pos(21, 3))]
-    assert [(n.pos.line if n.pos else None, n.message[:20]) for n in result.notes] == [
+    assert [(p.code, p.pos) for p in result.problems] == [("KPI002", Pos(21, 3))]
+    assert [(pos.line if pos else None, note[:20]) for pos, note in result.notes] == [
         (6, "`is_key: yes` is a Y"),
         (25, "`is_key: on` is a YA"),
         (27, '`is_key: "false"` is'),
@@ -513,9 +514,9 @@ def test_csv_bom_semicolons_and_decimal_commas(tmp_path: Path) -> None:
 def test_csv_windows_1252_and_utf16_tabs(tmp_path: Path) -> None:
     ansi = tmp_path / "ansi.csv"
     write_csv(ansi, ["id", "name", "owner"], [["cafe", "Café revenue", "José"]], encoding="cp1252")
-    result = csv_importer.convert(ansi, "ansi.csv", MAX)
-    assert result.source.data["kpis"][0]["name"] == "Café revenue"
-    assert [n.message for n in result.notes] == [
+    result = csv_importer.read(ansi, "ansi.csv", MAX)
+    assert result.data["kpis"][0]["name"] == "Café revenue"
+    assert [note for _, note in result.notes] == [
         "not UTF-8: read as Windows-1252, the encoding Excel saves CSV in"
     ]
     unicode_text = tmp_path / "unicode.csv"
@@ -629,11 +630,14 @@ def test_import_per_team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert codes_and_entities(findings_of([tmp_path / "out"])) == codes_and_entities(source)
 
 
-def test_every_format_has_an_importer() -> None:
-    for fmt in IMPORTERS:
-        module = importer(fmt)
-        assert module.GLOBS
-        assert callable(module.read)
+def test_every_format_has_a_reader() -> None:
+    """`--from` takes every preset and `csv`, each read through `sources` (no importers)."""
+    assert {"csv", "gitlab-pi"} <= set(formats())
+    for fmt in formats():
+        reader = reader_of(fmt)
+        assert reader.GLOBS
+        assert callable(reader.read)
+    assert importlib.util.find_spec("kpilint.importers") is None
 
 
 def test_readme_documents_the_gitlab_mapping() -> None:

@@ -159,7 +159,7 @@ def _sloth_id(picked: Picked | None, rec: Record) -> Picked | None:
 
 
 def _html_text(picked: Picked | None, _rec: Record) -> Picked | None:
-    from kpilint.importers.common import html_text
+    from kpilint.sources.text import html_text
 
     if picked is None or not isinstance(picked.value, str):
         return picked
@@ -205,8 +205,8 @@ def _ruby_truthy(picked: Picked | None, rec: Record) -> Picked | None:
 
 def _unique_slug(picked: Picked | None, rec: Record) -> Picked | None:
     """A slug unique in its file (``x``, ``x-2``), at most 64 characters; ``entry-N`` if none."""
-    from kpilint.importers.common import Slugs
-    from kpilint.importers.common import slug as short_slug
+    from kpilint.sources.text import Slugs
+    from kpilint.sources.text import slug as short_slug
 
     slugs = rec.state.setdefault("slugs", Slugs())
     value = picked.value if picked is not None else None
@@ -219,7 +219,7 @@ def _unique_slug(picked: Picked | None, rec: Record) -> Picked | None:
 
 def _source_text(picked: Picked | None, rec: Record) -> Picked | None:
     """A number as written in the source (``.25`` stays ``.25``): a text target."""
-    from kpilint.importers.common import source_text
+    from kpilint.sources.text import source_text
 
     if picked is None or isinstance(picked.value, (str, dict, list)) or picked.src is None:
         return picked

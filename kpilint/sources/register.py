@@ -22,7 +22,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kpilint.importers.common import Imported, Note, slug
 from kpilint.loader import (
     DEFAULT_MAX_BYTES,
     Path_,
@@ -40,13 +39,13 @@ from kpilint.sources.csvcells import (
     tokenize,
     unclosed_quote,
 )
+from kpilint.sources.text import slug
 from kpilint.suggest import closest
 
 __all__ = [
     "DELIMITERS",
     "GLOBS",
     "Cell",
-    "convert",
     "number",
     "read",
     "sniff_delimiter",
@@ -124,23 +123,18 @@ _NESTED: dict[str, type[Any]] = {"target": TargetSpec, "timeline": Timeline, "pe
 
 
 def read(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
-    """The register as KPI-format data positioned in the CSV (the ``Importer`` protocol)."""
-    return convert(path, display, max_bytes).source
-
-
-def convert(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imported:
-    """Read one CSV register; never raises for bad content, only records problems."""
+    """Read one CSV register as KPI-format data positioned in the CSV; never raises for
+    bad content, only records problems (and notes: the encoding; teams: each KPI's)."""
     sf = SourceFile(path=path, display=display)
-    result = Imported(sf)
     raw = read_bytes(sf, max_bytes)
     if raw is None:
-        return result
+        return sf
     decoded = decode(sf, raw)
     if decoded is None:
-        return result
+        return sf
     text, note = decoded
     if note is not None:
-        result.notes.append(Note(None, note))
+        sf.notes.append((None, note))
     sf.text = text
     sf.lines.reset(text)
     if "\r\n" in text:
@@ -148,9 +142,9 @@ def convert(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imp
     rows, unclosed = tokenize(text, sniff_delimiter(text))
     if unclosed is not None:
         sf.problems.append(unclosed_quote(sf, unclosed))
-        return result
-    _Builder(result).build(rows)
-    return result
+        return sf
+    _Builder(sf).build(rows)
+    return sf
 
 
 def column_name(header: str) -> str:
@@ -161,9 +155,8 @@ def column_name(header: str) -> str:
 class _Builder:
     """Rows -> entities, with every key positioned at its cell."""
 
-    def __init__(self, result: Imported) -> None:
-        self.result = result
-        self.sf = result.source
+    def __init__(self, sf: SourceFile) -> None:
+        self.sf = sf
         self.sections: dict[str, list[dict[str, Any]]] = {s: [] for s in COLUMNS_BY_KIND}
         self.columns: list[str | None] = []  # per header position: known name, or None
         self.nameless: set[int] = set()  # header positions left empty
@@ -255,7 +248,7 @@ class _Builder:
         if section == "kpis" and isinstance(scope, str) and scope.startswith("team:"):
             team = slug(scope[5:]) or "-".join(scope[5:].split())
             if team:
-                self.result.teams[path] = team
+                self.sf.teams[path] = team
 
     def _place(
         self,
