@@ -525,3 +525,28 @@ def test_a_source_file_not_utf8_is_kpi001_at_the_byte(write_project: WriteProjec
     ]
     binary = next(f for f in report.findings if f.path == "cat/binary.yml")
     assert "not text" in binary.message  # a source is not necessarily YAML
+
+
+def test_import_per_team_of_a_mapping_names_files_by_team(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source's `team:` scope files its entities with `import --per-team`, by the team's
+    slug (a file name), as the CSV register does; entities with no team stay together."""
+    (tmp_path / "kpilint.toml").write_text(
+        '[[sources]]\ninclude = ["*.json"]\nformat = "json"\nrecords = "items"\nkind = "kpi"\n'
+        '[sources.map]\nid = "id"\nname = "name"\nscope = "team"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "cat.json").write_text(
+        '{"items": [{"id": "a", "name": "A", "team": "team:Sales Ops"},'
+        ' {"id": "b", "name": "B"}]}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(cli, ["import", "--source", "1", "-o", "out", "--per-team"])
+    assert out.exit_code == 0, out.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "cat.kpi.yaml",
+        "sales-ops.kpi.yaml",
+    ]
+    assert "id: a" in (tmp_path / "out" / "sales-ops.kpi.yaml").read_text(encoding="utf-8")

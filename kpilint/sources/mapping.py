@@ -235,7 +235,10 @@ class Builder:
             picked = evaluate(how.map["scope"], rec)
             scope = picked.value if picked is not None else None
         if isinstance(scope, str) and scope.startswith("team:") and scope[5:].strip():
-            self.sf.teams[path] = scope[5:].strip()
+            from kpilint.sources.text import slug as id_slug
+
+            team = scope[5:]  # a file name for --per-team, as the CSV register makes it
+            self.sf.teams[path] = id_slug(team) or "-".join(team.split())
         self.sections[section].append(out)
 
     def _goal_from(self, rec: Record) -> None:
