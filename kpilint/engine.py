@@ -550,9 +550,9 @@ def source_readers(config: Config) -> list[Any]:
 
 def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: Path) -> Loaded:
     """Definitions in another format, read by its importer into ``SourceFile``s."""
-    from kpilint.importers import importer
+    from kpilint.sources.formats import reader_of
 
-    source = importer(fmt)
+    source = reader_of(fmt)
     unique, refused = foreign_files(source, root, named, config)
     from kpilint.sources.load import SourceReader
 

@@ -276,6 +276,8 @@ class SourceFile:
     newline: str = "\n"
     catalogue: str | None = None  # read through a source (SOURCES.md): never fixed in place
     ignores: tuple[tuple[str, str], ...] = ()  # its source's `ignore`: (selector, reason)
+    notes: list[tuple[Pos | None, str]] = field(default_factory=list)  # how a source was read
+    teams: dict[Path_, str] = field(default_factory=dict)  # entity path -> team (--per-team)
 
     def __post_init__(self) -> None:
         self.positions = PositionStore(self.lines)

@@ -336,7 +336,10 @@ def test_every_valid_entity_of_the_examples_and_fixtures_is_built_fast(
 def test_every_valid_entity_of_the_real_catalogues_is_built_fast(
     recorded: list[tuple[type[Any], Any, Any]], preset: str, folder: str
 ) -> None:
-    kpilint.lint([str(CORPORA / folder)], source_format=preset, use_cache=False)
+    named = [CORPORA / folder]
+    if preset == "gitlab-pi":  # a flat copy of data/performance_indicators/: name its files
+        named = sorted(named[0].glob("*.yml"))
+    kpilint.lint([str(p) for p in named], source_format=preset, use_cache=False)
     _check_recorded(recorded)
 
 

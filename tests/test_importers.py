@@ -7,6 +7,7 @@ findings point at lines and columns of the source files.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -24,10 +25,11 @@ from kpilint.config import Config
 from kpilint.engine import lint
 from kpilint.entities import KpiEntity
 from kpilint.findings import Pos, Report
-from kpilint.importers import IMPORTERS, gitlab, importer
-from kpilint.importers import csv as csv_importer
-from kpilint.importers.common import Slugs, slug
 from kpilint.model import SLUG_PATTERN
+from kpilint.sources import register as csv_importer
+from kpilint.sources.formats import formats, reader_of
+from kpilint.sources.load import preset_reader
+from kpilint.sources.text import Slugs, slug
 from kpilint.targets import parse_target
 from kpilint.validate import entities_of
 from tests.conftest import GITLAB_CORPUS, NO_GITLAB_CORPUS, REPO
@@ -38,6 +40,7 @@ EDGE = FIXTURES / "gitlab_edge_cases.yml"
 CORPUS_FILES = sorted(GITLAB_CORPUS.glob("*.yml")) if GITLAB_CORPUS.is_dir() else []
 needs_corpus = pytest.mark.skipif(not CORPUS_FILES, reason=NO_GITLAB_CORPUS)
 MAX = 10 * 1024 * 1024
+GITLAB = preset_reader("gitlab-pi")  # GitLab's handbook is read through its preset alone
 
 
 def findings_of(paths: list[Path], fmt: str | None = None) -> Report:
@@ -67,7 +70,7 @@ def is_key(entry: dict[str, Any]) -> bool:
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
 def test_every_corpus_file_converts_with_the_right_counts(path: Path) -> None:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    sf = gitlab.read(path, path.name, MAX)
+    sf = GITLAB.read(path, path.name, MAX)
     assert sf.problems == []
     kpis, metrics = sf.data.get("kpis", []), sf.data.get("metrics", [])
     assert len(kpis) == sum(is_key(e) for e in entries)
@@ -83,7 +86,7 @@ def test_every_corpus_file_converts_with_the_right_counts(path: Path) -> None:
 
 @needs_corpus
 def test_corpus_counts_match_the_files() -> None:
-    report = findings_of([GITLAB_CORPUS], "gitlab-pi")
+    report = findings_of(CORPUS_FILES, "gitlab-pi")
     entries = [e for p in CORPUS_FILES for e in yaml.safe_load(p.read_text(encoding="utf-8"))]
     assert report.summary.files == len(CORPUS_FILES) == 11
     assert report.summary.kpis == sum(is_key(e) for e in entries) == 63
@@ -95,7 +98,9 @@ def test_corpus_counts_match_the_files() -> None:
 @needs_corpus
 def test_audit_counts_match_the_files() -> None:
     audit = pytest.importorskip("kpilint.audit")
-    result = audit.audit([str(GITLAB_CORPUS)], Config(), today=TODAY, source_format="gitlab-pi")
+    result = audit.audit(
+        [str(p) for p in CORPUS_FILES], Config(), today=TODAY, source_format="gitlab-pi"
+    )
     per_file = {
         p.name: sum(is_key(e) for e in yaml.safe_load(p.read_text(encoding="utf-8")))
         for p in CORPUS_FILES
@@ -115,7 +120,7 @@ def test_audit_counts_match_the_files() -> None:
 @needs_corpus
 def test_every_corpus_target_is_classified() -> None:
     """Each KPI target is measurable or KPI201; no target text crashes the parser."""
-    report = findings_of([GITLAB_CORPUS], "gitlab-pi")
+    report = findings_of(CORPUS_FILES, "gitlab-pi")
     unmeasurable = {(Path(f.path).name, f.entity.id) for f in report.findings if f.code == "KPI201"}
     assert unmeasurable  # the corpus has TBD-like KPI targets
     seen = 0
@@ -123,7 +128,7 @@ def test_every_corpus_target_is_classified() -> None:
         for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
             if entry.get("target") not in (None, ""):
                 parse_target(str(entry["target"]))  # metrics' targets too: never raises
-        sf = gitlab.read(path, path.name, MAX)
+        sf = GITLAB.read(path, path.name, MAX)
         for kpi in entities_of(sf):
             if not isinstance(kpi, KpiEntity) or kpi.target is None:
                 continue
@@ -164,10 +169,10 @@ def test_findings_point_into_the_source_files() -> None:
 def test_yaml_11_is_key_yes_is_a_kpi_and_noted() -> None:
     path = GITLAB_CORPUS / "infrastructure_archived_department.yml"
     assert "  is_key: yes\n" in path.read_text(encoding="utf-8")
-    result = gitlab.convert(path, path.name, MAX)
-    ids = [k["id"] for k in result.source.data["kpis"]]
+    result = GITLAB.read(path, path.name, MAX)
+    ids = [k["id"] for k in result.data["kpis"]]
     assert "infrastructure-team-member-retention" in ids
-    assert [(n.pos, n.message.split(";")[0]) for n in result.notes if n.pos] == [
+    assert [(pos, note.split(";")[0]) for pos, note in result.notes if pos] == [
         (Pos(123, 3), "`is_key: yes` is a YAML 1.1 boolean")
     ]
 
@@ -178,12 +183,12 @@ def test_import_then_check_equals_check_from_on_the_corpus(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
-        cli, ["import", "--from", "gitlab-pi", str(GITLAB_CORPUS), "-o", "out"]
+        cli, ["import", "--from", "gitlab-pi", *map(str, CORPUS_FILES), "-o", "out"]
     )
     assert result.exit_code == 0, result.output
     written = sorted((tmp_path / "out").glob("*.kpi.yaml"))
     assert [p.name.replace(".kpi.yaml", ".yml") for p in written] == [p.name for p in CORPUS_FILES]
-    source = findings_of([GITLAB_CORPUS], "gitlab-pi")
+    source = findings_of(CORPUS_FILES, "gitlab-pi")
     imported = findings_of([tmp_path / "out"])
     assert codes_and_entities(imported) == codes_and_entities(source)
     assert {"KPI101", "KPI102", "KPI103", "KPI105", "KPI201", "KPI005"} <= {
@@ -216,8 +221,8 @@ def test_check_from_on_the_command_line(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_gitlab_edge_cases_convert_as_documented() -> None:
-    result = gitlab.convert(EDGE, "edge.yml", MAX)
-    data = result.source.data
+    result = GITLAB.read(EDGE, "edge.yml", MAX)
+    data = result.data
     assert data["kpis"] == [
         {
             "id": "deploys-per-day",
@@ -243,8 +248,8 @@ def test_gitlab_edge_cases_convert_as_documented() -> None:
         {"id": "quoted-flag", "name": "Quoted flag", "target": "3 per month"},
     ]
     assert data["metrics"] == [{"id": "entry-3", "description": "An entry with no name."}]
-    assert [(p.code, p.pos) for p in result.source.problems] == [("KPI002", Pos(21, 3))]
-    assert [(n.pos.line if n.pos else None, n.message[:20]) for n in result.notes] == [
+    assert [(p.code, p.pos) for p in result.problems] == [("KPI002", Pos(21, 3))]
+    assert [(pos.line if pos else None, note[:20]) for pos, note in result.notes] == [
         (6, "`is_key: yes` is a Y"),
         (25, "`is_key: on` is a YA"),
         (27, '`is_key: "false"` is'),
@@ -290,17 +295,26 @@ def test_gitlab_import_reproduces_everything_but_source_only_problems(
     ("text", "code", "pos"),
     [
         ("- name: a\n  target: [unclosed\n", "KPI001", Pos(3, 1)),  # the stream end
-        ("name: a\nis_key: true\n", "KPI001", Pos(1, 1)),
-        ("just text\n", "KPI001", Pos(1, 1)),
+        ("just text\n", "KPI002", Pos(1, 1)),  # a record that is no mapping (SOURCES.md)
         ("- name: a\n  is_key: !!python/object x\n", "KPI001", Pos(2, 11)),
     ],
 )
 def test_gitlab_files_that_do_not_convert(tmp_path: Path, text: str, code: str, pos: Pos) -> None:
     path = tmp_path / "pi.yml"
     path.write_text(text, encoding="utf-8")
-    sf = gitlab.read(path, "pi.yml", MAX)
+    sf = GITLAB.read(path, "pi.yml", MAX)
     assert [(p.code, p.pos) for p in sf.problems] == [(code, pos)]
-    assert not sf.ok
+    assert not sf.data  # nothing read
+
+
+def test_gitlab_file_of_one_mapping_is_one_entry(tmp_path: Path) -> None:
+    """The preset's `records = ""`: a file that is one mapping is one record (SOURCES.md);
+    the code importer refused it with KPI001."""
+    path = tmp_path / "pi.yml"
+    path.write_text("name: A\nis_key: true\n", encoding="utf-8")
+    sf = GITLAB.read(path, "pi.yml", MAX)
+    assert sf.problems == []
+    assert sf.data == {"kpis": [{"id": "a", "name": "A"}]}
 
 
 def test_gitlab_empty_file_and_duplicate_keys(tmp_path: Path) -> None:
@@ -500,9 +514,9 @@ def test_csv_bom_semicolons_and_decimal_commas(tmp_path: Path) -> None:
 def test_csv_windows_1252_and_utf16_tabs(tmp_path: Path) -> None:
     ansi = tmp_path / "ansi.csv"
     write_csv(ansi, ["id", "name", "owner"], [["cafe", "Café revenue", "José"]], encoding="cp1252")
-    result = csv_importer.convert(ansi, "ansi.csv", MAX)
-    assert result.source.data["kpis"][0]["name"] == "Café revenue"
-    assert [n.message for n in result.notes] == [
+    result = csv_importer.read(ansi, "ansi.csv", MAX)
+    assert result.data["kpis"][0]["name"] == "Café revenue"
+    assert [note for _, note in result.notes] == [
         "not UTF-8: read as Windows-1252, the encoding Excel saves CSV in"
     ]
     unicode_text = tmp_path / "unicode.csv"
@@ -616,11 +630,14 @@ def test_import_per_team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert codes_and_entities(findings_of([tmp_path / "out"])) == codes_and_entities(source)
 
 
-def test_every_format_has_an_importer() -> None:
-    for fmt in IMPORTERS:
-        module = importer(fmt)
-        assert module.GLOBS
-        assert callable(module.read)
+def test_every_format_has_a_reader() -> None:
+    """`--from` takes every preset and `csv`, each read through `sources` (no importers)."""
+    assert {"csv", "gitlab-pi"} <= set(formats())
+    for fmt in formats():
+        reader = reader_of(fmt)
+        assert reader.GLOBS
+        assert callable(reader.read)
+    assert importlib.util.find_spec("kpilint.importers") is None
 
 
 def test_readme_documents_the_gitlab_mapping() -> None:
@@ -638,8 +655,37 @@ def test_readme_documents_the_gitlab_mapping() -> None:
 def test_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
-    for module in (csv_importer, gitlab):
+    for module in (csv_importer, GITLAB):
         problems = module.read(fifo, "pipe.csv", MAX).problems
         assert [(p.code, p.message) for p in problems] == [
             ("KPI001", "not a regular file; not read")
         ]
+
+
+def test_a_configured_gitlab_source_imports_per_team_with_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`import --source 1 --per-team` (the preset as a `[[sources]]`) files each entry,
+    metrics too, under its org's team, and writes the notes in the header."""
+    monkeypatch.chdir(tmp_path)
+    pi = tmp_path / "data" / "performance_indicators"
+    pi.mkdir(parents=True)
+    (pi / "edge.yml").write_text(EDGE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "kpilint.toml").write_text('[[sources]]\npreset = "gitlab-pi"\n')
+    args = ["import", "--source", "1", "data/performance_indicators", "-o", "out", "--per-team"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "delivery-team.kpi.yaml",
+        "edge.kpi.yaml",
+    ]
+    text = (tmp_path / "out" / "delivery-team.kpi.yaml").read_text(encoding="utf-8")
+    team = yaml.safe_load(text)
+    assert [k["id"] for k in team["kpis"]] == [
+        "deploys-per-day",
+        "deploys-per-day-2",
+        "mapping-target",
+    ]
+    assert [m["id"] for m in team["metrics"]] == ["entry-3"]  # a metric has no scope: its org
+    assert "# - data/performance_indicators/edge.yml:6: `is_key: yes` is a YAML 1.1 boolean" in text
+    assert "the target of 1 entry that is not a KPI was left out" in text

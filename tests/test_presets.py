@@ -236,6 +236,54 @@ def test_gitlab_pi_preset_reads_the_handbook_as_the_importer_does(tmp_path: Path
     assert preset.summary.kpis == importer.summary.kpis > 0
 
 
+# What `--from gitlab-pi` gives on the handbook, pinned through the CLI (not through any
+# module) so that it holds whichever code reads the handbook (SOURCES.md "Presets":
+# "pin them in tests before that code importer goes").
+GITLAB_COUNTS = {
+    "KPI005": 24, "KPI101": 13, "KPI102": 63, "KPI103": 63, "KPI104": 43, "KPI105": 63,
+    "KPI201": 1, "KPI202": 7, "KPI203": 6, "KPI204": 47, "KPI208": 49, "KPI401": 7,
+    "KPI404": 94, "KPI601": 1,
+}  # fmt: skip
+GITLAB_AT = {
+    ("KPI101", "chief_of_staff_team.yml", 1, 3, "percent-of-sent-slack-messages-that-are-not-dms"),
+    ("KPI404", "chief_of_staff_team.yml", 16, 3, "throughput-for-the-cost-to-the-ceo"),
+    ("KPI208", "customer_support_department.yml", 6, 3, "support-satisfaction-ssat"),
+    ("KPI401", "customer_support_department.yml", 93, 3, "customer-wait-times"),
+    ("KPI202", "customer_support_department.yml", 129, 3, "support-handbook-mr-rate"),
+    ("KPI601", "developer_relations_department.yml", 129, 3, "developer-evangelism-monthly-"
+     "impressions"),
+    ("KPI201", "developer_relations_department.yml", 233, 3, "mrarr"),
+    ("KPI005", "infrastructure_department.yml", 7, 3, "gitlab-com-availability"),
+}  # fmt: skip
+
+
+@needs
+def test_gitlab_pi_counts_and_positions_users_see(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import shutil
+
+    pi = tmp_path / "data" / "performance_indicators"  # where the handbook keeps them
+    shutil.copytree(CORPORA / "gitlab-handbook-pi", pi)
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "--from", "gitlab-pi", "data/performance_indicators", "--format", "json"]
+    out = CliRunner().invoke(cli, [*args, "--today", "2027-03-15"])
+    assert out.exit_code == 1, out.output
+    data = json.loads(out.output)
+    summary = {k: data["summary"][k] for k in ("files", "goals", "metrics", "kpis", "incentives")}
+    assert summary == {"files": 11, "goals": 0, "metrics": 94, "kpis": 63, "incentives": 0}
+    found = data["findings"]
+    assert Counter(f["code"] for f in found) == GITLAB_COUNTS
+    at = {
+        (f["code"], Path(f["path"]).name, f["line"], f["column"], (f["entity"] or {}).get("id"))
+        for f in found
+    }
+    assert at >= GITLAB_AT
+    text = next(f for f in found if f["code"] == "KPI208")["message"]
+    assert "'At or above 95%'" in text
+
+
 _README_CWD = {
     "meta/": ("open-sdg", CORPORA / "open-sdg-los-angeles"),
     "definitions/": ("metric-hub", CORPORA / "mozilla-metric-hub"),

@@ -8,8 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import kpilint
+from kpilint.cli import cli
 from kpilint.config import Config, ConfigError
 from tests.conftest import REPO, WriteProject, invoke_in
 
@@ -198,6 +200,27 @@ def test_json_and_csv_sources(write_project: WriteProject) -> None:
     assert ("KPI202", "b.csv", 2, 19, "revenue") in found
     assert not any(c in ("KPI002", "KPI101") and e == "revenue" for c, _, _, _, e in found)
     assert report.summary.kpis == 4
+
+
+def test_csv_format_reads_what_excel_saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `csv` reader format decodes as the CSV register does: UTF-16 with tabs ("Unicode
+    Text") and Windows-1252 (noted on import), with cells at their characters' columns."""
+    (tmp_path / "kpilint.toml").write_text(
+        '[[sources]]\ninclude = ["*.csv"]\nformat = "csv"\nkind = "kpi"\n'
+        '[sources.map]\nid = "Key"\nname = "Title"\nowner = "Who"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "wide.csv").write_bytes("Key\tTitle\nnaive\tNaïve\n".encode("utf-16"))
+    (tmp_path / "ansi.csv").write_bytes("Key,Title,Who\ncafe,Café,José\n".encode("cp1252"))
+    report = kpilint.lint([tmp_path], cwd=tmp_path)
+    assert not [f for f in report.findings if f.code in ("KPI001", "KPI002")]
+    assert report.summary.kpis == 2
+    assert ("KPI101", "ansi.csv", 2, 1, "cafe") in _where(report)
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(cli, ["import", "--source", "1", "ansi.csv"])
+    assert out.exit_code == 0, out.output
+    assert "# - ansi.csv: not UTF-8: read as Windows-1252" in out.stdout
+    assert "name: Café" in out.stdout and "owner: José" in out.stdout
 
 
 def test_a_file_of_the_wrong_format_is_kpi001_and_others_still_read(
@@ -502,3 +525,28 @@ def test_a_source_file_not_utf8_is_kpi001_at_the_byte(write_project: WriteProjec
     ]
     binary = next(f for f in report.findings if f.path == "cat/binary.yml")
     assert "not text" in binary.message  # a source is not necessarily YAML
+
+
+def test_import_per_team_of_a_mapping_names_files_by_team(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source's `team:` scope files its entities with `import --per-team`, by the team's
+    slug (a file name), as the CSV register does; entities with no team stay together."""
+    (tmp_path / "kpilint.toml").write_text(
+        '[[sources]]\ninclude = ["*.json"]\nformat = "json"\nrecords = "items"\nkind = "kpi"\n'
+        '[sources.map]\nid = "id"\nname = "name"\nscope = "team"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "cat.json").write_text(
+        '{"items": [{"id": "a", "name": "A", "team": "team:Sales Ops"},'
+        ' {"id": "b", "name": "B"}]}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(cli, ["import", "--source", "1", "-o", "out", "--per-team"])
+    assert out.exit_code == 0, out.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "cat.kpi.yaml",
+        "sales-ops.kpi.yaml",
+    ]
+    assert "id: a" in (tmp_path / "out" / "sales-ops.kpi.yaml").read_text(encoding="utf-8")

@@ -291,9 +291,9 @@ def _show_files(
         config = args.config or (Config.from_file(config_file) if config_file else Config())
         config = config.with_overrides(**args.overrides)
         if source_format is not None:  # what `--from` reads (SOURCES.md)
-            from kpilint.importers import importer
+            from kpilint.sources.formats import reader_of
 
-            shown, refused = foreign_files(importer(source_format), root, named, config)
+            shown, refused = foreign_files(reader_of(source_format), root, named, config)
             for path, why in sorted(refused.items()):
                 _warn(f"kpilint: warning: not read {display_path(path, cwd)}: {why}")
             lines.extend(display_path(p, cwd) for p in shown)

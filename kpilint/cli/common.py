@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 
-from kpilint.importers import formats
+from kpilint.sources.formats import formats
 
 if TYPE_CHECKING:
     from kpilint.findings import Report

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from kpilint.cli.common import EXIT_FINDINGS, EXIT_OK, _die, _warn
-from kpilint.importers import formats
+from kpilint.sources.formats import formats
 from kpilint.suggest import did_you_mean
 
 
@@ -44,7 +44,7 @@ def import_cmd(
     findings `kpilint check --from FORMAT` gives on the sources. `--source N`
     converts the Nth [[sources]] of the project's config, read as `check` reads it.
     """
-    from kpilint.importers.common import ImportRefused, run_import, write_outputs
+    from kpilint.importing import ImportRefused, run_import, write_outputs
 
     if (source_format is None) == (source_index is None):
         _die("name what to import: --from FORMAT SOURCES... or --source N")

@@ -159,24 +159,54 @@ def _sloth_id(picked: Picked | None, rec: Record) -> Picked | None:
 
 
 def _html_text(picked: Picked | None, _rec: Record) -> Picked | None:
-    from kpilint.importers.common import html_text
+    from kpilint.sources.text import html_text
 
     if picked is None or not isinstance(picked.value, str):
         return picked
     return Picked(html_text(picked.value), picked.src)
 
 
-def _ruby_truthy(picked: Picked | None, _rec: Record) -> Picked | None:
-    """Ruby's truth: anything but false and null is true (GitLab reads ``is_key`` so)."""
+_YAML11_BOOLS = {"yes", "no", "on", "off"}
+
+
+def _ruby_truthy(picked: Picked | None, rec: Record) -> Picked | None:
+    """Ruby's truth: anything but false and null is true (GitLab reads ``is_key`` so).
+
+    A YAML 1.1 boolean (``yes``) or a value that is no boolean is read so and noted:
+    YAML 1.2 tools read both as strings.
+    """
     if picked is None:
         return None
-    return Picked(picked.value is not False, picked.src)
+    value = picked.value
+    if picked.src is not None and value is not None:
+        from kpilint.quoting import quote
+
+        span = rec.parsed.values.get(picked.src)
+        written = rec.parsed.text[span.start : span.end].strip() if span else ""
+        written = written or quote(value)
+        key = rec.parsed.keys.get(picked.src)
+        what = f"`{picked.src[-1]}: {written}`"
+        if not isinstance(value, bool):
+            note = (
+                f"{what} is not a boolean; read as true, as GitLab's Ruby reads any value "
+                "but false and null"
+            )
+        elif written.lower() in _YAML11_BOOLS:
+            note = (
+                f"{what} is a YAML 1.1 boolean; read as {str(value).lower()}, as GitLab "
+                "reads it (YAML 1.2 tools read a string)"
+            )
+        else:
+            note = ""
+        if note:
+            rec.state.setdefault("notes", []).append((key.pos if key else None, note))
+    return Picked(value is not False, picked.src)
 
 
 def _unique_slug(picked: Picked | None, rec: Record) -> Picked | None:
     """A slug unique in its file (``x``, ``x-2``), at most 64 characters; ``entry-N`` if none."""
-    from kpilint.importers.common import Slugs
-    from kpilint.importers.common import slug as short_slug
+    from kpilint.sources.text import Slugs
+    from kpilint.sources.text import slug as short_slug
 
     slugs = rec.state.setdefault("slugs", Slugs())
     value = picked.value if picked is not None else None
@@ -189,7 +219,7 @@ def _unique_slug(picked: Picked | None, rec: Record) -> Picked | None:
 
 def _source_text(picked: Picked | None, rec: Record) -> Picked | None:
     """A number as written in the source (``.25`` stays ``.25``): a text target."""
-    from kpilint.importers.common import source_text
+    from kpilint.sources.text import source_text
 
     if picked is None or isinstance(picked.value, (str, dict, list)) or picked.src is None:
         return picked

@@ -10,18 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kpilint.loader import DEFAULT_MAX_BYTES, SourceFile, read_bytes
 from kpilint.sources.spec import SourceSpec, parse_source
 
-if TYPE_CHECKING:
-    from kpilint.importers.common import Imported
-
 
 @dataclass(slots=True)
 class SourceReader:
-    """Reads the files of one source (the ``Importer`` protocol, for ``--from`` and import)."""
+    """Reads the files of one source (a ``formats.Reader``, for ``--from`` and import)."""
 
     spec: SourceSpec
     goals: dict[str, bool] = field(default_factory=dict)
@@ -95,9 +92,9 @@ class SourceReader:
 
     def parse(self, path: Path, display: str, raw: bytes) -> SourceFile:
         """``raw`` (a file's bytes, or a blob at a revision) read through the mapping."""
-        from kpilint.importers.common import kpi_stem
         from kpilint.sources import readers
         from kpilint.sources.mapping import Builder
+        from kpilint.sources.text import kpi_stem
 
         parsed = readers.read(self.spec.format_of(path.name), path, display, raw)
         merge = self.merge_index() if self.spec.merge_by is not None else None
@@ -115,9 +112,9 @@ class SourceReader:
         return self._merge
 
     def _records_of(self, path: Path) -> list[Any]:
-        from kpilint.importers.common import kpi_stem
         from kpilint.sources import readers
         from kpilint.sources.mapping import Builder
+        from kpilint.sources.text import kpi_stem
 
         sf = SourceFile(path=path, display=str(path))
         raw = read_bytes(sf, DEFAULT_MAX_BYTES)
@@ -145,11 +142,6 @@ class SourceReader:
             return path.absolute().relative_to(self.root.absolute()).as_posix()
         except ValueError:
             return ""
-
-    def convert(self, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imported:
-        from kpilint.importers.common import Imported
-
-        return Imported(self.read(path, display, max_bytes))
 
 
 def glob_tail_matches(glob: str, parts: tuple[str, ...]) -> bool:

@@ -58,6 +58,10 @@ class Builder:
         self.sf.catalogue = spec.preset or spec.where_declared
         self.sf.ignores = spec.ignore
         self.sf.problems.extend(Problem(p.code, p.pos, p.message, p.fix) for p in parsed.problems)
+        self.sf.notes.extend(parsed.notes)  # how the reader read it (an encoding)
+        self.where: dict[Path_, Path_] = {}  # record path -> its (first) entity's path
+        self.renamed: dict[Path_, Path_] = {}  # source key path -> the kpilint key's path
+        self.dropped: dict[str, int] = {}  # kind -> records whose target that kind cannot hold
         self.sections: dict[str, list[dict[str, Any]]] = {
             "goals": [],
             "metrics": [],
@@ -72,7 +76,21 @@ class Builder:
             for rec in self._records(doc_index, document, stem):
                 self._record(rec)
         self.sf.data = {s: items for s, items in self.sections.items() if items}
+        self._relocate_parse_problems()
+        self.sf.notes.extend(self.state.get("notes", ()))  # from functions (`ruby-truthy`)
+        for kind, n in self.dropped.items():
+            self.sf.notes.append((None, _dropped(kind, n)))
         return self.sf
+
+    def _relocate_parse_problems(self) -> None:
+        """A duplicate key inside a record (KPI004) belongs to its entity, at the kpilint key."""
+        for n, p in enumerate(self.parsed.problems):
+            for cut in range(len(p.path), 0, -1):
+                head, rest = p.path[:cut], p.path[cut:]
+                found = self.renamed.get(head) or (self.where.get(head) if rest else None)
+                if found is not None:  # an unmapped key keeps its name as written
+                    self.sf.problems[n] = Problem(p.code, p.pos, p.message, p.fix, (*found, *rest))
+                    break
 
     def _records(self, doc_index: int, document: Any, stem: str) -> list[Record]:
         if document is None:
@@ -135,10 +153,14 @@ class Builder:
 
     def _record(self, rec: Record) -> None:
         if not isinstance(rec.data, dict):
-            self._unreadable(
-                rec.path,
-                f"record {quote(rec.key)} is {_a(rec.data)}, not a mapping; it is not read",
+            what = (
+                "the file"
+                if rec.key is None
+                else f"entry {rec.key + 1}"  # counted from 1, as a reader counts
+                if isinstance(rec.key, int)
+                else f"record {quote(rec.key)}"
             )
+            self._unreadable(rec.path, f"{what} is {_a(rec.data)}, not a mapping; it is not read")
             return
         if not rec.data:
             return
@@ -183,13 +205,15 @@ class Builder:
         for name, fields in how.map.items():
             parts = name.split(".")
             if parts[0] not in allowed:
+                if name == "target" and _present(evaluate(fields, rec)):
+                    self.dropped[kind] = self.dropped.get(kind, 0) + 1
                 continue
             picked = evaluate(fields, rec)
             if picked is None:
                 continue
             value = picked.value
             if name in _NUMERIC and isinstance(value, str):
-                from kpilint.importers.csv import number
+                from kpilint.sources.csvcells import number
 
                 value = number(value)
             if not _assign(out, parts, value):
@@ -197,12 +221,24 @@ class Builder:
             if len(parts) > 1:
                 sourced[parts[0]] = sourced.get(parts[0], False) or picked.sourced
             self._copy(picked, (*path, *parts), value)
+            if picked.src is not None:
+                self.renamed.setdefault(picked.src, (*path, *parts))
         for top, any_sourced in sourced.items():
             if not any_sourced:  # a nested mapping of defaults only says nothing
                 out.pop(top, None)
             elif isinstance(out.get(top), dict) and not self.sf.positions.get((*path, top)) >> 64:
                 self._locate_parent((*path, top), out[top])
         self._locate(path, rec)
+        self.where.setdefault(rec.path, path)
+        scope = out.get("scope")
+        if "scope" not in allowed and "scope" in how.map:  # a metric's team, for --per-team
+            picked = evaluate(how.map["scope"], rec)
+            scope = picked.value if picked is not None else None
+        if isinstance(scope, str) and scope.startswith("team:") and scope[5:].strip():
+            from kpilint.sources.text import slug as id_slug
+
+            team = scope[5:]  # a file name for --per-team, as the CSV register makes it
+            self.sf.teams[path] = id_slug(team) or "-".join(team.split())
         self.sections[section].append(out)
 
     def _goal_from(self, rec: Record) -> None:
@@ -316,6 +352,24 @@ def _admitted(how: Also, rec: Record) -> bool:
         if value is not _MISSING and normal(value) in unwanted:
             return False
     return True
+
+
+def _present(picked: Picked | None) -> bool:
+    """Null, an empty string or white space is no value (``target: `` is no target)."""
+    value = picked.value if picked is not None else None
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _dropped(kind: str, n: int) -> str:
+    if n == 1:
+        return (
+            f"the target of 1 entry that is not a KPI was left out: it became a {kind}, "
+            f"and a {kind} has no target"
+        )
+    return (
+        f"the targets of {n} entries that are not KPIs were left out: they became {kind}s, "
+        f"and a {kind} has no target"
+    )
 
 
 def _a(value: Any) -> str:

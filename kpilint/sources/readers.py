@@ -27,7 +27,15 @@ else:  # pragma: no cover
 def read(fmt: str, path: Path, display: str, raw: bytes) -> SourceFile:
     """The documents of one file in ``fmt``; problems (KPI001, KPI004) recorded, never raised."""
     sf = SourceFile(path=path, display=display)
-    text = decode(sf, raw, "text")
+    if fmt == "csv":  # as Excel saves it: UTF-8 (BOM), UTF-16, or Windows-1252 (noted)
+        from kpilint.sources.csvcells import decode as decode_csv
+
+        decoded = decode_csv(sf, raw)
+        text = decoded[0] if decoded is not None else None
+        if decoded is not None and decoded[1] is not None:
+            sf.notes.append((None, decoded[1]))
+    else:
+        text = decode(sf, raw, "text")
     if text is None:
         return sf
     _READERS[fmt](sf, text)
@@ -239,7 +247,7 @@ def _deeper_than(data: object, limit: int) -> bool:
 
 def _csv(sf: SourceFile, text: str) -> None:
     """Each row a record: header name -> cell text (empty cells absent), cells positioned."""
-    from kpilint.importers.csv import sniff_delimiter, tokenize, unclosed_quote
+    from kpilint.sources.csvcells import sniff_delimiter, tokenize, unclosed_quote
 
     rows, unclosed = tokenize(text, sniff_delimiter(text))
     if unclosed is not None:

@@ -11,40 +11,49 @@ kind is the ``goal_kind`` column. Flat columns build the nested keys:
 Cells are converted only where a spreadsheet loses the type (numbers, dates,
 lists of ids, enum case); a value that still does not fit is passed on as
 written, so validation reports it as KPI002 *at that cell*, and an imported
-KPI file reports the same. Positions are exact character lines and columns,
-quoted and multi-line cells included, because the file is tokenised here rather
-than by the ``csv`` module, which does not report where a cell starts.
-
-Excel writes UTF-8 with a BOM, Windows-1252 ("CSV (Comma delimited)"), or UTF-16
-with tabs ("Unicode Text"), and uses ``;`` where the decimal separator is a
-comma: all are detected.
+KPI file reports the same. Cells, their exact positions and the encodings Excel
+writes come from ``sources.csvcells``, which the ``csv`` reader format shares.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kpilint.findings import FILE_START
-from kpilint.importers.common import Imported, Note, slug
 from kpilint.loader import (
     DEFAULT_MAX_BYTES,
     Path_,
     Problem,
     SourceFile,
     read_bytes,
-    undecodable,
 )
 from kpilint.model import SECTIONS, Period, TargetSpec, Timeline, known_keys
+from kpilint.sources.csvcells import (
+    DELIMITERS,
+    Cell,
+    decode,
+    number,
+    sniff_delimiter,
+    tokenize,
+    unclosed_quote,
+)
+from kpilint.sources.text import slug
 from kpilint.suggest import closest
+
+__all__ = [
+    "DELIMITERS",
+    "GLOBS",
+    "Cell",
+    "number",
+    "read",
+    "sniff_delimiter",
+    "tokenize",
+]
 
 GLOBS: tuple[str, ...] = ("*.csv", "*.tsv")
 
-DELIMITERS = (",", ";", "\t", "|")
 KINDS = {
     "goal": "goals",
     "goals": "goals",
@@ -108,41 +117,24 @@ _ENUMS |= {"direction", "review"}
 _REFS = {"goal", "counterbalance"}  # one id, or several
 _LISTS = {"kpis"}  # always a list
 
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?")  # 1200, 1,200.5, .25
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")  # 1,5 from a locale with a decimal comma
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")  # Excel adds a midnight
 _ID_SEPARATORS = re.compile(r"[;|,\s]+")
 _NESTED: dict[str, type[Any]] = {"target": TargetSpec, "timeline": Timeline, "period": Period}
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell: its unquoted text and its character offsets in the decoded file."""
-
-    text: str
-    start: int
-    end: int
-
-    @property
-    def value(self) -> str:
-        return self.text.strip()
-
-
 def read(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
-    """The register as KPI-format data positioned in the CSV (the ``Importer`` protocol)."""
-    return convert(path, display, max_bytes).source
-
-
-def convert(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imported:
-    """Read one CSV register; never raises for bad content, only records problems."""
+    """Read one CSV register as KPI-format data positioned in the CSV; never raises for
+    bad content, only records problems (and notes: the encoding; teams: each KPI's)."""
     sf = SourceFile(path=path, display=display)
-    result = Imported(sf)
     raw = read_bytes(sf, max_bytes)
     if raw is None:
-        return result
-    text = _decode(raw, result)
-    if text is None:
-        return result
+        return sf
+    decoded = decode(sf, raw)
+    if decoded is None:
+        return sf
+    text, note = decoded
+    if note is not None:
+        sf.notes.append((None, note))
     sf.text = text
     sf.lines.reset(text)
     if "\r\n" in text:
@@ -150,101 +142,9 @@ def convert(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imp
     rows, unclosed = tokenize(text, sniff_delimiter(text))
     if unclosed is not None:
         sf.problems.append(unclosed_quote(sf, unclosed))
-        return result
-    _Builder(result).build(rows)
-    return result
-
-
-def _decode(raw: bytes, result: Imported) -> str | None:
-    sf = result.source
-    try:
-        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return raw.decode("utf-16")
-        if b"\x00" in raw:
-            sf.problems.append(
-                Problem(
-                    "KPI001",
-                    FILE_START,
-                    "binary file (it contains NUL bytes), not CSV",
-                    "Export the sheet as CSV",
-                )
-            )
-            return None
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        first_error = exc
-    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            pass
-        else:
-            result.notes.append(
-                Note(None, "not UTF-8: read as Windows-1252, the encoding Excel saves CSV in")
-            )
-            return text
-    sf.problems.append(
-        Problem(
-            "KPI001",
-            undecodable(raw, first_error),
-            f"cannot decode byte 0x{raw[first_error.start]:02x} as UTF-8 or Windows-1252",
-            "Save the sheet as CSV UTF-8",
-        )
-    )
-    return None
-
-
-def unclosed_quote(sf: SourceFile, offset: int) -> Problem:
-    """KPI001 at a quoted cell that never closes (the rest of the file is one cell)."""
-    return Problem(
-        "KPI001",
-        sf.position(offset),
-        "a quoted cell starting here is never closed",
-        'Close the quote, or double a quote inside a quoted cell ("")',
-    )
-
-
-def sniff_delimiter(text: str) -> str:
-    """The delimiter the header row uses most (``,`` for a one-column sheet).
-
-    Header cells are names, so counting there is reliable where ``csv.Sniffer``,
-    which looks for consistency across rows, guesses wrong on prose cells.
-    """
-    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
-    counts = {d: header.count(d) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])  # ties: the earlier delimiter
-    return best if counts[best] else ","
-
-
-def tokenize(text: str, delimiter: str) -> tuple[list[list[Cell]], int | None]:
-    """Rows of cells (RFC 4180 quoting, any line ending); the offset of an unclosed quote."""
-    d = re.escape(delimiter)
-    plain = re.compile(f"[^{d}\\r\\n]*")
-    quoted = re.compile(f'"([^"]*(?:""[^"]*)*)"([^{d}\\r\\n]*)')
-    rows: list[list[Cell]] = []
-    row: list[Cell] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text.startswith('"', i):
-            m = quoted.match(text, i)
-            if m is None:
-                return rows, i
-            cell = Cell(m.group(1).replace('""', '"') + m.group(2), i, m.end())
-        else:
-            m = plain.match(text, i)
-            assert m is not None  # a star pattern always matches
-            cell = Cell(m.group(0), i, m.end())
-        row.append(cell)
-        i = m.end()
-        if i < n and text[i] == delimiter:
-            i += 1
-            if i == n:
-                row.append(Cell("", i, i))
-            continue
-        rows.append(row)
-        row = []
-        i += 2 if text.startswith("\r\n", i) else 1
-    return rows, None
+        return sf
+    _Builder(sf).build(rows)
+    return sf
 
 
 def column_name(header: str) -> str:
@@ -255,9 +155,8 @@ def column_name(header: str) -> str:
 class _Builder:
     """Rows -> entities, with every key positioned at its cell."""
 
-    def __init__(self, result: Imported) -> None:
-        self.result = result
-        self.sf = result.source
+    def __init__(self, sf: SourceFile) -> None:
+        self.sf = sf
         self.sections: dict[str, list[dict[str, Any]]] = {s: [] for s in COLUMNS_BY_KIND}
         self.columns: list[str | None] = []  # per header position: known name, or None
         self.nameless: set[int] = set()  # header positions left empty
@@ -349,7 +248,7 @@ class _Builder:
         if section == "kpis" and isinstance(scope, str) and scope.startswith("team:"):
             team = slug(scope[5:]) or "-".join(scope[5:].split())
             if team:
-                self.result.teams[path] = team
+                self.sf.teams[path] = team
 
     def _place(
         self,
@@ -438,18 +337,3 @@ def _cell_value(column: str, text: str) -> Any:
         ids = [part for part in _ID_SEPARATORS.split(text) if part]
         return ids[0] if len(ids) == 1 and column not in _LISTS else ids
     return text
-
-
-def number(text: str) -> int | float | str:
-    """``1200``, ``1,200``, ``1,200.5``, ``.25``, ``1,5`` (decimal comma) -> a number; else text."""
-    compact = text.replace(" ", "").replace("\u00a0", "")
-    if _NUMBER.fullmatch(compact) and any(ch.isdigit() for ch in compact):
-        cleaned = compact.replace(",", "")
-    elif _DECIMAL_COMMA.fullmatch(compact):
-        cleaned = compact.replace(",", ".")
-    else:
-        return text
-    try:
-        return int(cleaned) if "." not in cleaned else float(cleaned)
-    except ValueError:  # pragma: no cover - the patterns admit only numbers
-        return text

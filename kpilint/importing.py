@@ -1,18 +1,15 @@
-"""What every importer shares: the result type, slugs, reading bytes, writing KPI files.
+"""``kpilint import``: read through a source, write the entities as KPI files.
 
-An importer's ``convert`` returns an ``Imported``: the ``SourceFile`` the engine
-lints (positions in the *source*), plus notes on how something was read and the
-team of each entity (for ``import --per-team``). ``read`` is ``convert(...).source``.
-``run_import`` turns converted sources into KPI files whose data is exactly what
-``check --from`` lints, so both give the same findings.
+One writer for every format (STRUCTURE.md "one way in"): a reader gives a
+``SourceFile`` (positions in the *source*, plus notes on how it was read and
+each entity's team for ``--per-team``), and ``run_import`` dumps its data as
+KPI-file YAML, so ``check`` on the result gives what ``check --from`` gives.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,58 +18,10 @@ from typing import Any
 import yaml
 
 from kpilint.findings import Pos
-from kpilint.importers import Importer
-from kpilint.loader import Path_, SourceFile
+from kpilint.loader import SourceFile
 from kpilint.model import SECTIONS
-
-MAX_SLUG = 64
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """How the importer read something that is not a finding (``is_key: yes``)."""
-
-    pos: Pos | None
-    message: str
-
-
-@dataclass(slots=True)
-class Imported:
-    """One converted source file."""
-
-    source: SourceFile
-    notes: list[Note] = field(default_factory=list)
-    teams: dict[Path_, str] = field(default_factory=dict)  # ("kpis", 3) -> "sales"
-
-
-def convert(fmt: str, path: Path, display: str, max_bytes: int) -> Imported:
-    """Convert ``path`` with the importer of ``fmt`` (``UnknownFormat`` when there is none)."""
-    from kpilint.importers import importer
-
-    return importer(fmt).convert(path, display, max_bytes)
-
-
-def slug(text: str) -> str:
-    """A FORMAT.md slug of ``text`` ("" when nothing is left): ASCII, lower-case, '-'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")[:MAX_SLUG].rstrip("-")
-
-
-_HTML_TAG = re.compile(r"<[^>]*>")
-
-
-def html_text(text: str) -> str:
-    """A DRI is often an HTML link; the owner is its text (``<a ...>Mek</a>`` -> ``Mek``)."""
-    plain = " ".join(html.unescape(_HTML_TAG.sub(" ", text)).split())
-    return plain or text.strip()
-
-
-def source_text(sf: SourceFile, path: Path_) -> str:
-    """The value at ``path`` as its source text (``.25`` stays ``.25``); "" when unplaced."""
-    span = sf.values.get(path)
-    return sf.text[span.start : span.end].strip() if span is not None else ""
-
+from kpilint.sources.formats import Reader
+from kpilint.sources.text import MAX_SLUG, kpi_stem
 
 # Separators, controls and characters Windows refuses: never part of an output name.
 _UNSAFE_NAME = re.compile('[\x00-\x1f\x7f-\x9f/\\\\:*?"<>|\u2028\u2029\u202a-\u202e\u2066-\u2069]+')
@@ -81,25 +30,6 @@ _UNSAFE_NAME = re.compile('[\x00-\x1f\x7f-\x9f/\\\\:*?"<>|\u2028\u2029\u202a-\u2
 def file_stem(name: str) -> str:
     """``name`` as one file-name component inside the output folder ("" when nothing is left)."""
     return _UNSAFE_NAME.sub("-", name).strip("-. ")[:MAX_SLUG].rstrip("-. ")
-
-
-class Slugs:
-    """Hands out slugs unique within one file: ``x``, ``x-2``, ``x-3``."""
-
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-
-    def unique(self, base: str) -> str:
-        candidate, n = base, 1
-        while candidate in self.used:
-            n += 1
-            suffix = f"-{n}"
-            candidate = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
-        self.used.add(candidate)
-        return candidate
-
-
-# --- writing KPI files -----------------------------------------------------------------
 
 
 class ImportRefused(Exception):
@@ -138,7 +68,7 @@ def run_import(
     per_team: bool = False,
     cwd: Path | None = None,
     max_bytes: int = 10 * 1024 * 1024,
-    reader: Importer | None = None,
+    reader: Reader | None = None,
     files: Sequence[Path] = (),
 ) -> ImportRun:
     """Convert ``sources`` (files or folders) into KPI files under ``out``; write nothing.
@@ -149,11 +79,13 @@ def run_import(
     source's) replaces the importer of ``fmt``; ``files`` are read as well.
     One reader reads every file, so a source's goals are made once.
     """
-    from kpilint.importers import importer
     from kpilint.project import discover, find_root_of_named, real_folder, unreadable
 
     cwd = cwd or Path.cwd()
-    reader = reader or importer(fmt)
+    if reader is None:
+        from kpilint.sources.formats import reader_of
+
+        reader = reader_of(fmt)
     globs = reader.GLOBS
     files = list(files)
     refused: dict[Path, str] = {}  # never read (SOURCES.md "Files"), as `check` skips them
@@ -181,21 +113,20 @@ def run_import(
     run.messages += [
         f"kpilint: warning: not read {_display(p, cwd)}: {w}" for p, w in refused.items()
     ]
-    converted: list[tuple[Path, Imported]] = []
+    converted: list[tuple[Path, SourceFile]] = []
     if hasattr(reader, "partners"):  # a source's reader: `merge-by` reads its files together
         reader.partners = [Path(os.path.normpath(p)) for p in files]
     for file in dict.fromkeys(Path(os.path.normpath(p)) for p in files):
-        result = reader.convert(file, _display(file, cwd), max_bytes)
-        sf = result.source
+        sf = reader.read(file, _display(file, cwd), max_bytes)
         for p in sf.problems:
             run.messages.append(f"{sf.display}:{_where(p.pos)} {p.code} {p.message}")
-        run.messages.extend(f"{sf.display}:{_where(n.pos)} note: {n.message}" for n in result.notes)
+        run.messages.extend(f"{sf.display}:{_where(pos)} note: {note}" for pos, note in sf.notes)
         if not isinstance(sf.data, dict):
             run.failed.append(sf.display)
             continue
         if sf.catalogue and not sf.data:  # a README beside the catalogue: nothing to write
             continue
-        converted.append((file, result))
+        converted.append((file, sf))
     groups = _group(converted, per_team)
     if out is None and len(groups) > 1:
         raise ImportRefused(
@@ -206,12 +137,12 @@ def run_import(
     for name, (sections, imports) in groups.items():
         if Path(name).name != name or name.startswith("."):
             raise ImportRefused(f"'{name}' is not a file name inside '{out}'")  # never happens
-        header = _header(fmt, [i.source.display for i in imports], imports)
+        header = _header(fmt, [i.display for i in imports], imports)
         run.outputs.append(
             Output(
                 None if out is None else out / name,
                 header + ignores.get(name, "") + bodies[name],
-                [i.source.display for i in imports],
+                [i.display for i in imports],
                 {s: len(items) for s, items in sections.items() if items},
             )
         )
@@ -219,13 +150,12 @@ def run_import(
 
 
 def _ignore_comments(
-    groups: dict[str, tuple[dict[str, list[Any]], list[Imported]]], bodies: dict[str, str]
+    groups: dict[str, tuple[dict[str, list[Any]], list[SourceFile]]], bodies: dict[str, str]
 ) -> dict[str, str]:
     """A source's `ignore` as `ignore-file` comments, each where its rule fires (SOURCES.md):
     the written files are linted together, as `check` will read them."""
     wanted = {
-        name: dict(ig for i in imports for ig in i.source.ignores)
-        for name, (_, imports) in groups.items()
+        name: dict(ig for i in imports for ig in i.ignores) for name, (_, imports) in groups.items()
     }
     if not any(wanted.values()):
         return {}
@@ -289,12 +219,12 @@ def dump(sections: dict[str, list[Any]]) -> str:
 
 
 def _group(
-    converted: Iterable[tuple[Path, Imported]], per_team: bool
-) -> dict[str, tuple[dict[str, list[Any]], list[Imported]]]:
+    converted: Iterable[tuple[Path, SourceFile]], per_team: bool
+) -> dict[str, tuple[dict[str, list[Any]], list[SourceFile]]]:
     """Output file name -> (sections, the imports that fed it), in source order."""
-    groups: dict[str, tuple[dict[str, list[Any]], list[Imported]]] = {}
+    groups: dict[str, tuple[dict[str, list[Any]], list[SourceFile]]] = {}
     for file, result in converted:
-        data = result.source.data
+        data = result.data
         stem = kpi_stem(file)
         for section in SECTIONS:
             items = data.get(section)
@@ -313,26 +243,17 @@ def _group(
     return groups
 
 
-def kpi_stem(file: Path) -> str:
-    """The file's stem, and a KPI file's name without ``.kpi.yaml``: output names, ``$file``."""
-    name = file.name
-    for suffix in (".kpi.yaml", ".kpi.yml"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return file.stem
-
-
-def _header(fmt: str, displays: list[str], imports: list[Imported]) -> str:
+def _header(fmt: str, displays: list[str], imports: list[SourceFile]) -> str:
     lines = [
         f"# Imported by `kpilint import --from {fmt}` from {', '.join(displays)}.",
         "# Edit freely: this file is now the definition; `kpilint check` lists what is missing.",
     ]
-    notes = [(i.source.display, n) for i in imports for n in i.notes]
+    notes = [(i.display, pos, note) for i in imports for pos, note in i.notes]
     if notes:
         lines.append("# Notes from the import:")
-        for display, note in notes:
-            where = f"{display}:{note.pos.line}: " if note.pos else f"{display}: "
-            lines.append(f"# - {where}{note.message}")
+        for display, pos, note in notes:
+            where = f"{display}:{pos.line}: " if pos else f"{display}: "
+            lines.append(f"# - {where}{note}")
     return "\n".join(lines) + "\n"
 
 
