@@ -191,6 +191,16 @@ def _sloth_id(picked: Picked | None, rec: Record) -> Picked | None:
     return picked
 
 
+# --- dbt ---------------------------------------------------------------------------------
+
+
+def _dbt_kpi_kind(picked: Picked | None, _rec: Record) -> Picked | None:
+    """``kpi`` when ``meta.kpi`` is a mapping; else absent, so no KPI is made."""
+    if picked is None or not isinstance(picked.value, dict):
+        return None
+    return Picked("kpi", picked.src)
+
+
 # --- GitLab handbook ----------------------------------------------------------------------
 
 
@@ -274,6 +284,7 @@ FNS: dict[str, Fn] = {
             "review cadence from a Prometheus duration (28d, 4w), as openslo-review reads a window",
             _prometheus_review,
         ),
+        Fn("dbt-kpi-kind", "kpi when the metric's meta.kpi is a mapping, else no KPI", _dbt_kpi_kind),
         Fn("html-text", "the text of an HTML value (a link's words)", _html_text),
         Fn("ruby-truthy", "true unless false or null, as Ruby reads it", _ruby_truthy),
         Fn(
