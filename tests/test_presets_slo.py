@@ -1,4 +1,4 @@
-"""The metric-hub, SLO (openslo, sloth, pyrra) and dbt presets, read as SOURCES.md "Presets" says."""
+"""The metric-hub, SLO (openslo, sloth, pyrra) and dbt presets, as SOURCES.md "Presets" says."""
 
 from __future__ import annotations
 

@@ -284,7 +284,7 @@ FNS: dict[str, Fn] = {
             "review cadence from a Prometheus duration (28d, 4w), as openslo-review reads a window",
             _prometheus_review,
         ),
-        Fn("dbt-kpi-kind", "kpi when the metric's meta.kpi is a mapping, else no KPI", _dbt_kpi_kind),
+        Fn("dbt-kpi-kind", "kpi when a metric's meta.kpi is a mapping, else none", _dbt_kpi_kind),
         Fn("html-text", "the text of an HTML value (a link's words)", _html_text),
         Fn("ruby-truthy", "true unless false or null, as Ruby reads it", _ruby_truthy),
         Fn(
