@@ -202,7 +202,7 @@ def test_sources_lists_and_prints_presets(tmp_path: Path) -> None:
     code, output = invoke_in(tmp_path, "sources")
     assert code == 0
     names = re.findall(r"^  (\S+)", output, re.M)
-    assert names == ["gitlab-pi", "metric-hub", "open-sdg", "openslo", "pyrra", "sloth"]
+    assert names == ["dbt", "gitlab-pi", "metric-hub", "open-sdg", "openslo", "pyrra", "sloth"]
     code, output = invoke_in(tmp_path, "sources", "open-sdg")
     assert code == 0 and "open-sdg-target:" in output
     table = tomllib.loads(output)["sources"][0]  # prints a [[sources]] table to copy

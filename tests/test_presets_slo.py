@@ -295,3 +295,52 @@ def test_pyrra_ids_goal_label_scope_target_and_window(tmp_path: Path) -> None:
     )  # "99.5", 4w
     second = kpis["mst-stage-receive-latency"]
     assert (second["goal"], second["timeline"]["review"]) == ("service-telemeter", "weekly")
+
+
+# --- dbt ----------------------------------------------------------------------------------
+
+
+def test_dbt_metrics_and_kpis_from_meta_kpi_with_goals_beside_the_project() -> None:
+    code, output = invoke_in(DBT, "check", "--no-cache", "--format", "json", ".")
+    assert code == 1, output
+    report = json.loads(output)
+    summary = report["summary"]
+    # 5 metrics; 3 KPIs (repeat_customers' `kpi: true` is not a mapping); the goal file's goal
+    assert (summary["files"], summary["metrics"], summary["kpis"], summary["goals"]) == (3, 5, 3, 1)
+    got = {
+        (f["code"], f["path"], f["line"], f["column"], f["entity"]["id"])
+        for f in report["findings"]
+    }
+    assert got == {
+        ("KPI204", "models/marts/orders.yml", 52, 11, "revenue-kpi"),  # at meta.kpi.target
+        ("KPI404", "models/marts/orders.yml", 60, 5, "order_count"),
+        ("KPI104", "models/marts/orders.yml", 69, 5, "aov"),  # meta.kpi names no owner
+        ("KPI204", "models/marts/orders.yml", 81, 9, "aov"),
+        ("KPI204", "metrics/customers.yml", 16, 11, "food_order_share-kpi"),
+        ("KPI002", "metrics/customers.yml", 22, 13, "food_order_share-kpi"),  # review: montly
+        ("KPI404", "metrics/customers.yml", 23, 5, "repeat_customers"),
+    }
+
+
+def test_dbt_import_writes_metric_and_kpi(tmp_path: Path) -> None:
+    import yaml
+
+    code, output = invoke_in(DBT, "import", "--from", "dbt", ".", "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    data = yaml.safe_load((tmp_path / "out" / "orders.kpi.yaml").read_text(encoding="utf-8"))
+    revenue = next(m for m in data["metrics"] if m["id"] == "revenue")
+    assert revenue == {
+        "id": "revenue",
+        "name": "Revenue",
+        "description": "Order value before tax, summed.",
+        "owner": "finance-analytics",
+        "source": "dbt",
+        "source_type": "automated",
+    }
+    kpis = {k["id"]: k for k in data["kpis"]}
+    assert list(kpis) == ["revenue-kpi", "aov"]
+    assert (kpis["revenue-kpi"]["metric"], kpis["revenue-kpi"]["owner"]) == (
+        "revenue",
+        "head-of-ecommerce",
+    )
+    assert (kpis["aov"]["name"], kpis["aov"]["target"]["value"]) == ("Average order value", 45)
