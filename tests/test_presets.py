@@ -246,6 +246,7 @@ _README_CWD = {
     "budgeting-method/": ("openslo", OPENSLO / "examples"),
     "home-wifi.yml": ("sloth", SLOTH / "examples"),
     "resources/": ("pyrra", CORPORA / "rhobs-configuration"),
+    "metrics/": ("dbt", Path(__file__).parent / "fixtures" / "dbt-shop"),
 }
 
 
