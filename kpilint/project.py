@@ -308,7 +308,12 @@ def rel_path(path: Path, root: Path) -> str:
 
 def glob_matches(path: Path, root: Path, globs: tuple[str, ...]) -> bool:
     rel = rel_path(path, root)
-    return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in globs)
+    return any(
+        fnmatch.fnmatch(rel, g[1:])
+        if g.startswith("/")  # anchored at the root: the whole relative path, never the name
+        else fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g)
+        for g in globs
+    )
 
 
 def excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:

@@ -60,7 +60,7 @@ def test_overlay_readme_table_is_what_kpilint_reports(monkeypatch: pytest.Monkey
         for f in report.findings
         if f.entity
     ]
-    assert got == table and len(report.findings) == 2
+    assert got == table and len(report.findings) == 1  # KPI404: the preset ignores it
     s = report.summary
     assert (s.files, s.goals, s.metrics, s.kpis) == (2, 1, 2, 2)
-    assert "did you mean 'query_success_rate'" in report.findings[1].message
+    assert "did you mean 'product.query_success_rate'" in report.findings[0].message

@@ -330,6 +330,7 @@ def test_every_valid_entity_of_the_examples_and_fixtures_is_built_fast(
         ("metric-hub", "mozilla-metric-hub/definitions"),
         ("openslo", "slo-specs/openslo"),
         ("sloth", "slo-specs/sloth"),
+        ("pyrra", "rhobs-configuration"),
         ("gitlab-pi", "gitlab-handbook-pi"),
     ],
 )

@@ -599,4 +599,5 @@ def test_a_preset_source_takes_its_own_ignore(write_project: WriteProject) -> No
     report = kpilint.lint([root], cwd=root)
     assert report.summary.kpis == 1
     codes = {f.code for f in report.findings}
-    assert "KPI104" not in codes and "KPI105" in codes
+    assert "KPI104" not in codes  # the user's ignore
+    assert "KPI102" not in codes and "KPI204" not in codes  # the preset's are kept beside it

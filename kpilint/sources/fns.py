@@ -86,7 +86,6 @@ _UNIT_NAMES = {
     "quarter": "Q",
     "year": "Y",
 }
-_CALENDAR = {"w": "weekly", "M": "monthly", "Q": "quarterly", "Y": "annually"}
 
 
 def _objectives(rec: Record) -> list[Any]:
@@ -100,13 +99,24 @@ def _openslo_id(_picked: Picked | None, rec: Record) -> Picked | None:
         return None
     if len(_objectives(rec)) <= 1:
         return Picked(name, at)
-    own = rec.data.get("name") if isinstance(rec.data, dict) else None
-    suffix = slug(own) if own is not None and slug(own) else str(rec.key)
+    # SOURCES.md: the objective's name, else the slug of its displayName, else its index from 1
+    own = rec.data if isinstance(rec.data, dict) else {}
+    suffix = "" if own.get("name") is None else str(own["name"]).strip()
+    if not suffix and own.get("displayName") is not None:
+        suffix = slug(own["displayName"])
+    if not suffix:
+        suffix = str(rec.key + 1) if isinstance(rec.key, int) else str(rec.key)
     return Picked(f"{name}-{suffix}", at)
 
 
 def _rolling(days: float) -> str:
-    for limit, cadence in ((7, "weekly"), (14, "biweekly"), (31, "monthly"), (92, "quarterly")):
+    for limit, cadence in (
+        (7, "weekly"),
+        (14, "biweekly"),
+        (31, "monthly"),
+        (92, "quarterly"),
+        (184, "semiannually"),
+    ):
         if days <= limit:
             return cadence
     return "annually"
@@ -135,14 +145,40 @@ def _openslo_review(_picked: Picked | None, rec: Record) -> Picked | None:
         where = (*at, "unit") if "unit" in window else at
         if not unit or isinstance(count, bool) or not isinstance(count, (int, float)):
             return None
-    rolling = window.get("isRolling")
-    if (rolling is False or (rolling is None and "calendar" in window)) and unit in _CALENDAR:
-        return Picked(_CALENDAR[unit], where)
+    # SOURCES.md: from the window's length, rolling or calendar (2 calendar weeks are biweekly)
     try:
         days = count * _UNIT_DAYS.get(unit, 0)
     except OverflowError:  # an int of hundreds of digits, in minutes: no float holds it
         days = float("inf")
     return Picked(_rolling(days), where)
+
+
+_PROM_UNITS = {
+    "ms": 1 / 86_400_000,
+    "s": 1 / 86_400,
+    "m": 1 / 1440,
+    "h": 1 / 24,
+    "d": 1,
+    "w": 7,
+    "y": 365,
+}
+_PROM_PART = re.compile(r"(\d+)(ms|s|m|h|d|w|y)")
+
+
+def _prometheus_review(picked: Picked | None, _rec: Record) -> Picked | None:
+    """A Prometheus duration (Pyrra's ``window: 28d``, ``1d12h``) as a review cadence."""
+    if picked is None:
+        return None
+    text = str(picked.value).strip()
+    parts = _PROM_PART.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        return picked  # kept as written: KPI002 says what is wrong with it
+    return Picked(_rolling(sum(int(n) * _PROM_UNITS[u] for n, u in parts)), picked.src)
+
+
+def _sloth_review(picked: Picked | None, _rec: Record) -> Picked | None:
+    """Monthly: Sloth's window is set for the whole installation (30 days by default)."""
+    return None if picked is None else Picked("monthly", picked.src)
 
 
 def _sloth_id(picked: Picked | None, rec: Record) -> Picked | None:
@@ -153,6 +189,16 @@ def _sloth_id(picked: Picked | None, rec: Record) -> Picked | None:
         if service is not _MISSING and service is not None:
             return Picked(f"{service}-{picked.value}", picked.src)
     return picked
+
+
+# --- dbt ---------------------------------------------------------------------------------
+
+
+def _dbt_kpi_kind(picked: Picked | None, _rec: Record) -> Picked | None:
+    """``kpi`` when ``meta.kpi`` is a mapping; else absent, so no KPI is made."""
+    if picked is None or not isinstance(picked.value, dict):
+        return None
+    return Picked("kpi", picked.src)
 
 
 # --- GitLab handbook ----------------------------------------------------------------------
@@ -253,11 +299,22 @@ FNS: dict[str, Fn] = {
         ),
         Fn(
             "openslo-review",
-            "review cadence from the time window: rolling up to 7d weekly, 14d biweekly, "
-            "31d monthly, 92d quarterly, longer annually; calendar: its unit",
+            "review cadence from the time window's length, rolling or calendar: up to 7d weekly, "
+            "14d biweekly, 31d monthly, 92d quarterly, 184d semiannually, longer annually",
             _openslo_review,
         ),
         Fn("sloth-id", "{service}-{slo name}", _sloth_id),
+        Fn(
+            "sloth-review",
+            "monthly: Sloth's window is installation-wide, 30 days by default",
+            _sloth_review,
+        ),
+        Fn(
+            "prometheus-review",
+            "review cadence from a Prometheus duration (28d, 4w), as openslo-review reads a window",
+            _prometheus_review,
+        ),
+        Fn("dbt-kpi-kind", "kpi when a metric's meta.kpi is a mapping, else none", _dbt_kpi_kind),
         Fn("html-text", "the text of an HTML value (a link's words)", _html_text),
         Fn("ruby-truthy", "true unless false or null, as Ruby reads it", _ruby_truthy),
         Fn(

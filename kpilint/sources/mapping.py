@@ -181,6 +181,8 @@ class Builder:
 
     def _entity(self, how: Also, rec: Record) -> None:
         kind_pick = evaluate(how.kind, rec, kind=True)
+        if kind_pick is None and how is not self.spec.entity:
+            return  # an `also` whose kind is absent makes nothing (dbt: no `meta.kpi`)
         kind = kind_pick.value if kind_pick is not None else None
         if kind not in KINDS:
             src = kind_pick.src if kind_pick is not None else None

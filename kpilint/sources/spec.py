@@ -277,7 +277,8 @@ def _globs(value: Any, key: str, err: _Err, *, required: bool) -> tuple[str, ...
 def _bad_glob(glob: str) -> str:
     if not glob.strip():
         return "is empty"
-    if glob.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", glob):
+    # one leading "/" anchors a glob at the project root (or the folder --from names)
+    if glob.startswith(("//", "\\")) or re.match(r"^[A-Za-z]:", glob):
         return "is absolute; write it relative to the project root"
     if ".." in glob.replace("\\", "/").split("/"):
         return "leaves the project root ('..')"
