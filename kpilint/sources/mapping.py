@@ -160,6 +160,8 @@ class Builder:
     def _entity(self, how: Also, rec: Record) -> None:
         kind_pick = evaluate(how.kind, rec, kind=True)
         kind = kind_pick.value if kind_pick is not None else None
+        if kind is None and how is not self.spec.entity:  # an `also` this record does not make
+            return
         if kind not in KINDS:
             src = kind_pick.src if kind_pick is not None else None
             span = self._span(src) if src is not None else None
