@@ -152,14 +152,15 @@ def test_names_skip_translation_keys_and_goals_come_from_the_number(tmp_path: Pa
 @pytest.mark.parametrize(
     ("written", "review", "code"),
     [
-        ("Biannual", "semiannually", None),
-        ("Biennial", "every 2 years", None),
-        ("Every 3 years", "every 3 years", None),
-        ("Quinquennial", "every 5 years", None),
-        ("Yearly", "annually", None),
-        ("Occasional (when funded)", None, "KPI105"),
-        ("Ad hoc", None, "KPI105"),
-        ("Fortnightly", None, "KPI002"),  # kept as written: KPI002 says what is wrong
+        ("source_periodicity_1: Biannual", "semiannually", None),
+        ("source_periodicity_1: Biennial", "every 2 years", None),
+        ("source_periodicity_1: Every 3 years", "every 3 years", None),
+        ("source_periodicity_1: Quinquennial", "every 5 years", None),
+        ("periodicity: Yearly", "annually", None),  # when there is no source_periodicity_1
+        ("source_periodicity_1: Occasional (when funded)", None, "KPI105"),
+        ("source_periodicity_1: Ad hoc", None, "KPI105"),
+        # kept as written: KPI002 says what is wrong
+        ("source_periodicity_1: Fortnightly", None, "KPI002"),
     ],
 )
 def test_periodicities_are_review_cadences(
@@ -169,7 +170,7 @@ def test_periodicities_are_review_cadences(
         tmp_path,
         {
             "meta/2-1-1.md": "---\nindicator_number: 2.1.1\nindicator_name: Hunger\n"
-            f"source_organisation_1: Office\nperiodicity: {written}\n"
+            f"source_organisation_1: Office\n{written}\n"
             "progress_calculation_options:\n- target: 0\n  target_year: 2030\n---\n",
         },
     )
