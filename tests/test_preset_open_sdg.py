@@ -243,3 +243,28 @@ def test_corpus_counts_are_pinned(site: str) -> None:
     counts = (s.files, s.goals, s.metrics, s.kpis)
     found = dict(sorted(Counter(f.code for f in report.findings).items()))
     assert (counts, found) == PINNED[site]
+
+
+def test_an_also_whose_kind_gives_nothing_makes_no_entity(tmp_path: Path) -> None:
+    """What lets the preset give a KPI's metric only for KPIs; the main entity still says."""
+    root = _write(
+        tmp_path,
+        {
+            "kpilint.toml": '[[sources]]\ninclude = ["cat/*.yml"]\nrecords = "items"\n'
+            'kind = { from = "k", values = { x = "kpi" }, otherwise = "" }\n'
+            '[sources.map]\nid = "id"\nname = "id"\n'
+            '[sources.also]\nkind = { from = "m", values = { yes = "metric" }, otherwise = "" }\n'
+            '[sources.also.map]\nid = "id"\nname = "id"\n',
+            "cat/a.yml": "items:\n- id: one\n  k: x\n  m: yes\n- id: two\n  k: x\n  m: no\n"
+            "- id: three\n  k: other\n",
+        },
+    )
+    projects: list[Any] = []
+    report = kpilint.lint([], cwd=root, on_project=lambda p, _d: projects.append(p))
+    project = projects[0].project
+    assert [m.id for m in project.metrics] == ["one"]
+    assert [k.id for k in project.kpis] == ["one", "two"]
+    # the main entity's kind is required: `three` is KPI002 at its first key
+    assert [(f.code, f.line, f.column) for f in report.findings if f.code == "KPI002"] == [
+        ("KPI002", 8, 3)
+    ]
