@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kpilint.loader import Path_
 from kpilint.sources.mapping import _MISSING, Picked, Record, normal, slug, walk
 
 Apply = Callable[[Picked | None, Record], Picked | None]
@@ -26,51 +27,172 @@ class Fn:
 
 # --- Open SDG ---------------------------------------------------------------------------
 
-_OPTIONS = "progress_calculation_options[?target]"
+_OPTIONS = "progress_calculation_options"
 _SDG_DIRECTIONS = {"positive": "increase", "negative": "decrease"}
+_SDG_TITLE = ("target_name", "target")
+# A translation key (`global_targets.1-1-title`): no blank, a dot, no other punctuation.
+_KEY = re.compile(r"[\w-]*\.[\w.-]*")
+_NO_TARGET = "no specific target"
 
 
-def _sdg_target(picked: Picked | None, rec: Record) -> Picked | None:
-    option, where = walk(rec.data, rec.path, _OPTIONS)
-    if option is not _MISSING and where is not None:
-        value = option["target"]
-        target: dict[str, Any] = {"value": value}
-        children = {"value": Picked(value, (*where, "target"))}
-        units, units_at = walk(rec.data, rec.path, "computation_units")
-        if units is not _MISSING and units is not None:
-            target["unit"] = units
-            children["unit"] = Picked(units, units_at)
-        direction = option.get("direction")
-        if direction is not None:
-            target["direction"] = _SDG_DIRECTIONS.get(normal(direction), direction)
-            children["direction"] = Picked(target["direction"], (*where, "direction"))
-        return Picked(target, (*where, "target"), children)
-    if picked is None or not isinstance(picked.value, str):
-        return picked
-    text = picked.value.strip()
-    if not text or normal(text) == "no specific target":
+def _set(value: Any) -> bool:
+    """A value a template left empty (``target: []``, ``direction: ''``) is not set."""
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _first_option(rec: Record) -> tuple[dict[str, Any], Path_] | None:
+    """The first `progress_calculation_options` entry with a target, `group`s depth-first."""
+    found, at = walk(rec.data, rec.path, _OPTIONS)
+    if found is _MISSING or at is None:
         return None
-    return picked
+
+    def search(items: Any, where: Path_) -> tuple[dict[str, Any], Path_] | None:
+        if not isinstance(items, list):
+            return None
+        for n, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            if _set(item.get("target")):
+                return item, (*where, n)
+            if "group" in item:
+                inner = search(item["group"], (*where, n, "group"))
+                if inner is not None:
+                    return inner
+        return None
+
+    return search(found, at)
+
+
+def _title(rec: Record) -> Picked | None:
+    """`target_name` (else `target`) as text, unless empty or a translation key."""
+    for dotted in _SDG_TITLE:
+        value, at = rec.lookup(dotted)
+        if value is _MISSING or value is None or isinstance(value, (dict, list, bool)):
+            continue
+        text = str(value).strip()
+        if not text or _KEY.fullmatch(text):
+            continue
+        return Picked(value, at)
+    return None
+
+
+def _text_target(rec: Record) -> Picked | None:
+    """The title when it holds its own number (a national target), as FORMAT.md reads it."""
+    title = _title(rec)
+    if title is None or normal(title.value) == _NO_TARGET:
+        return None
+    from kpilint.targets import parse_target
+
+    return title if parse_target(str(title.value)).numeric else None
+
+
+def _is_kpi(rec: Record) -> bool:
+    cached = rec.state.get("open-sdg-kpi")
+    if cached is not None and cached[0] is rec.data:
+        return bool(cached[1])
+    kpi = _first_option(rec) is not None or _text_target(rec) is not None
+    rec.state["open-sdg-kpi"] = (rec.data, kpi)
+    return kpi
+
+
+def _sdg_kind(_picked: Picked | None, rec: Record) -> Picked | None:
+    return Picked("kpi" if _is_kpi(rec) else "metric", None)
+
+
+def _sdg_kpi_metric(_picked: Picked | None, rec: Record) -> Picked | None:
+    return Picked("metric", None) if _is_kpi(rec) else None
+
+
+def _sdg_target(_picked: Picked | None, rec: Record) -> Picked | None:
+    found = _first_option(rec)
+    if found is None:
+        return _text_target(rec)
+    option, where = found
+    value = option["target"]
+    at = (*where, "target")
+    target: dict[str, Any] = {"value": value}
+    children = {"value": Picked(value, at)}
+    units, units_at = walk(rec.data, rec.path, "computation_units")
+    if units is not _MISSING and units is not None and not _KEY.fullmatch(str(units)):
+        target["unit"] = units
+        children["unit"] = Picked(units, units_at)
+    given = option.get("direction")
+    direction = _SDG_DIRECTIONS.get(normal(given), given) if _set(given) else "decrease"
+    target["direction"] = direction
+    children["direction"] = Picked(direction, (*where, "direction") if _set(given) else at)
+    return Picked(target, at, children)
+
+
+def _year(option: dict[str, Any], where: Path_, key: str, default: int, day: str) -> Picked:
+    given = option.get(key)
+    if not _set(given):
+        return Picked(f"{default}{day}", (*where, "target"))
+    year = str(given).strip()
+    return Picked(f"{year}{day}" if re.fullmatch(r"\d{4}", year) else year, (*where, key))
 
 
 def _sdg_deadline(_picked: Picked | None, rec: Record) -> Picked | None:
-    option, where = walk(rec.data, rec.path, _OPTIONS)
-    if option is _MISSING or where is None or option.get("target_year") is None:
+    found = _first_option(rec)
+    return _year(*found, "target_year", 2030, "-12-31") if found is not None else None
+
+
+def _sdg_start(_picked: Picked | None, rec: Record) -> Picked | None:
+    found = _first_option(rec)
+    return _year(*found, "base_year", 2015, "-01-01") if found is not None else None
+
+
+def _sdg_description(_picked: Picked | None, rec: Record) -> Picked | None:
+    """The SDG target's title, for an indicator that sets no target of its own."""
+    if _is_kpi(rec):
         return None
-    year = str(option["target_year"]).strip()
-    return Picked(
-        f"{year}-12-31" if re.fullmatch(r"\d{4}", year) else year, (*where, "target_year")
-    )
+    title = _title(rec)
+    return title if title is not None and normal(title.value) != _NO_TARGET else None
 
 
 def _sdg_status(_picked: Picked | None, rec: Record) -> Picked | None:
+    status, status_at = walk(rec.data, rec.path, "reporting_status")
+    reported = normal(status) if status is not _MISSING and status is not None else ""
+    if reported == "notapplicable":
+        return Picked("retired", status_at)
+    if rec.stem.startswith("archived-"):
+        return Picked("retired", None)
     published, at = walk(rec.data, rec.path, "published")
     if published is False:
         return Picked("draft", at)
-    status, at = walk(rec.data, rec.path, "reporting_status")
-    if status is not _MISSING and normal(status) == "notstarted":
-        return Picked("draft", at)
+    if reported == "notstarted":
+        return Picked("draft", status_at)
     return None
+
+
+_EVERY = {"annual": 1, "annually": 1, "yearly": 1, "biennial": 2, "triennial": 3}
+_EVERY |= {"quinquennial": 5}
+_CADENCES = {
+    "biannual": "semiannually",
+    "semiannual": "semiannually",
+    "halfyearly": "semiannually",
+    "sixmonthly": "semiannually",
+    "quarterly": "quarterly",
+    "monthly": "monthly",
+    "weekly": "weekly",
+}
+_NONE = {"irregular", "adhoc", "discontinued", "discontinuous", "oneoff", "onetime", "na", "none"}
+
+
+def _sdg_review(picked: Picked | None, _rec: Record) -> Picked | None:
+    """Open SDG's periodicity words as FORMAT.md's review cadences; none given is absent."""
+    if picked is None or isinstance(picked.value, (dict, list, bool)):
+        return picked
+    text = str(picked.value).strip()
+    word = re.sub(r"[\s_/-]+", "", text.lower())
+    if not word or word in _NONE or word.startswith("occasional") or _KEY.fullmatch(text):
+        return None
+    if word in _CADENCES:
+        return Picked(_CADENCES[word], picked.src)
+    m = re.fullmatch(r"every(\d+)years?", word)
+    n = int(m[1]) if m is not None else _EVERY.get(word)
+    if n is None:
+        return picked
+    return Picked("annually" if n == 1 else f"every {n} years", picked.src)
 
 
 # --- OpenSLO and Sloth --------------------------------------------------------------------
@@ -276,19 +398,38 @@ FNS: dict[str, Fn] = {
     fn.name: fn
     for fn in (
         Fn(
+            "open-sdg-kind",
+            "kpi when the indicator sets a numeric target (open-sdg-target), else metric",
+            _sdg_kind,
+        ),
+        Fn("open-sdg-kpi-metric", "metric when the indicator is a KPI, else none", _sdg_kpi_metric),
+        Fn(
             "open-sdg-target",
-            "the first progress_calculation_options entry with a target (value, "
-            "computation_units, positive/negative direction), else the text read by `from`; "
-            "'No specific target' or empty is no target",
+            "the first progress_calculation_options entry with a target (groups depth-first: "
+            "value, computation_units, positive = increase, else decrease), else target_name "
+            "(else target) when it holds its own number",
             _sdg_target,
         ),
         Fn(
             "open-sdg-deadline",
-            "31 December of that entry's target_year",
+            "31 December of that entry's target_year (2030 when absent)",
             _sdg_deadline,
+        ),
+        Fn("open-sdg-start", "1 January of that entry's base_year (2015 when absent)", _sdg_start),
+        Fn(
+            "open-sdg-description",
+            "the SDG target's title (target_name, else target) of an indicator with no target",
+            _sdg_description,
+        ),
+        Fn(
+            "open-sdg-review",
+            "periodicity words as review cadences (Biennial = every 2 years; Irregular, "
+            "Ad hoc, N/A, Occasional... = none); anything else kept as written",
+            _sdg_review,
         ),
         Fn(
             "open-sdg-status",
+            "retired when reporting_status is notapplicable or the id starts archived-; "
             "draft when published is false or reporting_status is notstarted",
             _sdg_status,
         ),

@@ -184,6 +184,8 @@ class Builder:
         if kind_pick is None and how is not self.spec.entity:
             return  # an `also` whose kind is absent makes nothing (dbt: no `meta.kpi`)
         kind = kind_pick.value if kind_pick is not None else None
+        if kind is None and how is not self.spec.entity:  # an `also` this record does not make
+            return
         if kind not in KINDS:
             src = kind_pick.src if kind_pick is not None else None
             span = self._span(src) if src is not None else None
