@@ -66,6 +66,7 @@ class Loaded:
     reported: set[str]  # display paths of the files whose findings are reported
     source_of: dict[str, int] = field(default_factory=dict)  # display -> its [[sources]] index
     refused: dict[Path, str] = field(default_factory=dict)  # files not read -> why (warnings)
+    actuals: Any = None  # kpilint.actuals.load.ProjectActuals, when the config declares actuals
 
 
 def lint(
@@ -186,6 +187,11 @@ def _lint(
         note_refused(report, loaded.refused, cwd)
         report.files |= loaded.reported
         report.partial |= len(loaded.reported) < len(loaded.project.files)
+        if project_config.actuals:  # ACTUALS.md: only then is anything of it imported
+            from kpilint.actuals.load import attach
+
+            attach(loaded, day, cwd, named)
+            note_refused(report, loaded.refused, cwd)
         say(f"running rules on {len(loaded.project.files)} files")
         found = run_rules_with_impact(loaded, day, cwd) if impact else run_rules(loaded, day)
         # --fix writes a file only if it still has the text these findings came from.
@@ -265,6 +271,12 @@ def _cache_key(
         inputs = [*found.paths, owners.path_of(root, config.owners)]
     else:
         inputs = list(found.paths)
+    if config.actuals:  # their values decide KPI9xx (ACTUALS.md)
+        from kpilint.actuals.load import paths
+
+        actuals = paths(config, root)
+        parts += [f"actuals:{p}" for p in actuals]
+        inputs += actuals
     return cache.digest(parts, inputs, cache.secret())  # Unusable: no secret, no cache
 
 
@@ -354,6 +366,8 @@ def project_files(
             continue
         if force_exclude and excluded(path, root, exclude):
             continue
+        if config.actuals and _is_actuals(path, root, config):
+            continue  # read as actuals (kpilint.actuals.load), not as a KPI file
         why = None if path in overlaid else unreadable(path, inside)
         if why is not None:
             refused[path] = why
@@ -381,6 +395,12 @@ def project_files(
         shown = [p for p, r in zip(found.paths, found.reported, strict=True) if r]
         _require_files(named_dirs, shown, include, _source_globs(config), refused)
     return found
+
+
+def _is_actuals(path: Path, root: Path, config: Config) -> bool:
+    from kpilint.actuals.load import is_actuals
+
+    return is_actuals(path, root, config)
 
 
 def _source_globs(config: Config) -> list[str]:
@@ -599,8 +619,12 @@ def run_rules(
     resolved = loaded.config.resolve()
     rules = registry()
     project = loaded.project
-    ctx = Context(project, today, owners_of(loaded))
+    ctx = Context(project, today, owners_of(loaded), loaded.actuals)
     reported = {sf.display: sf for sf in project.files if sf.display in loaded.reported}
+    if loaded.actuals is not None:  # findings in actuals files (KPI001, KPI906)
+        reported.update(
+            (sf.display, sf) for sf in loaded.actuals.files if sf.display in loaded.reported
+        )
 
     chosen = None if only is None else {id(e) for e in only}
 

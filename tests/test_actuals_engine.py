@@ -1,0 +1,99 @@
+"""Actuals in a run (ACTUALS.md): the config's globs, unreadable and refused files, the
+KPI905 fix, and a project without actuals untouched. Real ``kpilint`` processes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from tests.conftest import WriteProject, run_kpilint
+
+CONFIG = '[[actuals]]\ninclude = ["actuals/*.csv"]\n'
+KPIS = """
+kpis:
+  - id: signups
+    name: Monthly signups
+    target: {change: 20, unit: "%", direction: increase, baseline: 800}
+    timeline: {start: 2027-01-01, end: 2027-12-31, review: monthly}
+"""
+
+
+def _findings(root: Path, *args: str) -> tuple[int, list[tuple[str, str, int, int]], str]:
+    done = run_kpilint(
+        ["check", "--no-cache", "--today", "2027-06-01", "--format", "json", *args], root
+    )
+    report = json.loads(done.stdout) if done.stdout.strip() else {"findings": []}
+    rows = [(f["code"], f["path"], f["line"], f["column"]) for f in report["findings"]]
+    return done.returncode, rows, done.stderr
+
+
+def test_a_glob_that_finds_nothing_is_exit_2(write_project: WriteProject) -> None:
+    root = write_project({"kpilint.toml": CONFIG, "a.kpi.yaml": KPIS})
+    done = run_kpilint(["check", "--no-cache"], root)
+    assert done.returncode == 2
+    assert "actuals[1]" in done.stderr and "actuals/*.csv" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unreadable_actuals_file_is_kpi001(write_project: WriteProject) -> None:
+    root = write_project({"kpilint.toml": CONFIG, "a.kpi.yaml": KPIS})
+    (root / "actuals").mkdir()
+    (root / "actuals" / "bad.csv").write_bytes(b"kpi,date,value\nsignups,2027-01,\xff\n")
+    code, rows, _ = _findings(root, "--select", "KPI001,KPI9")
+    assert code == 1
+    assert rows == [("KPI001", "actuals/bad.csv", 1, 1)]
+
+
+def test_a_file_outside_the_root_or_a_fifo_is_never_read(
+    write_project: WriteProject, tmp_path: Path
+) -> None:
+    root = write_project({"kpilint.toml": CONFIG, "a.kpi.yaml": KPIS})
+    (root / "actuals").mkdir()
+    secret = tmp_path / "secret.csv"
+    secret.write_text("kpi,date,value\nsignups,2027-13,1\n")
+    (root / "actuals" / "leak.csv").symlink_to(secret)
+    os.mkfifo(root / "actuals" / "pipe.csv")
+    (root / "actuals" / "ok.csv").write_text("kpi,date,value\nsignups,2027-01,bad\n")
+    _code, rows, stderr = _findings(root, "--select", "KPI906")
+    assert rows == [("KPI906", "actuals/ok.csv", 2, 1)]
+    assert "not read actuals/leak.csv: it resolves outside the project root" in stderr
+    assert "not read actuals/pipe.csv: it is a FIFO" in stderr
+
+
+def test_kpi905_fix_sets_the_baseline(write_project: WriteProject) -> None:
+    root = write_project({"kpilint.toml": CONFIG, "a.kpi.yaml": KPIS})
+    (root / "actuals").mkdir()
+    (root / "actuals" / "k.csv").write_text("kpi,date,value\nsignups,2027-01,1000\n")
+    rows = _findings(root, "--select", "KPI905")[1]
+    assert rows == [("KPI905", "a.kpi.yaml", 4, 58)]
+    done = run_kpilint(
+        ["check", "--no-cache", "--today", "2027-06-01", "--select", "KPI905", "--fix"], root
+    )
+    assert "baseline: 800}" in (root / "a.kpi.yaml").read_text()  # unsafe: not by --fix alone
+    done = run_kpilint(
+        [
+            "check",
+            "--no-cache",
+            "--today",
+            "2027-06-01",
+            "--select",
+            "KPI905",
+            "--fix",
+            "--unsafe-fixes",
+        ],
+        root,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = (root / "a.kpi.yaml").read_text()
+    assert 'target: {change: 20, unit: "%", direction: increase, baseline: 1000}' in text
+
+
+def test_a_named_kpi_file_does_not_report_the_actuals_file(write_project: WriteProject) -> None:
+    root = write_project({"kpilint.toml": CONFIG, "a.kpi.yaml": KPIS})
+    (root / "actuals").mkdir()
+    (root / "actuals" / "k.csv").write_text("kpi,date,value\nsignups,2027-01,x\n")
+    assert _findings(root, "--select", "KPI906", "a.kpi.yaml")[1] == []
+    assert _findings(root, "--select", "KPI906", "actuals/k.csv")[1] == [
+        ("KPI906", "actuals/k.csv", 2, 1)
+    ]
