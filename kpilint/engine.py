@@ -164,7 +164,16 @@ def _lint(
                 if str(exc) not in report.notes:
                     report.notes.append(str(exc))
             hit = cache.load(root, key, {"", *displays}) if key else None
+            kept = None
+            if hit is not None and project_config.actuals:
+                from kpilint.actuals.load import cached_progress
+
+                kept = cached_progress(root, key)
+            if hit is not None and project_config.actuals and kept is None:
+                hit = None  # the progress records went (pruned): lint again
             if hit is not None:
+                if kept:  # [records], or [None] when the project declared no actuals
+                    _add_progress(report, kept[0])
                 note_refused(report, found_files.refused, cwd)
                 report.files |= reported
                 report.partial |= len(reported) < len(displays)
@@ -201,6 +210,11 @@ def _lint(
             if sf.display in loaded.reported
         )
         findings.extend(found)
+        records = None
+        if loaded.actuals is not None and loaded.actuals.declared:
+            shown = [k for k in loaded.project.kpis if k.file.display in loaded.reported]
+            records = loaded.actuals.records(shown)
+            _add_progress(report, records)
         if on_project is not None:
             on_project(loaded, day)
         counts = Summary()
@@ -209,6 +223,8 @@ def _lint(
             setattr(report.summary, name, getattr(report.summary, name) + getattr(counts, name))
         if key:
             note = cache.store(root, key, found, asdict(counts))
+            if project_config.actuals and not note:
+                cache.store_data(root, f"{key}-progress.json", {"progress": records})
             if note:
                 report.notes.append(note)
     findings, report.summary.omitted = cap_per_file(findings, MAX_FINDINGS_PER_FILE)
@@ -216,6 +232,12 @@ def _lint(
     report.findings = assign_fingerprints(findings)
     report.recount()
     return report
+
+
+def _add_progress(report: Report, records: list[dict[str, Any]] | None) -> None:
+    """ACTUALS.md: the JSON report's ``progress`` list, when a project declares actuals."""
+    if records is not None:
+        report.progress = [*(report.progress or []), *records]
 
 
 MAX_FINDINGS_PER_FILE = 1000  # CLI.md "Output safety and size"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import WriteProject, run_kpilint
 
@@ -97,3 +98,54 @@ def test_a_named_kpi_file_does_not_report_the_actuals_file(write_project: WriteP
     assert _findings(root, "--select", "KPI906", "actuals/k.csv")[1] == [
         ("KPI906", "actuals/k.csv", 2, 1)
     ]
+
+
+CHURN = """
+kpis:
+  - id: churn
+    name: Churn
+    target: {value: 3, unit: "%", direction: decrease}
+    timeline: {start: 2024-01-01, end: 2028-12-31, review: annually}
+  - id: text
+    name: Text
+    target: between 3 and 5
+"""
+
+
+def _json(root: Path, command: str, *args: str) -> Any:
+    done = run_kpilint([command, "--today", "2027-06-01", "--format", "json", *args], root)
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+def test_progress_list_in_check_and_audit_and_the_cache(write_project: WriteProject) -> None:
+    root = write_project({"kpilint.toml": CONFIG, "a.kpi.yaml": CHURN})
+    (root / "actuals").mkdir()
+    csv = root / "actuals" / "k.csv"
+    csv.write_text("kpi,date,value\nchurn,2024,5.0\nchurn,2026,4.9\n")
+    g_o = (4.9 / 5.0) ** (1 / 2) - 1
+    g_r = (3 / 5.0) ** (1 / 4) - 1
+    first = {
+        "kpi": "churn",
+        "status": "limited_progress",
+        "p": -g_o / abs(g_r),
+        "base": {"date": "2024-12-31", "value": 5.0},
+        "current": {"date": "2026-12-31", "value": 4.9},
+        "target": {"date": "2028-12-31", "value": 3.0},
+        "reason": None,
+    }
+    for _ in range(2):  # the second run is the cache's
+        got = _json(root, "check")["progress"]
+        assert isinstance(got, list) and len(got) == 1
+        assert got[0] == {**first, "p": got[0]["p"]}
+        assert abs(got[0]["p"] - first["p"]) < 1e-12
+    csv.write_text("kpi,date,value\nchurn,2024,5.0\nchurn,2026,3.1\n")  # the cache must see it
+    after = _json(root, "check")
+    assert [r["status"] for r in after["progress"]] == ["substantial_progress"]
+    assert [r["status"] for r in _json(root, "audit")["progress"]] == ["substantial_progress"]
+
+
+def test_no_progress_list_without_actuals(write_project: WriteProject) -> None:
+    root = write_project({"a.kpi.yaml": CHURN})
+    assert "progress" not in _json(root, "check", "--no-cache")
+    assert "progress" not in _json(root, "audit")

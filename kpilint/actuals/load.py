@@ -147,6 +147,20 @@ def attach(loaded: Loaded, today: date, cwd: Path, named: list[Path]) -> None:
     loaded.actuals = ProjectActuals(data, sources, today)
 
 
+def cached_progress(root: Path, key: str | None) -> list[Any] | None:
+    """The progress records cached beside a run's findings, as ``[records]``; None: a miss."""
+    from kpilint import cache
+
+    data = cache.load_data(root, f"{key}-progress.json") if key else None
+    if not isinstance(data, dict) or "progress" not in data:
+        return None
+    records = data["progress"]
+    ok = records is None or (
+        isinstance(records, list) and all(isinstance(r, dict) for r in records)
+    )
+    return [records] if ok else None
+
+
 def is_actuals(path: Path, root: Path, config: Any) -> bool:
     """``path`` (named on the command line) is one of the project's actuals files."""
     from kpilint.project import excluded, glob_matches
