@@ -623,7 +623,10 @@ def run_rules_with_impact(loaded: Loaded, today: date, cwd: Path) -> list[Findin
         return run_rules(loaded, today)
     from kpilint.impact import impact
 
-    found = run_rules(Loaded(loaded.project, loaded.config, everything), today)
+    if loaded.actuals is not None:  # findings in a named actuals file, too
+        everything |= {sf.display for sf in loaded.actuals.files} & loaded.reported
+    whole = Loaded(loaded.project, loaded.config, everything, actuals=loaded.actuals)
+    found = run_rules(whole, today)
     named = [f for f in found if f.path in loaded.reported]
     return named + impact(loaded, found, today, cwd)
 

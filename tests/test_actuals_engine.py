@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import WriteProject, run_kpilint
+from tests.conftest import WriteProject, git, run_kpilint
 
 CONFIG = '[[actuals]]\ninclude = ["actuals/*.csv"]\n'
 KPIS = """
@@ -149,3 +149,79 @@ def test_no_progress_list_without_actuals(write_project: WriteProject) -> None:
     root = write_project({"a.kpi.yaml": CHURN})
     assert "progress" not in _json(root, "check", "--no-cache")
     assert "progress" not in _json(root, "audit")
+
+
+TWO = {
+    "a.kpi.yaml": CHURN,
+    "b.kpi.yaml": (
+        "kpis:\n  - id: nps\n    name: NPS\n    target: {value: 50, direction: increase}\n"
+        "    timeline: {start: 2024-01-01, end: 2028-12-31, review: annually}\n"
+    ),
+}
+
+
+def _repo(tmp_path: Path, csv: str) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    (root / "kpilint.toml").write_text(CONFIG)
+    (root / "actuals").mkdir()
+    (root / "actuals" / "k.csv").write_text(csv)
+    for name, text in TWO.items():
+        (root / name).write_text(text.lstrip("\n"))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "on track")
+    return root
+
+
+def test_impact_of_a_changed_actuals_file(tmp_path: Path) -> None:
+    """Naming only the actuals file reports the KPI it put off track, in a file not named."""
+    root = _repo(
+        tmp_path, "kpi,date,value\nchurn,2024,5\nchurn,2026,3.5\nnps,2024,20\nnps,2026,10\n"
+    )
+    (root / "actuals" / "k.csv").write_text(
+        "kpi,date,value\nchurn,2024,5\nchurn,2026,4.9\nnps,2024,20\nnps,2026,10\n"
+    )
+    done = run_kpilint(
+        [
+            "check",
+            "--no-cache",
+            "--today",
+            "2027-06-01",
+            "--select",
+            "KPI903",
+            "--format",
+            "json",
+            "actuals/k.csv",
+        ],
+        root,
+    )
+    found = json.loads(done.stdout)["findings"]
+    # nps was off track before the change: not its impact
+    assert [(f["code"], f["path"], f["line"], f["column"]) for f in found] == [
+        ("KPI903", "a.kpi.yaml", 4, 5)
+    ]
+    assert found[0]["message"].endswith("(caused by your change to actuals/k.csv)")
+
+
+def test_naming_a_kpi_file_keeps_old_progress_findings_elsewhere_quiet(tmp_path: Path) -> None:
+    root = _repo(
+        tmp_path, "kpi,date,value\nchurn,2024,5\nchurn,2026,4.9\nnps,2024,20\nnps,2026,10\n"
+    )
+    (root / "b.kpi.yaml").write_text(TWO["b.kpi.yaml"].replace("name: NPS", "name: Net promoter"))
+    done = run_kpilint(
+        [
+            "check",
+            "--no-cache",
+            "--today",
+            "2027-06-01",
+            "--select",
+            "KPI903",
+            "--format",
+            "json",
+            "b.kpi.yaml",
+        ],
+        root,
+    )
+    found = json.loads(done.stdout)["findings"]
+    assert [(f["code"], f["path"]) for f in found] == [("KPI903", "b.kpi.yaml")]

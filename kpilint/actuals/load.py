@@ -147,6 +147,48 @@ def attach(loaded: Loaded, today: date, cwd: Path, named: list[Path]) -> None:
     loaded.actuals = ProjectActuals(data, sources, today)
 
 
+def before(
+    loaded: Loaded, project: Any, old: dict[str, bytes | None], today: date
+) -> ProjectActuals | None:
+    """The actuals of impact's "before" project: each named actuals file as ``HEAD`` has
+    it (``old``, display -> bytes; None: not in ``HEAD``), the others as they are."""
+    now = loaded.actuals
+    if now is None:
+        return None
+    specs = loaded.config.actuals_specs()
+    index = {p: i for p, i in _spec_index(loaded.config, project.root)}
+    texts: dict[Path, bytes] = {}
+    files: list[tuple[Path, int]] = []
+    for sf in now.files:
+        if sf.display in old:
+            blob = old[sf.display]
+            if blob is None:
+                continue  # new since HEAD: "before" has no such file
+            texts[sf.path] = blob
+        files.append((sf.path, index.get(sf.path, 0)))
+    data = read_all(
+        specs,
+        files,
+        project.ids("kpi"),
+        project.ids("metric"),
+        today,
+        loaded.config.max_file_size,
+        texts,
+    )
+    return ProjectActuals(data, now.files, today)
+
+
+def _spec_index(config: Any, root: Path) -> list[tuple[Path, int]]:
+    from kpilint.project import discover
+
+    out: list[tuple[Path, int]] = []
+    for i, spec in enumerate(config.actuals_specs()):
+        out += [
+            (p, i) for p in discover(root, root, spec.include, (*config.exclude, *spec.exclude), {})
+        ]
+    return list(reversed(out))  # the first spec wins in the dict built from it
+
+
 def cached_progress(root: Path, key: str | None) -> list[Any] | None:
     """The progress records cached beside a run's findings, as ``[records]``; None: a miss."""
     from kpilint import cache

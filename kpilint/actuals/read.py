@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from calendar import monthrange
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -109,12 +109,16 @@ def read_all(
     metric_ids: Collection[str],
     today: date,
     max_bytes: int,
+    texts: Mapping[Path, bytes] | None = None,
 ) -> Actuals:
-    """Every actuals file (``files``: path and the index of its spec), in project order."""
+    """Every actuals file (``files``: path and the index of its spec), in project order.
+
+    ``texts`` gives some files' bytes instead of the disk's (git ``HEAD``'s, for impact).
+    """
     out = Actuals()
     for path, index in files:
         spec = specs[index]
-        raw = _bytes(path, max_bytes, out)
+        raw = texts[path] if texts is not None and path in texts else _bytes(path, max_bytes, out)
         if raw is None:
             continue
         try:
