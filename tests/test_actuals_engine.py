@@ -225,3 +225,29 @@ def test_naming_a_kpi_file_keeps_old_progress_findings_elsewhere_quiet(tmp_path:
     )
     found = json.loads(done.stdout)["findings"]
     assert [(f["code"], f["path"]) for f in found] == [("KPI903", "b.kpi.yaml")]
+
+
+def _diff_rows(root: Path, *revs: str) -> list[tuple[str, str, int, int]]:
+    done = run_kpilint(
+        ["diff", *revs, "--today", "2027-06-01", "--select", "KPI9", "--format", "json"], root
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return [
+        (f["code"], f["path"], f["line"], f["column"]) for f in json.loads(done.stdout)["findings"]
+    ]
+
+
+def test_diff_reads_each_side_s_actuals(tmp_path: Path) -> None:
+    """The findings new at head come from head's actuals; base's come from its own tree."""
+    root = _repo(
+        tmp_path, "kpi,date,value\nchurn,2024,5\nchurn,2026,3.5\nnps,2024,20\nnps,2026,10\n"
+    )
+    csv = root / "actuals" / "k.csv"
+    csv.write_text(
+        "kpi,date,value\nchurn,2024,5\nchurn,2026,4.9\nnps,2024,20\nnps,2026,10\nx,1,2\n"
+    )
+    expected = [("KPI903", "a.kpi.yaml", 4, 5), ("KPI906", "actuals/k.csv", 6, 1)]
+    assert _diff_rows(root, "HEAD") == expected  # the work tree
+    git(root, "commit", "-q", "-am", "off track")
+    assert _diff_rows(root, "HEAD~1", "HEAD") == expected  # two trees
+    assert _diff_rows(root, "HEAD", "HEAD~1") == []

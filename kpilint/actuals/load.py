@@ -100,7 +100,7 @@ def attach(loaded: Loaded, today: date, cwd: Path, named: list[Path]) -> None:
     An actuals file is reported when it is named or lies in a named folder, as
     a KPI file is.
     """
-    from kpilint.engine import UsageError, display_path
+    from kpilint.engine import UsageError
     from kpilint.project import discover, rel_path
 
     config, project = loaded.config, loaded.project
@@ -125,13 +125,34 @@ def attach(loaded: Loaded, today: date, cwd: Path, named: list[Path]) -> None:
                 seen.add(path)
                 files.append((path, index))
     files.sort(key=lambda item: rel_path(item[0], root))
+    reported = [
+        path
+        for path, _ in files
+        if any(path == n or (n.is_dir() and path.is_relative_to(n)) for n in named)
+    ]
+    _build(loaded, files, today, cwd, None, reported)
+
+
+def _build(
+    loaded: Loaded,
+    files: list[tuple[Path, int]],
+    today: date,
+    cwd: Path,
+    texts: dict[Path, bytes | None] | None,
+    reported: list[Path],
+) -> None:
+    """Read ``files`` (``texts`` instead of the disk when given) into ``loaded.actuals``."""
+    from kpilint.engine import display_path
+
+    config, project = loaded.config, loaded.project
     data = read_all(
-        specs,
+        config.actuals_specs(),
         files,
         project.ids("kpi"),
         project.ids("metric"),
         today,
         config.max_file_size,
+        texts,
     )
     problems: dict[Path, list[Problem]] = {path: [] for path, _ in files}
     for row in data.invalid:
@@ -139,12 +160,42 @@ def attach(loaded: Loaded, today: date, cwd: Path, named: list[Path]) -> None:
     for bad in data.unreadable:
         problems[bad.path].append(Problem("KPI001", FILE_START, bad.message))
     sources: list[SourceFile] = []
+    shown = set(reported)
     for path, _ in files:
         sf = SourceFile(path=path, display=display_path(path, cwd), problems=problems[path])
         sources.append(sf)
-        if any(path == n or (n.is_dir() and path.is_relative_to(n)) for n in named):
+        if path in shown:
             loaded.reported.add(sf.display)
     loaded.actuals = ProjectActuals(data, sources, today)
+
+
+def attach_tree(
+    loaded: Loaded, entries: list[Any], top: Path, prefix: str, today: date, cwd: Path
+) -> None:
+    """``attach`` for a git revision (``kpilint diff``): the actuals files among ``entries``
+    (a tree's, below ``prefix``), read from their blobs; every one is reported."""
+    from kpilint import gitio
+    from kpilint.project import excluded, glob_matches, rel_path
+
+    config = loaded.config
+    root = loaded.project.root
+    kpi_files = {sf.path for sf in loaded.project.files}
+    picked: dict[Path, tuple[int, Any]] = {}
+    for index, spec in enumerate(config.actuals_specs()):
+        for e in entries:
+            if not e.path.startswith(prefix) or e.mode == gitio.MODE_SYMLINK:
+                continue
+            path = top.joinpath(*e.path.split("/"))
+            if path in picked or path in kpi_files or not glob_matches(path, root, spec.include):
+                continue
+            if not excluded(path, root, (*config.exclude, *spec.exclude)):
+                picked[path] = (index, e)
+    small = {p: e for p, (_, e) in picked.items() if e.size <= config.max_file_size}
+    blobs = gitio.read_blobs([e.oid for e in small.values()], top)
+    texts: dict[Path, bytes | None] = {p: blobs[e.oid] for p, e in small.items()}
+    texts.update({p: None for p in picked if p not in small})  # too big: not read
+    files = sorted(((p, i) for p, (i, _) in picked.items()), key=lambda f: rel_path(f[0], root))
+    _build(loaded, files, today, cwd, texts, [p for p, _ in files])
 
 
 def before(
@@ -157,7 +208,7 @@ def before(
         return None
     specs = loaded.config.actuals_specs()
     index = {p: i for p, i in _spec_index(loaded.config, project.root)}
-    texts: dict[Path, bytes] = {}
+    texts: dict[Path, bytes | None] = {}
     files: list[tuple[Path, int]] = []
     for sf in now.files:
         if sf.display in old:

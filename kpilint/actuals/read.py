@@ -109,7 +109,7 @@ def read_all(
     metric_ids: Collection[str],
     today: date,
     max_bytes: int,
-    texts: Mapping[Path, bytes] | None = None,
+    texts: Mapping[Path, bytes | None] | None = None,
 ) -> Actuals:
     """Every actuals file (``files``: path and the index of its spec), in project order.
 
@@ -118,7 +118,15 @@ def read_all(
     out = Actuals()
     for path, index in files:
         spec = specs[index]
-        raw = texts[path] if texts is not None and path in texts else _bytes(path, max_bytes, out)
+        if texts is not None and path in texts:
+            raw = texts[path]
+            if raw is None or len(raw) > max_bytes:  # None: a blob too big to read
+                out.unreadable.append(
+                    Unreadable(path, f"file is over the {max_bytes:,}-byte limit")
+                )
+                continue
+        else:
+            raw = _bytes(path, max_bytes, out)
         if raw is None:
             continue
         try:
