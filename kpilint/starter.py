@@ -34,6 +34,14 @@ fail-on = "error"
 # Pin "today" for the date rules, for reproducible runs (leave unset in real use):
 # today = 2027-06-01
 
+# Actuals: the values your KPIs took, to see whether each is on track (KPI901-KPI906).
+# A csv file has columns kpi (or metric), date (2027-05-31, 2027-05, 2027-Q2 or 2027)
+# and value; `columns` renames them.
+# [[actuals]]
+# include = ["actuals/*.csv"]
+# format = "csv"                  # or "open-sdg" (data/indicator_<id>.csv)
+# columns = { date = "month", value = "amount" }
+
 # Change a rule's severity (error, warning, info):
 # [severity]
 # missing-owner = "error"

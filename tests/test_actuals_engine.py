@@ -251,3 +251,19 @@ def test_diff_reads_each_side_s_actuals(tmp_path: Path) -> None:
     git(root, "commit", "-q", "-am", "off track")
     assert _diff_rows(root, "HEAD~1", "HEAD") == expected  # two trees
     assert _diff_rows(root, "HEAD", "HEAD~1") == []
+
+
+def test_init_writes_a_commented_actuals_example_that_works(tmp_path: Path) -> None:
+    assert run_kpilint(["init"], tmp_path).returncode == 0
+    config = (tmp_path / "kpilint.toml").read_text(encoding="utf-8")
+    assert '\n# [[actuals]]\n# include = ["actuals/*.csv"]\n' in config
+    # Uncommented, the example is a valid declaration.
+    lines = config.split("\n")
+    at = lines.index("# [[actuals]]")
+    table = [line[2:] for line in lines[at : at + 4]]
+    (tmp_path / "kpilint.toml").write_text("\n".join(table) + "\n", encoding="utf-8")
+    (tmp_path / "actuals").mkdir()
+    (tmp_path / "actuals" / "a.csv").write_text("kpi,month,amount\nnope,2020-01,1\n")
+    done = run_kpilint(["check", "--no-cache", "--select", "KPI906"], tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "actuals/a.csv:2:1: KPI906" in done.stdout
