@@ -34,10 +34,10 @@ def test_saving_an_actuals_file_relints_the_open_kpi_files(write_project: WriteP
     async def scenario(s: Session) -> None:
         s.open(kpis)
         assert [where(d) for d in await s.diagnostics(kpis)] == [("KPI903", 3, 4, 3, 10)]
-        s.open(csv)
-        text = "kpi,date,value\nchurn,2024,5\nchurn,2026,3.2\n"
-        csv.write_text(text)
-        s.change(csv, text)
+        opened = len(s.published[uri_of(kpis)])
+        s.open(csv)  # re-lints the project (the file on disk is unchanged): wait for it
+        await s.until(lambda: len(s.published[uri_of(kpis)]) > opened)
+        csv.write_text("kpi,date,value\nchurn,2024,5\nchurn,2026,3.2\n")  # then saved
         before = len(s.published[uri_of(kpis)])
         s.client.text_document_did_save(
             lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri_of(csv)))
