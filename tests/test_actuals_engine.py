@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import WriteProject, git, run_kpilint
+from tests.conftest import WriteProject, git, modules_after, run_kpilint
 
 CONFIG = '[[actuals]]\ninclude = ["actuals/*.csv"]\n'
 KPIS = """
@@ -267,3 +267,15 @@ def test_init_writes_a_commented_actuals_example_that_works(tmp_path: Path) -> N
     done = run_kpilint(["check", "--no-cache", "--select", "KPI906"], tmp_path)
     assert done.returncode == 1, done.stderr
     assert "actuals/a.csv:2:1: KPI906" in done.stdout
+
+
+def test_a_check_without_actuals_imports_none_of_their_code(write_project: WriteProject) -> None:
+    """ACTUALS.md: a project without actuals pays nothing (only the rules' module loads)."""
+    code = (
+        "from kpilint.cli import main\nsys.argv = ['kpilint', 'check', '--no-cache', '.']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    loaded = modules_after(code, write_project({"a.kpi.yaml": CHURN}))
+    assert "kpilint.checks.actuals" in loaded  # the rules ran
+    assert sorted(m for m in loaded if m.startswith("kpilint.actuals")) == []
+    assert "csv" not in loaded
