@@ -294,11 +294,18 @@ def _select_rows(
     width = len(names)
     year_at, value_at, progress_at = where["Year"], where["Value"], where.get("Progress")
     values: dict[date, float] = {}
+    pad = [""] * width
     for row in rows:
+        if pick is not None:
+            try:
+                if pick(row) != want:
+                    continue
+            except IndexError:  # a short row: its missing cells are empty
+                row = (row + pad)[:width]
+                if pick(row) != want:
+                    continue
         if len(row) < width:
-            row = row + [""] * (width - len(row))
-        if pick is not None and pick(row) != want:
-            continue
+            row = (row + pad)[:width]
         year = row[year_at].strip()[:4]
         if not year.isdigit():
             continue
