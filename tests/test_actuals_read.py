@@ -123,6 +123,8 @@ def test_open_sdg_headline_and_progress_options(tmp_path: Path) -> None:
         "2016,,,12.9,13\n"
         "2016,Female,,11,\n"  # a disaggregation: not headline
         "2017,,,,\n"  # neither value: skipped silently
+        "2018,,,9\n"  # a short row: no Progress cell
+        "2019,Male\n"  # a short row outside the selection
         "2030,,,1,\n"  # after today
     )
     (site / "data" / "indicator_3-1-1.csv").write_text(
@@ -141,7 +143,11 @@ def test_open_sdg_headline_and_progress_options(tmp_path: Path) -> None:
     files = [(p, 0) for p in sorted((site / "data").glob("*.csv"))]
     spec = ActualsSpec(("data/*.csv",), format="open-sdg")
     got = read_all((spec,), files, set(), set(), TODAY, 10_000)
-    assert got.kpis["1-2-1"] == {date(2015, 12, 31): 14.5, date(2016, 12, 31): 13.0}
+    assert got.kpis["1-2-1"] == {
+        date(2015, 12, 31): 14.5,
+        date(2016, 12, 31): 13.0,
+        date(2018, 12, 31): 9.0,
+    }
     assert got.kpis["3-1-1"] == {date(2015, 12, 31): 2.0, date(2016, 12, 31): 4.0}
     assert got.several == {"3-1-1"}
     assert got.invalid == []
