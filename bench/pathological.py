@@ -3,13 +3,23 @@
 Issue 11 measured 40,000 unknown keys in one KPI (quadratic in validation),
 a 900 KB YAML 1.1 base-60 ``notes`` value (quadratic in the int constructor)
 and 390,000 tiny KPIs (a report of millions of findings); issue 21 adds long
-text targets (the target parser must stay linear in a text's length). Each input is made
-at two sizes, four times apart; the row gives seconds and peak RSS per MB of
-input, and the linearity check compares the larger size's cost per MB with
-the smaller's, both less a one-KPI run's time (start-up), so at most 1.5x (a
-quadratic cost shows as about 4x). Memory is
-judged by its growth between the sizes per MB of input, so the interpreter's
-own start-up RSS does not count.
+text targets (the target parser must stay linear in a text's length). Issue 19
+added near-miss keys (``descriptio0``..: KPI003's rename suggestions compared
+every such key with every other, 23 s for 1,000), a long id with many unknown
+keys (every message repeated the id: 50 MB of text from 63 KB), and as many
+misspelt goal references as goals ("did you mean" compared each with each: 70 s
+for 2,000). The long-id shape grows the id with the keys, so a message that
+quoted the whole id would cost the square of the input. It is measured in
+human-readable formats, where ids are cut: JSON's ``entity`` keeps the whole id
+by design (CLI.md "Output safety and size"), so its size is findings (at most
+1,000 a file) times the id.
+
+Each input is made at two sizes, four times apart; the row gives seconds and
+peak RSS per MB of input, and the linearity check compares the larger size's
+cost per MB with the smaller's, both less a one-KPI run's time (start-up), so
+at most 1.5x (a quadratic cost shows as about 4x). Memory is judged by its
+growth between the sizes per MB of input, so the interpreter's own start-up
+RSS does not count.
 """
 
 from __future__ import annotations
@@ -28,6 +38,23 @@ def unknown_keys(n: int) -> str:
 
 def base60_notes(n: int) -> str:
     return "kpis:\n  - id: k\n    name: K\n    notes: " + ":".join(["59"] * n) + "\n"
+
+
+def near_miss_keys(n: int) -> str:
+    return "kpis:\n  - id: k\n    name: K\n" + "".join(f"    descriptio{i}: 1\n" for i in range(n))
+
+
+def long_id(n: int) -> str:
+    """n unknown keys in one KPI whose id is 50 characters per key."""
+    head = "kpis:\n  - id: " + "x" * (50 * n) + "\n    name: K\n"
+    return head + "".join(f"    zz{i}: 1\n" for i in range(n))
+
+
+def misspelt_references(n: int) -> str:
+    """n goals, and n KPIs each naming a goal that is one letter off."""
+    goals = "".join(f"  - {{id: goal-number-{i}, name: G}}\n" for i in range(n))
+    kpis = "".join(f"  - {{id: k{i}, name: K, goal: goal-numbr-{i}}}\n" for i in range(n))
+    return "goals:\n" + goals + "kpis:\n" + kpis
 
 
 def tiny_kpis(n: int) -> str:
@@ -62,6 +89,9 @@ INPUTS = (
     Input("base-60 notes (900 KB at full size)", base60_notes, (20_000, 75_000)),
     Input("tiny KPIs (390,000 in the issue)", tiny_kpis, (5_000, 25_000), ("json", "sarif")),
     Input("200 long text targets (characters each)", long_targets, (600, 2_400)),
+    Input("near-miss keys (40,000 at full size)", near_miss_keys, (2_500, 10_000)),
+    Input("long id, 50 characters per unknown key", long_id, (250, 1_000), ("text", "junit")),
+    Input("misspelt references to as many goals", misspelt_references, (500, 2_000)),
 )
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from typing import NamedTuple
 
 from kpilint.findings import Pos
+from kpilint.quoting import quote
 
 DIRECTIVES = ("ignore", "ignore-file")
 PLACEHOLDER = "TODO"  # a reason that is only this is no reason (KPI009)
@@ -56,11 +57,11 @@ def read(pos: Pos, start: int, end: int, rest: int, text: str) -> Suppression:
     word = m["word"]
     s = Suppression(pos, start, end, (), "", False, directive=word, directive_span=m.span("word"))
     if word not in DIRECTIVES:
-        what = f"unknown directive '{word}'" if word else "no directive"
+        what = f"unknown directive {quote(word)}" if word else "no directive"
         return s._replace(problem=f"{what}; write ignore[...] or ignore-file[...]")
     at = m.end()
     if text[at : at + 1] != "[":
-        return s._replace(problem=f"no [...] after '{word}' naming the rules it silences")
+        return s._replace(problem=f"no [...] after {quote(word)} naming the rules it silences")
     close = text.find("]", at, end)
     if close < 0:
         return s._replace(problem="the '[' is never closed")
@@ -69,7 +70,7 @@ def read(pos: Pos, start: int, end: int, rest: int, text: str) -> Suppression:
         selectors=selectors, whole_file=word == "ignore-file", selector_span=(at + 1, close)
     )
     if not selectors:
-        return s._replace(problem=f"'{word}[]' names no rule")
+        return s._replace(problem=f"{quote(word + '[]')} names no rule")
     tail = close + 1
     until = None
     m = _UNTIL.match(text, tail, end)
@@ -80,7 +81,9 @@ def read(pos: Pos, start: int, end: int, rest: int, text: str) -> Suppression:
                 raise ValueError(raw)
             until = date.fromisoformat(raw)
         except ValueError:
-            return s._replace(problem=f"'until {raw}' is not a date; write it as YYYY-MM-DD")
+            return s._replace(
+                problem=f"{quote('until ' + raw)} is not a date; write it as YYYY-MM-DD"
+            )
         tail = m.end()
     reason = text[tail:end].strip().lstrip(":-—").strip()
     return s._replace(reason=reason, until=until)

@@ -8,6 +8,7 @@ Unknown keys, unknown rule selectors and bad option values are ``ConfigError``
 from __future__ import annotations
 
 import os
+import re
 import sys
 import typing
 from dataclasses import MISSING, dataclass, field, fields
@@ -43,12 +44,36 @@ def read_toml(path: Path) -> dict[str, Any]:
 def parse_toml(raw: bytes, where: str) -> dict[str, Any]:
     """TOML from a file or a git object (``where`` names it); ``ValueError`` says what is wrong."""
     try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{where}: not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{where}: not UTF-8; save it as UTF-8 TOML") from None
+    except ValueError:  # an int past Python's int-digit limit; TOML promises 64 bits
+        raise _long_int(text, where) or ValueError(f"{where}: {_LONG_INT}") from None
+    except RecursionError:
+        raise ValueError(f"{where}: the TOML nests too deeply to read") from None
+    if _LONG_DIGITS.search(text):  # a 0x int of 4,000 digits reads, but never prints
+        problem = _long_int(text, where)
+        if problem is not None:
+            raise problem
     return data
+
+
+_LONG_DIGITS = re.compile(r"[0-9A-Fa-f_]{3000,}")
+_LONG_INT = "not valid TOML: an integer too long to read"
+
+
+def _long_int(text: str, where: str) -> ValueError | None:
+    """The error at the first integer Python cannot convert or print, if there is one."""
+    from kpilint.sources.tomlpos import unreadable_int
+
+    at = unreadable_int(text)
+    if at is None:
+        return None
+    line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+    return ValueError(f"{where}:{line}:{column}: {_LONG_INT}")
 
 
 @dataclass(frozen=True, init=False)

@@ -65,6 +65,7 @@ from kpilint.project import (
     real_folder,
     rel_path,
 )
+from kpilint.quoting import cut
 from kpilint.validate import entities_of
 
 WORK_TREE = "work tree"
@@ -565,7 +566,7 @@ def describe(change: KpiChange) -> tuple[str, ...]:
     if old_end != new_end:
         out.append(f"deadline {old_end} → {new_end}")
     if (base.model.owner or None) != (head.model.owner or None):
-        out.append(f"owner {base.model.owner or 'none'} → {head.model.owner or 'none'}")
+        out.append(f"owner {cut(base.model.owner or 'none')} → {cut(head.model.owner or 'none')}")
     return tuple(out)
 
 
@@ -586,7 +587,7 @@ def _target(view: TargetView | None) -> str:
     if view.change is not None:
         return f"change {number(view.change)}{unit}"
     if view.value is None:
-        return f'"{view.text}"' if view.text else "none"
+        return f'"{cut(view.text)}"' if view.text else "none"
     return number(view.value) + unit
 
 
@@ -619,7 +620,7 @@ def render_markdown(
         lines += ["| KPI | Change | Flagged | Where |", "| --- | --- | --- | --- |"]
         for row in changes:
             lines.append(
-                f"| {code(row.kpi)} | {cell('; '.join(row.changes))} "
+                f"| {code(cut(row.kpi))} | {cell('; '.join(row.changes))} "
                 f"| {', '.join(row.codes)} | {code(f'{row.path}:{row.line}')} |"
             )
     else:

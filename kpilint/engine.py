@@ -547,6 +547,8 @@ def load_project(
     entities: list[Entity[Any]] = []
     reported: set[str] = set()
     readers = source_readers(config) if found.sources else []
+    for n, reader in enumerate(readers):  # `merge-by` reads a source's files together
+        reader.partners = [p for p, i in found.sources.items() if i == n]
     source_of: dict[str, int] = {}
 
     def load(
@@ -584,7 +586,8 @@ def source_readers(config: Config) -> list[Any]:
     """One ``SourceReader`` per ``[[sources]]`` (goals made once per source and run)."""
     from kpilint.sources.load import SourceReader
 
-    return [SourceReader(spec) for spec in config.source_specs()]
+    root = config.source.parent if config.source is not None else None
+    return [SourceReader(spec, root=root) for spec in config.source_specs()]
 
 
 def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: Path) -> Loaded:
@@ -592,11 +595,46 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
     from kpilint.importers import importer
 
     source = importer(fmt)
+    unique, refused = foreign_files(source, root, named, config)
+    from kpilint.sources.load import SourceReader
+
+    if isinstance(source, SourceReader):  # a preset: `$path` from this root, files merged
+        source.root, source.partners = root, unique
+    with paused_gc():
+        files = [source.read(p, display_path(p, cwd), config.max_file_size) for p in unique]
+        entities = [e for sf in files for e in entities_of(sf)]
+    reported = {sf.display for sf in files}
+    return Loaded(Project(root, files, entities), config, reported, refused=refused)
+
+
+def foreign_files(
+    source: Any, root: Path, named: list[Path], config: Config
+) -> tuple[list[Path], dict[Path, str]]:
+    """What ``--from`` reads of ``named``: a named file always; in a folder, what the globs match.
+
+    A preset's globs match the end of a path (``SourceReader.find``); a folder where
+    they match nothing is a mistake: exit 2 naming them.
+    """
     paths: list[Path] = []
     refused: dict[Path, str] = {}
+    find = getattr(source, "find", None)
     for path in named:
         if path.is_dir():
-            inside = discover(path, root, source.GLOBS, tuple(config.exclude), refused)
+            exclude = tuple(config.exclude)
+            if find is not None:
+                inside = find(path, root, exclude, refused)
+            else:
+                inside = discover(path, root, source.GLOBS, exclude, refused)
+            if not inside and find is not None:
+                shown = os.path.relpath(str(path).rstrip(os.sep) or os.sep)
+                skipped = "".join(
+                    f"; not read {os.path.relpath(p)}: {why}" for p, why in refused.items()
+                )
+                raise UsageError(
+                    f"no file to lint in folder '{shown}' (the preset's globs "
+                    f"{', '.join(source.GLOBS)} match the end of a file's path{skipped}); "
+                    "name the folder that holds those files, or the files themselves"
+                )
             if not inside:
                 raise _nothing_to_lint(str(path), source.GLOBS, refused=refused)
             paths.extend(inside)
@@ -605,11 +643,7 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
         else:
             paths.append(path)
     unique = sorted(dict.fromkeys(p.resolve() for p in paths), key=lambda p: rel_path(p, root))
-    with paused_gc():
-        files = [source.read(p, display_path(p, cwd), config.max_file_size) for p in unique]
-        entities = [e for sf in files for e in entities_of(sf)]
-    reported = {sf.display for sf in files}
-    return Loaded(Project(root, files, entities), config, reported, refused=refused)
+    return unique, refused
 
 
 def run_rules_with_impact(loaded: Loaded, today: date, cwd: Path) -> list[Finding]:
@@ -668,6 +702,7 @@ def run_rules(
     }
     found = [f for f in run_checks(subjects, ctx, resolved) if f.path in reported]
     found = drop_per_file_ignored(found, reported, resolved, project.root)
+    found = drop_source_ignored(found, reported)
     names = rule_names()
     entities = [e for e in project.all_entities() if e.file.display in reported]
     # KPI8xx run only in `kpilint diff`, where a suppression with a reason answers them:
@@ -776,6 +811,21 @@ def drop_per_file_ignored(
         )
 
     return [f for f in found if not ignored(f)]
+
+
+def drop_source_ignored(found: list[Finding], files: dict[str, SourceFile]) -> list[Finding]:
+    """A source's ``ignore``: rules its catalogue's format has no place for (SOURCES.md)."""
+    ignoring = {d: sf.ignores for d, sf in files.items() if sf.ignores}
+    if not ignoring:
+        return found
+    from kpilint.suppressions import Targets
+
+    targets = Targets(rule_names())
+    return [
+        f
+        for f in found
+        if f.path not in ignoring or not any(f.code in targets(s) for s, _ in ignoring[f.path])
+    ]
 
 
 def count_entities(summary: Summary, loaded: Loaded) -> None:

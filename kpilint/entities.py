@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from kpilint.findings import Edit, EntityRef, Pos
 from kpilint.loader import Path_, SourceFile, Span
 from kpilint.model import Goal, Incentive, Kpi, Metric, TargetSpec
+from kpilint.quoting import quote
 
 if TYPE_CHECKING:
     from kpilint.targets import ParsedTarget
@@ -79,7 +80,7 @@ class Entity(Generic[M]):
         """How messages name it: ``KPI 'mrr'`` (or its line when it has no id)."""
         noun = "KPI" if self.kind == "kpi" else self.kind
         if self.id is not None:
-            return f"{noun} '{self.id}'"
+            return f"{noun} {quote(self.id)}"
         return f"{noun} at line {self.pos.line}"
 
     @property

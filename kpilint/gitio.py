@@ -240,8 +240,17 @@ class Commit:
     """One commit of ``git log``: id, committer date (in its own zone) and subject."""
 
     oid: str
-    day: date
+    day: date | None  # None: git gives no date a ``date`` can hold (year 10001, a bad stamp)
     subject: str
+
+
+def _day(when: str) -> date | None:
+    """The date of git's ``%cI``. Git prints years past 9999 (``10001-03-12T...``) and,
+    for a timestamp it cannot read, the placeholder itself; neither is a ``date``."""
+    try:
+        return date.fromisoformat(when[:10]) if when[10:11] == "T" else None
+    except ValueError:
+        return None
 
 
 def log(
@@ -264,7 +273,7 @@ def log(
         fields = record.strip(b"\n").decode(errors="replace").split("\x1f", 2)
         if len(fields) == 3:
             oid, when, subject = fields
-            commits.append(Commit(oid, date.fromisoformat(when[:10]), subject))
+            commits.append(Commit(oid, _day(when), subject))
     return commits
 
 

@@ -66,11 +66,20 @@ def write(path: Path, report: Report) -> tuple[int, int]:
     return len(mine), len(entries)
 
 
+def _int_or_text(text: str) -> int | str:
+    """An int past Python's int-digit limit stays text: that entry is skipped, as any other
+    that does not fit, instead of the whole file failing with Python's advice."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def read(path: Path, problems: list[str] | None = None) -> Counter[Key]:
     """The recorded counts; an entry that does not fit the schema is skipped (a miss,
     so its findings show) and described in ``problems``."""
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        data: Any = json.loads(path.read_text(encoding="utf-8"), parse_int=_int_or_text)
     except FileNotFoundError:
         raise KnownFileError(f"known-findings file '{path}' does not exist") from None
     except RecursionError:

@@ -25,6 +25,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from kpilint.comments import Suppression
 from kpilint.comments import read as read_comment
 from kpilint.findings import FILE_START, Edit, Pos
+from kpilint.quoting import quote
 
 try:  # the libyaml C parser is 5-10x faster; fall back to pure Python when absent
     from yaml import CSafeLoader as _BaseLoader
@@ -274,6 +275,7 @@ class SourceFile:
     suppressions: list[Suppression] = field(default_factory=list)
     newline: str = "\n"
     catalogue: str | None = None  # read through a source (SOURCES.md): never fixed in place
+    ignores: tuple[tuple[str, str], ...] = ()  # its source's `ignore`: (selector, reason)
 
     def __post_init__(self) -> None:
         self.positions = PositionStore(self.lines)
@@ -680,8 +682,8 @@ class _Converter:
                     Problem(
                         "KPI004",
                         _span(key_node).pos,
-                        f"key '{key}' appears twice in one mapping; YAML keeps only the last",
-                        f"Remove or rename one of the '{key}' keys",
+                        f"key {quote(key)} appears twice in one mapping; YAML keeps only the last",
+                        f"Remove or rename one of the {quote(key)} keys",
                         key_path,
                     )
                 )

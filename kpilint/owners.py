@@ -103,15 +103,17 @@ def _codeowners(text: str) -> list[str]:
 
 
 def _yaml_list(text: str, where: str) -> list[str]:
-    import yaml
+    """Read by the KPI files' loader: its limits (nesting, alias bombs, huge numbers)
+    hold for this file too, where a plain safe load raises or runs for minutes."""
+    from kpilint.loader import SourceFile, parse_text
 
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{where}: not valid YAML{at}") from None
-    if data is None:
+    sf = SourceFile(path=Path(), display=where)
+    parse_text(sf, text, require_mapping=False)
+    broken = [p for p in sf.problems if p.code == "KPI001"]
+    if broken:
+        raise ConfigError(f"{where}: not valid YAML at line {broken[0].pos.line}")
+    data = sf.data
+    if data is None or data == {}:  # empty, or comments only
         return []
     if not isinstance(data, list) or not all(isinstance(h, str) for h in data):
         raise ConfigError(f"{where}: must hold a YAML list of handles, like '- \"@alice\"'")

@@ -51,13 +51,21 @@ class _Repr(reprlib.Repr):
 _REPR = _Repr()
 
 
+def cut(text: str, limit: int = LIMIT) -> str:
+    """``text`` as it is when short, else its first ``limit - 1`` characters and ``…``."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def quote(value: Any, limit: int = LIMIT) -> str:
     """``'text'`` for a string, a short plain text otherwise (a date in ISO, ``true``,
     ``null``, ``[1.5, 2027-01-01]``, never Python's ``datetime.date(...)``); cut to
-    ``limit`` with ``…``."""
+    ``limit`` with ``…``.
+
+    The one way a message names an id, key or value from a KPI file (CLI.md
+    "Output safety and size"): a 50,000-character id would otherwise be
+    repeated in every message about its entity."""
     if isinstance(value, str):
-        inner = value if len(value) <= limit - 2 else value[: limit - 3] + "…"
-        return f"'{inner}'"
+        return f"'{cut(value, limit - 2)}'"
     try:
         text = _REPR.repr(value)
     except (ValueError, RecursionError):

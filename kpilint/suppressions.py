@@ -17,6 +17,7 @@ from kpilint.comments import DIRECTIVES, Suppression
 from kpilint.config import specificity
 from kpilint.findings import Edit, Finding
 from kpilint.loader import SourceFile
+from kpilint.quoting import LIMIT, cut
 from kpilint.suggest import closest
 
 
@@ -133,7 +134,7 @@ def _malformed(sf: SourceFile, s: Suppression, targets: Targets) -> Malformed | 
     if not unknown:
         return None
     guesses = {sel: close_rule(sel, targets.names) for sel in unknown}
-    listed = ", ".join(repr(u) for u in unknown)
+    listed = ", ".join(repr(cut(u, LIMIT - 2)) for u in unknown)
     problem = f"no rule is called {listed}"
     suggestion = ", ".join(g for g in guesses.values() if g)
     edits = ()

@@ -24,6 +24,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from kpilint.suggest import did_you_mean
+
 Loc = tuple[str | int, ...]
 
 
@@ -80,7 +82,17 @@ class Invalid(Exception):
             words, limit = self.bound
             limit = f"{limit:g}" if isinstance(limit, float) else limit
             return f" must be {words} {limit}, not {shown_value}"
-        return f" must be {describe_type(self.kind if kind is None else kind)}, not {shown_value}"
+        return (
+            f" must be {describe_type(self.kind if kind is None else kind)}, not {shown_value}"
+            + self._close_choice()
+        )
+
+    def _close_choice(self) -> str:
+        """A misspelt choice (``"warnin"``) gets the did-you-mean a misspelt key gets."""
+        if typing.get_origin(self.kind) is not typing.Literal or not isinstance(self.value, str):
+            return ""
+        choices = [a for a in typing.get_args(self.kind) if isinstance(a, str)]
+        return did_you_mean(self.value, choices)
 
 
 def check(kind: Any, value: Any, loc: Loc = ()) -> Any:

@@ -27,6 +27,10 @@ from kpilint.model import (
 from kpilint.quoting import LIMIT, quote
 
 _UNION_TAGS = {"mapping", "text"}
+# Per mapping (by id; alive while one file is validated) and its known keys (an
+# alias may put one mapping in two places): the close matches of its unknown keys,
+# and for each known name how many would take it and which may.
+_Claims = dict[tuple[int, tuple[str, ...]], tuple[dict[str, list[str]], dict[str, tuple[int, str]]]]
 ENTITY_KEY_DEPTH = 3  # ("kpis", 3, "target")
 _PLACEHOLDERS: dict[str, Any] = {"id": "missing-id", "name": "missing name", "kpis": []}
 _NESTED_MODELS: dict[str, type[Any]] = {
@@ -43,9 +47,13 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
         return []
     # Keys written twice (the loader's KPI004), looked up once per unknown key.
     dupes = {p.path for p in sf.problems if p.code == "KPI004"}
+    claims: _Claims = {}  # per mapping, once: which unknown key may be renamed to what
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            sf.problems.append(_unknown_key(sf, (key,), TOP_LEVEL_KEYS, "top-level", dupes=dupes))
+            problem = _unknown_key(
+                sf, (key,), TOP_LEVEL_KEYS, "top-level", dupes=dupes, claims=claims
+            )
+            sf.problems.append(problem)
     if "version" in data and (type(data["version"]) is not int or data["version"] != 1):
         sf.problems.append(
             _problem(sf, ("version",), f"version is {quote(data['version'])}; only 1 is supported")
@@ -66,7 +74,7 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
                     _problem(sf, path, f"each entry of '{section}' must be a mapping", value=True)
                 )
                 continue
-            out.append(cls(sf, path, raw, _validated(sf, path, raw, model, dupes)))
+            out.append(cls(sf, path, raw, _validated(sf, path, raw, model, dupes, claims)))
     # Rules locate findings at an entity or one of its keys; nested positions
     # served KPI002/KPI003 above. Dropping them saves a third of the memory.
     sf.keys.prune(ENTITY_KEY_DEPTH)  # keys and values share one store
@@ -74,7 +82,12 @@ def entities_of(sf: SourceFile) -> list[Entity[Any]]:
 
 
 def _validated(
-    sf: SourceFile, path: Path_, raw: dict[str, Any], model: type[Any], dupes: set[Any]
+    sf: SourceFile,
+    path: Path_,
+    raw: dict[str, Any],
+    model: type[Any],
+    dupes: set[Any],
+    claims: _Claims,
 ) -> Any:
     built = build(model, raw)
     if built is not None:
@@ -91,7 +104,8 @@ def _validated(
         loc = _clean_loc(error["loc"])
         if error["type"] == "unexpected_keyword_argument":  # extra="forbid" on a dataclass
             known = _known_keys(model, loc)
-            problem = _unknown_key(sf, (*path, *loc), known, _kind_of(path), raw, dupes=dupes)
+            where = _kind_of(path)
+            problem = _unknown_key(sf, (*path, *loc), known, where, raw, dupes=dupes, claims=claims)
             sf.problems.append(problem)
             prune.append(loc)
         elif loc == ("target",) and VALUE_OR_CHANGE in str(error.get("msg", "")):
@@ -251,7 +265,7 @@ def _owner(path: Path_, raw: dict[str, Any] | None) -> str:
         return ""
     kind = _kind_of(path)
     ident = raw.get("id")
-    return f"{kind} '{ident}': " if isinstance(ident, str) else f"{kind}: "
+    return f"{kind} {quote(ident)}: " if isinstance(ident, str) else f"{kind}: "
 
 
 def _problem(sf: SourceFile, path: Path_, message: str, *, value: bool = False) -> Problem:
@@ -351,17 +365,18 @@ def _unknown_key(
     raw: dict[str, Any] | None = None,
     *,
     dupes: set[Any],
+    claims: _Claims,
 ) -> Problem:
     key = str(path[-1])
     span = sf.keys.get(path)
     pos = span.pos if span is not None else _pos(sf, path)
-    close = _close_matches(key, known)
     siblings = _get(sf.data, path[:-1])
+    mapping = _claims_of(siblings, known, claims) if isinstance(siblings, dict) else None
+    close = mapping[0][key] if mapping and key in mapping[0] else _close_matches(key, known)
     owner = _owner(path[:2], raw) if len(path) > 2 else ""
     context = f"in {where} " if len(path) <= 1 else ""
-    message = (
-        f"{owner}unknown key '{_dotted(path[2:]) if len(path) > 2 else key}' {context}".rstrip()
-    )
+    shown = quote(_dotted(path[2:]) if len(path) > 2 else key)
+    message = f"{owner}unknown key {shown} {context}".rstrip()
     if len(close) == 1:
         message += f"; did you mean '{close[0]}'?"
     elif close:
@@ -373,31 +388,51 @@ def _unknown_key(
         and span is not None
         and not duplicated  # renaming one of two copies would change the data
         and not (isinstance(siblings, dict) and close[0] in siblings)
-        and _first_to_claim(key, close[0], siblings, known)
+        and (mapping is None or _first_to_claim(key, close[0], mapping[1]))
     ):
         edits = (Edit(span.start, span.end, close[0]),)
-        fix = f"Rename '{key}' to '{close[0]}'"
+        fix = f"Rename {quote(key)} to '{close[0]}'"
     else:
-        fix = f"Remove '{key}', or use one of: {', '.join(known)}"
+        fix = f"Remove {quote(key)}, or use one of: {', '.join(known)}"
     return Problem("KPI003", pos, message, fix, path, edits)
 
 
-def _first_to_claim(key: str, name: str, siblings: Any, known: tuple[str, ...]) -> bool:
+def _first_to_claim(key: str, name: str, claimed: dict[str, tuple[int, str]]) -> bool:
     """Of the unknown keys of one mapping that would all be renamed to ``name``
     (``Goal`` and ``gaol`` to ``goal``), only one may be: two would make a duplicate
-    key and lose a value. An exact match (``Goal``) wins, else the first written.
+    key and lose a value. The rivals for ``name`` are the mapping's string keys, not
+    known, whose only close match is ``name``; when there are two or more, the first
+    written whose normal form (lower case, ``-`` as ``_``, trimmed) is ``name`` claims
+    it, else the first written.
     """
-    if not isinstance(siblings, dict):
-        return True
-    rivals = [
-        other
-        for other in siblings
-        if isinstance(other, str) and other not in known and _close_matches(other, known) == [name]
-    ]
-    if len(rivals) <= 1:
-        return True
-    exact = [r for r in rivals if r.lower().replace("-", "_").strip() == name]
-    return key == (exact or rivals)[0]
+    count, claimant = claimed.get(name, (0, key))
+    return count <= 1 or key == claimant
+
+
+def _claims_of(
+    siblings: dict[Any, Any], known: tuple[str, ...], claims: _Claims
+) -> tuple[dict[str, list[str]], dict[str, tuple[int, str]]]:
+    """The close matches and claims of one mapping, worked out once for all its
+    unknown keys: n near-miss keys cost n look-ups, not n squared."""
+    done = claims.get((id(siblings), known))
+    if done is not None:
+        return done
+    closes: dict[str, list[str]] = {}
+    rivals: dict[str, list[str]] = {}
+    exact: dict[str, str] = {}
+    for other in siblings:
+        if not isinstance(other, str) or other in known:
+            continue
+        close = closes[other] = _close_matches(other, known)
+        if len(close) != 1:
+            continue
+        name = close[0]
+        rivals.setdefault(name, []).append(other)
+        if name not in exact and other.lower().replace("-", "_").strip() == name:
+            exact[name] = other
+    claimed = {name: (len(keys), exact.get(name, keys[0])) for name, keys in rivals.items()}
+    done = claims[id(siblings), known] = (closes, claimed)
+    return done
 
 
 def _close_matches(key: str, known: tuple[str, ...]) -> list[str]:

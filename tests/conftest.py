@@ -16,6 +16,10 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SPEC_EXAMPLE = SHARED / "spec" / "examples" / "field-sales"
 GITLAB_CORPUS = SHARED / "corpora" / "gitlab-handbook-pi"
+# Skip reasons say what a clone lacks, not where a maintainer keeps it.
+NO_SPEC = "needs kpilint's specification (RULES.md and its worked example), not in this clone"
+NO_CORPORA = "needs the public KPI catalogues used as test corpora, not in this clone"
+NO_GITLAB_CORPUS = "needs the GitLab handbook's performance-indicator files, not in this clone"
 
 WriteProject = Callable[[dict[str, str]], Path]
 

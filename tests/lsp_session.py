@@ -52,7 +52,11 @@ class Session:
             self.registrations.extend(params.registrations)
 
     async def start(
-        self, *args: str, options: dict[str, Any] | None = None, encodings: list[str] | None = None
+        self,
+        *args: str,
+        options: dict[str, Any] | None = None,
+        encodings: list[str] | None = None,
+        snippets: bool = False,
     ) -> None:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         await self.client.start_io(
@@ -65,7 +69,8 @@ class Session:
             workspace=lsp.WorkspaceClientCapabilities(
                 did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(
                     dynamic_registration=True
-                )
+                ),
+                workspace_edit=lsp.WorkspaceEditClientCapabilities(snippet_edit_support=snippets),
             ),
         )
         await asyncio.wait_for(
@@ -148,14 +153,16 @@ class Session:
     async def request(self, call: Awaitable[T]) -> T:
         return await asyncio.wait_for(call, TIMEOUT)
 
-    async def actions(self, path: Path, diagnostic: lsp.Diagnostic) -> list[lsp.CodeAction]:
-        """The code actions offered at ``diagnostic``'s range, for it."""
+    async def actions(
+        self, path: Path, diagnostic: lsp.Diagnostic, only: list[str] | None = None
+    ) -> list[lsp.CodeAction]:
+        """The code actions offered at ``diagnostic``'s range, for it (of the ``only`` kinds)."""
         found = await self.request(
             self.client.text_document_code_action_async(
                 lsp.CodeActionParams(
                     text_document=lsp.TextDocumentIdentifier(uri_of(path)),
                     range=diagnostic.range,
-                    context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+                    context=lsp.CodeActionContext(diagnostics=[diagnostic], only=only),
                 )
             )
         )
@@ -181,3 +188,20 @@ def apply_edits(text: str, edits: Sequence[lsp.TextEdit]) -> str:
 def where(diagnostic: lsp.Diagnostic) -> tuple[Any, int, int, int, int]:
     r = diagnostic.range
     return (diagnostic.code, r.start.line, r.start.character, r.end.line, r.end.character)
+
+
+def run(
+    root: Path, scenario: Callable[[Session], Awaitable[None]], *args: str, snippets: bool = False
+) -> Session:
+    """Start the server in ``root`` (no debounce), run ``scenario``, shut it down cleanly."""
+
+    async def main() -> Session:
+        session = Session(root)
+        await session.start("--debounce", "0", *args, snippets=snippets)
+        try:
+            await scenario(session)
+        finally:
+            await session.stop()
+        return session
+
+    return asyncio.run(main())

@@ -6,8 +6,7 @@ import pytest
 from lsprotocol import types as lsp
 
 from tests.conftest import WriteProject
-from tests.lsp_session import Session, uri_of, where
-from tests.test_server import run
+from tests.lsp_session import Session, run, uri_of, where
 
 pytestmark = pytest.mark.slow
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import git
-from tests.test_hostile import CLEAN, KPI, TIMEOUT, TODAY, Run, _limit_memory, write
+from tests.test_hostile import CLEAN, KPI, TIMEOUT, TODAY, Run, write
+from tests.test_hostile import kpilint as hostile_kpilint
 
 SECRET = "ghp_s3cr3tT0kenFromKube"
 KUBE = f"apiVersion: v1\nusers:\n- name: ci\n  user:\n    token: {SECRET}\n"
@@ -40,28 +40,8 @@ LEAK = f"kpilint: warning: not read leak.yml: {OUT}\n"
 
 
 def kpilint(*args: str, cwd: Path, stdin: str | None = None, timeout: float = TIMEOUT) -> Run:
-    """``python -m kpilint`` as a process (as ``test_hostile``'s, with stdin); never the secret."""
-    import sys
-    import time
-
-    from tests.conftest import REPO
-
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "kpilint", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        env={**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"},
-        timeout=timeout,
-        preexec_fn=_limit_memory,
-    )
-    run = Run(proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - start)
-    assert run.code in (0, 1, 2), run.stderr[-2000:]
-    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    """``test_hostile``'s runner, which also never shows the secret."""
+    run = hostile_kpilint(*args, cwd=cwd, stdin=stdin, timeout=timeout)
     assert SECRET not in run.stdout + run.stderr
     return run
 

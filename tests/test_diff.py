@@ -577,6 +577,25 @@ def test_markdown_numbers_read_as_written_and_each_finding_says_how_to_answer(
     assert "KPI801" not in [f.code for f in run_diff(base).report.findings]
 
 
+def test_markdown_cuts_long_ids_owners_and_targets(repo: Repo) -> None:
+    owner, text, ident = "o" * 3000, "t" * 3000, "n" * 3000
+    churn = CHURN.replace("owner: cfo", f"owner: {owner}").replace(
+        CHURN_TARGET, f"    target: {text}\n"
+    )
+    repo.write(
+        {F: BASE.replace(CHURN, churn) + f"  - id: {ident}\n    name: N\n    status: draft\n"}
+    )
+    result = run_diff("main")
+    markdown = render_markdown(result.report, result.changes, result.base, result.head)
+    rows = [line for line in markdown.splitlines() if line.startswith("| `")]
+    assert rows[0].startswith(
+        f'| `churn` | target 5 USD → "{"t" * 59}…"; direction decrease → none; '
+        f"owner cfo → {'o' * 59}… |"
+    )
+    assert rows[1].startswith(f"| `{'n' * 59}…` | added |")
+    assert not any(c * 60 in markdown for c in "otn")  # CLI.md "Output safety and size"
+
+
 def test_markdown_without_changes(repo: Repo) -> None:
     result = run_diff("main")
     text = render_markdown(result.report, result.changes, result.base, result.head)

@@ -25,7 +25,7 @@ import kpilint
 from kpilint import fastpath, validate
 from kpilint.model import SECTIONS, Period, TargetSpec, Timeline, known_keys
 from kpilint.strict import adapter
-from tests.conftest import SHARED, modules_after
+from tests.conftest import NO_CORPORA, SHARED, modules_after
 
 REPO = Path(__file__).resolve().parent.parent
 CORPORA = SHARED / "corpora"
@@ -322,7 +322,7 @@ def test_every_valid_entity_of_the_examples_and_fixtures_is_built_fast(
     _check_recorded(recorded)
 
 
-@pytest.mark.skipif(not CORPORA.is_dir(), reason="corpora not beside the clone")
+@pytest.mark.skipif(not CORPORA.is_dir(), reason=NO_CORPORA)
 @pytest.mark.parametrize(
     ("preset", "folder"),
     [

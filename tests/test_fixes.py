@@ -390,6 +390,38 @@ def test_two_misspellings_of_one_key_rename_at_most_one(write_project: WriteProj
     assert (root / "a.kpi.yaml").read_text() == text  # never onto a key that exists
 
 
+ALIASED = """\
+kpis:
+  - id: a
+    name: A
+    target: &t {valu: 1, Value: 3}
+  - id: b
+    name: B
+    timeline: *t
+"""
+
+
+def test_one_mapping_in_two_places_is_claimed_against_each_place_keys() -> None:
+    # The alias puts one mapping under target (where 'Value' may become 'value')
+    # and under timeline (where nothing is close): each place is judged alone.
+    import tempfile
+
+    from kpilint import lint
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "kpilint.toml").write_text("")
+        (root / "a.kpi.yaml").write_text(ALIASED)
+        found = [f for f in lint([root], cwd=root).findings if f.code == "KPI003"]
+    # (the known keys listed after "use one of:" are the format's, not this test's)
+    assert [(f.line, f.column, f.key, f.fix.description.split(",")[0]) for f in found] == [
+        (4, 17, "target.valu", "Remove 'valu'"),
+        (4, 17, "timeline.valu", "Remove 'valu'"),
+        (4, 26, "target.Value", "Rename 'Value' to 'value'"),
+        (4, 26, "timeline.Value", "Remove 'Value'"),
+    ]
+
+
 MERGED = """\
 kpis:
   - &base

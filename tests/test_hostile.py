@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -79,12 +80,13 @@ def _limit_memory() -> None:  # runs in the child, before exec
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def kpilint(*args: str, cwd: Path, timeout: float = TIMEOUT) -> Run:
+def kpilint(*args: str, cwd: Path, stdin: str | None = None, timeout: float = TIMEOUT) -> Run:
     """Run kpilint as a process; assert the outcome is sane whatever the input."""
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "kpilint", *args],
         cwd=cwd,
+        input=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -640,8 +642,11 @@ def test_hostile_known_files(root: Path, entries: str, code: int, said: str) -> 
 
 # --- text that reaches terminals, CI logs and job summaries --------------------------
 
-HOSTILE_TEXT = "x\n::add-mask::secret\r\x1b]0;pwned\x07\x1b[2J\u202e"
-RAW = ("\n::", "\r", "\x1b", "\x07", "\u202e")
+# Zero-width and bidi marks hide or reorder text as surely as a control character;
+# an HTML entity would become one in markdown (CLI.md "Output safety and size").
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u061c"
+HOSTILE_TEXT = "x\n::add-mask::secret\r\x1b]0;pwned\x07\x1b[2J\u202e" + INVISIBLE + "&#x202e;"
+RAW = ("\n::", "\r", "\x1b", "\x07", "\u202e", *INVISIBLE)
 
 
 def _hostile_project(root: Path) -> None:
@@ -651,11 +656,15 @@ def _hostile_project(root: Path) -> None:
     write(root, "a.kpi.yaml", goal + METRIC + "kpis:\n" + kpi)
 
 
-def _assert_shown(output: str, fence: str = "") -> None:
+def _assert_shown(output: str, fence: str = "", *, markdown: bool = False) -> None:
     body = output.replace(fence, "") if fence else output
     for raw in RAW:
         assert raw not in body, (raw, output[:2000])
     assert "::add-mask::secret" in body  # shown, escaped, not dropped
+    assert "\\u200b\\u200c\\u200d\\u200e\\u200f\\u2060" in body.replace("\\\\", "\\")
+    if markdown:  # an entity is text, not the character it names
+        assert re.search(r"(?<!\\)&#x202e;", body) is None, output[:2000]
+        assert "\\&#x202e;" in body
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "github", "junit"])
@@ -665,7 +674,8 @@ def test_control_characters_are_shown_in_check_formats(root: Path, fmt: str) -> 
     assert run.code == 1
     if fmt != "markdown":  # markdown escapes the backslashes once more
         assert "\\n::add-mask::secret\\r\\x1b]0;pwned\\x07" in run.stdout
-    _assert_shown(run.stdout.replace("\n::", "\n") if fmt == "github" else run.stdout)
+    shown = run.stdout.replace("\n::", "\n") if fmt == "github" else run.stdout
+    _assert_shown(shown, markdown=fmt == "markdown")
     if fmt == "github":  # every line is a command kpilint wrote, none from the file
         assert all(
             line.startswith(("::error ", "::warning ", "::notice ", "::group::", "::endgroup::"))
@@ -679,7 +689,9 @@ def test_control_characters_are_shown_in_audit_formats(root: Path, fmt: str) -> 
     _hostile_project(root)
     run = kpilint("audit", "--format", fmt, "--today", TODAY, ".", cwd=root)
     assert run.code == 1
-    _assert_shown(run.stdout)
+    _assert_shown(run.stdout, markdown=fmt == "markdown")
+    if fmt == "html":
+        assert "&#x202e;" not in run.stdout and "&amp;#x202e;" in run.stdout
 
 
 def test_control_characters_and_markdown_in_diff_markdown(root: Path) -> None:
@@ -687,16 +699,21 @@ def test_control_characters_and_markdown_in_diff_markdown(root: Path) -> None:
     write(root, "a.kpi.yaml", CLEAN)
     git(root, "add", "-A")
     git(root, "commit", "-qm", "base")
-    owner = "@octocat ![x](https://example.com/t.png) [click](https://evil.example)"
-    changed = CLEAN.replace("owner: cfo", f"owner: {json.dumps(owner + HOSTILE_TEXT)}")
+    owner = "@octocat ![x](https://e.io/t.png) [click](https://evil.io)"  # under 60
+    changed = CLEAN.replace("owner: cfo", f"owner: {json.dumps(owner)}")
+    target = "target: {value: 120, unit: USD, direction: increase, baseline: 100}"
+    changed = changed.replace(target, f"target: {json.dumps(HOSTILE_TEXT)}")
     changed = changed.replace("name: MRR", 'name: "MRR`|x"')
     write(root, "a.kpi.yaml", changed)
     run = kpilint("diff", "main", "--format", "markdown", "--today", TODAY, cwd=root)
-    _assert_shown(run.stdout)
-    rows = [line for line in run.stdout.splitlines() if line.startswith("| ")]
-    owner_cell = "@<!-- -->octocat !\\[x\\](https://example.com/t.png) \\[click\\](https://evil"
+    _assert_shown(run.stdout, markdown=True)
+    changed_part, findings_part = run.stdout.split("### New findings")
+    rows = [line for line in changed_part.splitlines() if line.startswith("| ")]
+    owner_cell = "@<!-- -->octocat !\\[x\\](https://e.io/t.png) \\[click\\](https://evil"
     assert any(owner_cell in row for row in rows), rows
     assert all(row.count(" | ") == 3 for row in rows[2:]), rows  # no cell broke out
+    found = [line for line in findings_part.splitlines() if line.startswith("| ")]
+    assert found and all(row.count(" | ") == 4 for row in found[2:]), found  # 5 columns
 
 
 # --- content that used to raise: huge integers, the last date, file names, limits ----
@@ -836,6 +853,82 @@ def test_20000_unknown_keys_list_1000_and_count_the_rest(root: Path) -> None:
     assert json.loads(run.stdout)["summary"]["omitted"] == 19_000
     text = kpilint("check", "--today", TODAY, ".", cwd=root).stdout
     assert "Found 1000 findings (1000 errors) in 1 file.\n19000 more findings not listed" in text
+
+
+def _long_values_file() -> str:
+    """A KPI file whose id, references, values, keys and comments are thousands of
+    characters long, each made of one letter so a message showing it whole is seen."""
+    a, b, d, f = ("a" * 5000, "b" * 5000, "d" * 5000, "f" * 5000)
+    e = "e" * 1000  # a YAML simple key has at most 1,024 characters
+    return (
+        GOAL
+        + METRIC.replace("source: stripe", f"source: {f} spreadsheet")
+        + f"kpis:\n  - id: {a}\n    name: K\n    goal: {b}\n    metric: m\n    owner: cfo\n"
+        + f"    target: {d}\n    {e}: 1\n    {e}: 2\n"
+        + f"  - id: {a}\n    name: K2\n    # kpilint: {e}[KPI101]\n"
+        + f"    metric: m  # kpilint: ignore[{f}] because\n"
+    )
+
+
+def test_long_ids_and_values_are_cut_in_messages_and_whole_in_json(root: Path) -> None:
+    write(root, "a.kpi.yaml", _long_values_file())
+    run = check(root)
+    cut_a = "'" + "a" * 57 + "…'"  # 60 characters (CLI.md "Output safety and size")
+    by_where = {(f["code"], f["line"], f["column"]): f for f in run.findings()}
+    assert by_where["KPI101", 24, 5]["message"] == f"KPI {cut_a} has no target"
+    assert by_where["KPI101", 24, 5]["entity"] == {"kind": "kpi", "id": "a" * 5000}
+    unknown = by_where["KPI003", 23, 5]
+    assert unknown["message"] == f"KPI {cut_a}: unknown key '{'e' * 57}…'"
+    assert unknown["fix"]["description"].startswith(f"Remove '{'e' * 57}…', or use one of: id,")
+    assert f"'goal' is '{'b' * 57}…'" in by_where["KPI002", 18, 5]["message"]
+    assert by_where["KPI004", 23, 5]["message"].startswith(f"key '{'e' * 57}…' appears twice")
+    assert by_where["KPI005", 24, 5]["fix"]["description"].endswith(f"called {cut_a}")
+    assert f"target '{'d' * 57}…' has no number" in by_where["KPI201", 21, 5]["message"]
+    assert "(source: " + "f" * 59 + "…)" in by_where["KPI701", 8, 5]["message"]
+    assert f"unknown directive '{'e' * 57}…'" in by_where["KPI008", 26, 5]["message"]
+    assert f"no rule is called '{'f' * 57}…'" in by_where["KPI008", 27, 16]["message"]
+    for f in run.findings():  # every message and fix shows at most 59 of a long value
+        shown = f["message"] + f["fix"]["description"]
+        assert not any(c * 60 in shown for c in "abdef"), (f["code"], f["line"])
+    for fmt in ("text", "markdown", "github", "junit"):
+        out = kpilint("check", "--format", fmt, "--today", TODAY, ".", cwd=root).stdout
+        assert not any(c * 60 in out for c in "abdef"), fmt
+        assert len(out) < 20 * len(run.findings()) * 200, fmt  # about 200 bytes a finding
+    # SARIF keeps the whole id as JSON does, but once per run (a logical location the
+    # results refer to by index), not once per finding.
+    sarif = json.loads(
+        kpilint("check", "--format", "sarif", "--today", TODAY, ".", cwd=root).stdout
+    )
+    [sarif_run] = sarif["runs"]
+    assert json.dumps(sarif_run["results"]).count("a" * 5000) == 0
+    places = sarif_run["logicalLocations"]
+    assert [p["name"] for p in places].count("a" * 5000) == 1
+    long_id = next(p["index"] for p in places if p["name"] == "a" * 5000)
+    assert any(p.get("parentIndex") == long_id and p["kind"] == "property" for p in places)
+
+
+def test_misspelt_references_among_many_ids_cost_bounded_work(root: Path) -> None:
+    # 2,000 ids and 2,000 near-miss references: "did you mean" compared each with
+    # each (70 s); the hints now share a budget, and every finding is still made.
+    n, per_file = 2000, 500
+    goals = "".join(f"  - {{id: goal-number-{i}, name: G, kind: revenue}}\n" for i in range(n))
+    write(root, "goals.kpi.yaml", "goals:\n" + goals)
+    write(root, "owners.txt", "".join(f"owner-number-{i}\n" for i in range(n)))
+    write(root, "kpilint.toml", 'owners = "owners.txt"\n')
+    for part in range(n // per_file):
+        kpis = "".join(
+            f"  - {{id: k{i}, name: K, goal: goal-numbr-{i}, owner: owner-numbr-{i}}}\n"
+            for i in range(part * per_file, (part + 1) * per_file)
+        )
+        write(root, f"k{part}.kpi.yaml", "kpis:\n" + kpis)
+    run = check(root, extra=("--select", "KPI006,KPI106"))
+    found = run.findings()
+    assert len(found) == 2 * n  # one per reference and per owner, hint or not
+    first = {
+        f["code"]: f["message"] for f in found if f["path"] == "k0.kpi.yaml" and f["line"] == 2
+    }
+    assert first["KPI006"].endswith("names no goal in the project; did you mean 'goal-number-0'?")
+    assert first["KPI106"].endswith("not in the owners list; did you mean 'owner-number-0'?")
 
 
 def test_limit_keeps_the_most_severe_findings_of_a_file(root: Path) -> None:

@@ -30,15 +30,13 @@ from kpilint.importers.common import Slugs, slug
 from kpilint.model import SLUG_PATTERN
 from kpilint.targets import parse_target
 from kpilint.validate import entities_of
-from tests.conftest import GITLAB_CORPUS, REPO
+from tests.conftest import GITLAB_CORPUS, NO_GITLAB_CORPUS, REPO
 
 TODAY = date(2027, 1, 1)
 FIXTURES = REPO / "tests" / "fixtures" / "importers"
 EDGE = FIXTURES / "gitlab_edge_cases.yml"
 CORPUS_FILES = sorted(GITLAB_CORPUS.glob("*.yml")) if GITLAB_CORPUS.is_dir() else []
-needs_corpus = pytest.mark.skipif(
-    not CORPUS_FILES, reason=f"the GitLab corpus is not beside the clone ({GITLAB_CORPUS})"
-)
+needs_corpus = pytest.mark.skipif(not CORPUS_FILES, reason=NO_GITLAB_CORPUS)
 MAX = 10 * 1024 * 1024
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 import kpilint
 from kpilint.cli import cli
 from kpilint.config import tomllib
-from tests.conftest import SHARED, invoke_in
+from tests.conftest import NO_CORPORA, SHARED, invoke_in
 
 CORPORA = SHARED / "corpora"
 SDG = CORPORA / "open-sdg-los-angeles" / "meta"
@@ -21,7 +21,7 @@ HUB = CORPORA / "mozilla-metric-hub" / "definitions"
 OPENSLO = CORPORA / "slo-specs" / "openslo"
 SLOTH = CORPORA / "slo-specs" / "sloth"
 
-needs = pytest.mark.skipif(not CORPORA.is_dir(), reason="corpora not beside the clone")
+needs = pytest.mark.skipif(not CORPORA.is_dir(), reason=NO_CORPORA)
 
 
 def _lint(fmt: str, *paths: Path) -> kpilint.Report:

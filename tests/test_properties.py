@@ -618,13 +618,22 @@ _CONTROL_TEXT = st.text(
             "\x85",
             "\u2028",
             "\u202e",
+            "\u200b",
+            "\u200f",
+            "\u2063",
+            "\ufeff",
+            "\u061c",
+            "&",
             "é",
         ]
     ),
     max_size=30,
 )
 HUMAN_FORMATS = ("text", "markdown", "github", "junit")
-_RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_RAW_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff]"
+)
 
 
 @SETTINGS
@@ -638,6 +647,8 @@ def test_control_characters_never_reach_human_formats(name: str, key: str) -> No
     for fmt in HUMAN_FORMATS:
         out = get(fmt)(report, RenderOptions())
         assert not _RAW_CONTROL.search(out), (fmt, out)
+        if fmt == "markdown":  # '&' escaped outside code: no entity names a control character
+            assert re.search(r"(?<!\\)&", re.sub(r"`[^`\n]*`", "", out)) is None, out
         # newlines only where the format puts them: every line starts as the format's do
         if fmt == "github":
             assert all(line.startswith(("::", "kpilint:")) for line in out.splitlines()), out
@@ -696,3 +707,128 @@ def test_any_known_file_entry_is_read_or_skipped(entries: list[Any]) -> None:
         assert len(problems) >= sum(not isinstance(e, dict) for e in entries)
         assert all(type(n) is int and n >= 1 for n in counts.values())
         assert all(isinstance(part, str) for key in counts for part in key)
+
+
+# --- bounded work and output: near-miss keys, long ids -------------------------------
+
+_NEAR_MISSES = [
+    "Goal", "gaol", "goall", "GOAL", "Owner", "ownr", "owner-", "tagret", "Target", "targt",
+    "Name", "nmae", "descriptio", "Description", "descripton", "metirc", "Metric", "zz",
+]  # fmt: skip
+
+
+def _claimed_renames(kpi: dict[str, Any]) -> dict[str, str]:
+    """The renames KPI003 offers, by the rule written out the slow way (each key
+    against every sibling): of the unknown keys whose only close match is one name,
+    the first whose normal form is that name takes it, else the first written."""
+    from kpilint.model import SECTIONS, known_keys
+    from kpilint.validate import _close_matches
+
+    known = known_keys(SECTIONS["kpis"])
+    unknown = [k for k in kpi if k not in known]
+    sole = {k: c[0] for k in unknown if len(c := _close_matches(k, known)) == 1}
+    out = {}
+    for key, name in sole.items():
+        rivals = [k for k in unknown if sole.get(k) == name]
+        exact = [k for k in rivals if k.lower().replace("-", "_").strip() == name]
+        if name not in kpi and key == (exact or rivals)[0]:
+            out[key] = name
+    return out
+
+
+@SETTINGS
+@given(
+    keys=st.lists(st.sampled_from(_NEAR_MISSES), unique=True, max_size=len(_NEAR_MISSES)),
+    spares=st.integers(min_value=0, max_value=40),
+)
+def test_near_miss_keys_are_claimed_once_each_in_linear_work(keys: list[str], spares: int) -> None:
+    from unittest.mock import patch
+
+    from kpilint import validate
+
+    kpi: dict[str, Any] = {"id": "k", "name": "K", **dict.fromkeys(keys, 1)}
+    kpi.update((f"descriptio{i}", 1) for i in range(spares))  # all near "description"
+    text = yaml.safe_dump({"kpis": [kpi]}, sort_keys=False)
+    looked_up = []
+    real = validate._close_matches
+
+    def counted(key: str, known: tuple[str, ...]) -> list[str]:
+        looked_up.append(key)
+        return real(key, known)
+
+    with project(text.encode("utf-8")) as root, patch.object(validate, "_close_matches", counted):
+        report = run(root)
+    unknown = len(kpi) - 2
+    # each unknown key is compared with the known names once, not with every sibling
+    assert len(looked_up) <= unknown, (len(looked_up), unknown)
+    found = [f for f in report.findings if f.code == "KPI003"]
+    assert len(found) == unknown
+    renames = {f.key: f.fix.edits[0].content for f in found if f.fix.edits}
+    assert renames == _claimed_renames(kpi)
+
+
+@SETTINGS
+@given(
+    length=st.integers(min_value=1, max_value=20_000),
+    field=st.sampled_from(
+        ["id", "goal", "metric", "owner", "scope", "target", "unit", "counterbalance"]
+    ),
+    unknown=st.integers(min_value=0, max_value=20),
+)
+def test_long_values_are_cut_so_output_is_bounded_by_findings(
+    length: int, field: str, unknown: int
+) -> None:
+    from kpilint.reporters import RenderOptions, get
+
+    long = "v" * length
+    kpi: dict[str, Any] = {"id": "k", "name": "K", "goal": "g", "metric": "m", "owner": "o"}
+    if field == "unit":  # KPI208 shows the target's mapping: a 20,000-character unit
+        kpi["target"] = f"at least 5 {long}"
+    else:
+        kpi[field] = f"team:{long}" if field == "scope" else long
+    kpi.update((f"zz{i}", 1) for i in range(unknown))
+    text = yaml.safe_dump({"kpis": [kpi, dict(kpi, name="again")]}, sort_keys=False, width=10**6)
+    with project(text.encode("utf-8")) as root:
+        report = run(root)
+    assert report.findings
+    for f in report.findings:  # a value shows at most 60 of its characters
+        assert "v" * 61 not in f.message + f.fix.description, (f.code, f.message[:200])
+        if field == "id" and f.entity is not None and f.entity.kind == "kpi":
+            assert f.entity.id == long  # the data keeps it whole
+    for fmt in HUMAN_FORMATS:  # so the size of a report does not grow with the value
+        out = get(fmt)(report, RenderOptions())
+        assert "v" * 61 not in out, fmt
+        assert len(out) <= 2_000 + 600 * len(report.findings), (fmt, len(out))
+
+
+@SETTINGS
+@given(
+    words=st.lists(st.sampled_from(["goal-a", "goal-b", "gaol-a", "x", "revenue", "goal-z"])),
+    size=st.integers(min_value=1, max_value=50),
+    budget=st.integers(min_value=0, max_value=400),
+)
+def test_hints_look_each_word_up_once_within_their_budget(
+    words: list[str], size: int, budget: int
+) -> None:
+    import difflib
+    from unittest.mock import patch
+
+    from kpilint.suggest import Hints, did_you_mean
+
+    known = [f"goal-{chr(97 + i % 26)}{i}" for i in range(size)]
+    compared = []
+    real = difflib.get_close_matches
+
+    def counted(word: str, possibilities: Any, *args: Any, **kwargs: Any) -> list[str]:
+        compared.append(len(possibilities))
+        return real(word, possibilities, *args, **kwargs)
+
+    hints = Hints(known, cutoff=0.7, budget=budget)
+    with patch.object(difflib, "get_close_matches", counted):
+        got = [hints(w) for w in words]
+    assert sum(compared) <= budget  # work bounded, whatever the words
+    assert len(compared) <= len(set(words))  # each distinct word at most once
+    for word, hint in zip(words, got, strict=True):  # a hint given is the plain one
+        assert hint in ("", did_you_mean(word, known, 0.7))
+    if size * len(set(words)) <= budget:  # within budget: every word gets its hint
+        assert got == [did_you_mean(w, known, 0.7) for w in words]

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from kpilint.model import KpiFile, json_schema, validate
-from tests.conftest import REPO, SPEC_EXAMPLE
+from tests.conftest import NO_SPEC, REPO, SPEC_EXAMPLE
 
 SCHEMA_FILE = REPO / "schemas" / "kpi-file.schema.json"
 
@@ -91,7 +91,7 @@ def test_schema_and_model_agree(doc: dict[str, object], valid: bool) -> None:
 
 def test_spec_example_is_rejected_for_its_misspelt_key() -> None:
     if not SPEC_EXAMPLE.is_dir():
-        pytest.skip("../shared/spec is not beside the clone")
+        pytest.skip(NO_SPEC)
     data = _json_ready(yaml.safe_load((SPEC_EXAMPLE / "sales.kpi.yaml").read_text()))
     errors = list(jsonschema.Draft202012Validator(json_schema()).iter_errors(data))
     assert any("timline" in e.message for e in errors)

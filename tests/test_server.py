@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
 
 from tests.conftest import WriteProject
-from tests.lsp_session import Session, uri_of, where
+from tests.lsp_session import Session, run, uri_of, where
 
 pytestmark = pytest.mark.slow
 
@@ -29,21 +28,6 @@ kpis:
     targett: {value: 5, unit: USD, direction: increase, baseline: 4}
 """
 FIXED = KPIS.replace("targett:", "target:")
-
-
-def run(root: Path, scenario: Callable[[Session], Awaitable[None]], *args: str) -> Session:
-    """Start the server in ``root``, run ``scenario``, shut it down cleanly."""
-
-    async def main() -> Session:
-        session = Session(root)
-        await session.start("--debounce", "0", *args)
-        try:
-            await scenario(session)
-        finally:
-            await session.stop()
-        return session
-
-    return asyncio.run(main())
 
 
 @pytest.fixture
@@ -99,7 +83,7 @@ def test_a_code_action_applies_the_fix_and_the_finding_goes(project: Path) -> No
     run(project, scenario)
 
 
-def test_suppress_with_a_reason_inserts_the_comment_on_the_finding_line(project: Path) -> None:
+def test_suppress_inserts_the_comment_and_says_the_reason_is_to_write(project: Path) -> None:
     kpis = project / "kpis.kpi.yaml"
 
     async def scenario(s: Session) -> None:
@@ -109,7 +93,7 @@ def test_suppress_with_a_reason_inserts_the_comment_on_the_finding_line(project:
         actions = await s.actions(kpis, unknown)
         suppress = [a for a in actions if "Suppress" in a.title]
         assert [a.title for a in suppress] == [
-            "Suppress KPI006 (unknown-reference) on this line, with a reason"
+            "Suppress KPI006 (unknown-reference) on this line (replace TODO with why)"
         ]
         assert suppress[0].edit is not None
         s.apply(kpis, suppress[0].edit)

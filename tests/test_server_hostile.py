@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from lsprotocol import types as lsp
 
 from tests import lsp_session
 from tests.conftest import REPO
-from tests.lsp_session import Session, uri_of, where
+from tests.lsp_session import Session, run, uri_of, where
 from tests.test_server import CONFIG, GOALS, KPIS
 
 pytestmark = pytest.mark.slow
@@ -36,21 +35,6 @@ if os.environ.get("KPILINT_OPENS"):
 
     sys.addaudithook(_hook)
 """
-
-
-def run(root: Path, scenario: Callable[[Session], Awaitable[None]]) -> Session:
-    """Start the server with ``root`` as the workspace, run ``scenario``, shut it down."""
-
-    async def main() -> Session:
-        session = Session(root)
-        await session.start("--debounce", "0")
-        try:
-            await scenario(session)
-        finally:
-            await session.stop()
-        return session
-
-    return asyncio.run(main())
 
 
 def open_uri(s: Session, uri: str, text: str) -> None:

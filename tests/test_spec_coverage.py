@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from kpilint.cli import cli
-from tests.conftest import SPEC_EXAMPLE, WriteProject, run_kpilint
+from tests.conftest import NO_SPEC, SPEC_EXAMPLE, WriteProject, run_kpilint
 
 TODAY = ["--today", "2027-06-01"]
 
@@ -52,7 +52,7 @@ def rows(output: str) -> list[tuple[Any, ...]]:
     ]
 
 
-@pytest.mark.skipif(not SPEC_EXAMPLE.is_dir(), reason="../shared/spec is not beside the clone")
+@pytest.mark.skipif(not SPEC_EXAMPLE.is_dir(), reason=NO_SPEC)
 def test_worked_example_as_a_real_process() -> None:
     keys = ("code", "name", "severity", "path", "line", "column", "entity")
     expected = json.loads((SPEC_EXAMPLE / "expected.json").read_text())

@@ -11,11 +11,9 @@ from click.testing import CliRunner
 
 from kpilint import lint
 from kpilint.cli import cli
-from tests.conftest import SPEC_EXAMPLE
+from tests.conftest import NO_SPEC, SPEC_EXAMPLE
 
-pytestmark = pytest.mark.skipif(
-    not SPEC_EXAMPLE.is_dir(), reason="../shared/spec is not beside the clone"
-)
+pytestmark = pytest.mark.skipif(not SPEC_EXAMPLE.is_dir(), reason=NO_SPEC)
 
 KEYS = ("code", "name", "severity", "path", "line", "column", "entity")
 

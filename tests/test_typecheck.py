@@ -156,3 +156,34 @@ def test_a_run_without_rule_options_reads_no_option_types(
     report = lint([root], config, cwd=root)
     assert "KPI000" not in {f.code for f in report.findings}
     assert config.resolve().options["KPI406"]["max"] == 2
+
+
+# --- a misspelt choice gets a did-you-mean, like a misspelt key (issue 23) -----------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "wrote", "meant"),
+    [
+        ('fail-on = "warnin"\n', "fail-on", "warnin", "warning"),
+        ('[severity]\nKPI101 = "eror"\n', "severity.KPI101", "eror", "error"),
+    ],
+)
+def test_a_misspelt_config_value_says_did_you_mean(
+    tmp_path: Path, toml: str, key: str, wrote: str, meant: str
+) -> None:
+    from tests.conftest import run_kpilint
+
+    (tmp_path / "kpilint.toml").write_text(toml, encoding="utf-8")
+    done = run_kpilint(["check", "."], tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.splitlines()  # one line, no traceback
+    assert f"kpilint.toml: '{key}' must be one of " in line
+    assert line.endswith(f", not \"{wrote}\"; did you mean '{meant}'?"), line
+
+
+def test_a_value_like_no_choice_gets_no_guess() -> None:
+    from kpilint.config import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        Config.from_mapping({"fail-on": "sometimes"})
+    assert str(caught.value).endswith('not "sometimes"')

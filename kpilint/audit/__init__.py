@@ -15,6 +15,7 @@ scored, completed, placed in the tree or listed as orphans.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -298,6 +299,9 @@ def build(report: Report, parts: Iterable[tuple[Loaded, date]]) -> Audit:
         attention.extend(part.attention())
         statuses.update(k.model.status for k in part.kpis)
     attention.sort(key=lambda a: (a.date, a.kind, a.kpi.path, a.kpi.line))
+    goals.sort(key=lambda g: (natural(g.label), g.path, g.line))
+    tree.sort(key=lambda node: (natural(node.goal.label), node.goal.path, node.goal.line))
+    orphans.goals.sort(key=lambda r: (natural(r.label), r.path, r.line))
     live = [k for k in kpis if k.score is not None]
     s = report.summary
     totals = Totals(
@@ -457,14 +461,16 @@ class _Part:
         for kpi in self.kpis:
             if kpi.live:
                 nodes.update(dict.fromkeys(self.project.goals_of(kpi)))
-        ordered = sorted(nodes, key=lambda g: g.order)
+        ordered = sorted(nodes, key=_goal_order)
         visited: set[GoalEntity] = set()
 
         def walk(goal: GoalEntity) -> TreeGoal:
             visited.add(goal)
             children = [
                 walk(child)
-                for child in self.project.child_goals.get(goal.id or "", ())
+                for child in sorted(
+                    self.project.child_goals.get(goal.id or "", ()), key=_goal_order
+                )
                 if child in nodes and child not in visited
             ]
             return TreeGoal(
@@ -561,6 +567,17 @@ class _Part:
             f"{p.current.day}, target {p.target:g}{by}"
         )
         return Attention("off-track", row, when, (when - self.today).days, message)
+
+
+def natural(text: str) -> tuple[str | int, ...]:
+    """A sort key that reads numbers as numbers: sdg-1, sdg-2, sdg-10 (not sdg-1, sdg-10, sdg-2)."""
+    parts = re.split(r"(\d+)", text)
+    return tuple(int(p) if i % 2 else p.casefold() for i, p in enumerate(parts))
+
+
+def _goal_order(goal: GoalEntity) -> tuple[tuple[str | int, ...], int]:
+    """Goals by id, naturally; a goal without id where it stands in its file."""
+    return natural(goal.id or ""), goal.order
 
 
 def _s(n: int) -> str:

@@ -105,6 +105,14 @@ def history(
         note = (note + ": " if note else "this clone is shallow: ") + (
             f"the history shows the {shown} it has; `git fetch --unshallow` gives the rest"
         )
+    undated = [c.oid[:7] for c in commits if c.day is None]
+    if undated:  # no "today" to lint them with
+        commits = [c for c in commits if c.day is not None]
+        left = (
+            f"left out {len(undated)} commit{'' if len(undated) == 1 else 's'} whose commit"
+            f" date is not a calendar date from year 1 to 9999 ({', '.join(undated)})"
+        )
+        note = f"{note}; {left}" if note else left
     say = progress or (lambda _message: None)
     cached = _load_cache(root) if use_cache else {}
     keys = []
@@ -289,8 +297,8 @@ def _from_cache(data: Any, commit: Any) -> Point | None:
         score, done = data["score"], data["completeness"]
         findings, families, error = data["findings"], data["families"], data["error"]
         ok = (
-            all(isinstance(v, (int, float)) or v is None for v in (score, done))
-            and type(data["kpis"]) is int
+            all(v is None or (type(v) in (int, float) and 0 <= v <= 100) for v in (score, done))
+            and _count(data["kpis"])
             and _counts(findings)
             and set(findings) == set(SEVERITIES)
             and _counts(families)
@@ -307,8 +315,14 @@ def _from_cache(data: Any, commit: Any) -> Point | None:
 
 def _counts(value: Any) -> bool:
     return isinstance(value, dict) and all(
-        isinstance(k, str) and type(v) is int and v >= 0 for k, v in value.items()
+        isinstance(k, str) and _count(v) for k, v in value.items()
     )
+
+
+def _count(value: Any) -> bool:
+    """A whole number a float holds exactly: the charts scale by it (NaN, inf and 10**400
+    raised there, from a cache file anyone may have written)."""
+    return type(value) is int and 0 <= value < 1 << 53
 
 
 # --- what every renderer shows ----------------------------------------------------------

@@ -45,7 +45,7 @@ _CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--fg); background: var(--bg); }
-main { max-width: 1200px; margin: 0 auto; padding: 24px; }
+main { max-width: 2400px; margin: 0 auto; padding: 24px; }
 h1 { margin: 0 0 4px; font-size: 26px; }
 h2 { margin: 32px 0 12px; font-size: 19px; border-bottom: 1px solid var(--line);
   padding-bottom: 4px; }
@@ -69,27 +69,26 @@ svg text { font: 12px system-ui, sans-serif; fill: var(--fg); }
 svg .muted { fill: var(--muted); }
 table { border-collapse: collapse; width: 100%; background: var(--card);
   border: 1px solid var(--line); }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line);
+th, td { text-align: left; padding: 5px 6px; border-bottom: 1px solid var(--line);
   vertical-align: top; }
 td { overflow-wrap: break-word; }
 .scroll { overflow-x: auto; }
-td.text { min-width: 14em; }
+td.text { min-width: 12em; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; color: var(--muted); font-size: 12px;
   margin: 0 0 6px; }
-.legend span, td.nowrap { white-space: nowrap; }
+.legend span, .nowrap { white-space: nowrap; }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
   margin-right: 4px; vertical-align: -1px; }
-th { background: #eef1f4; font-weight: 600; white-space: nowrap; }
+th { background: #eef1f4; font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 th button { all: unset; cursor: pointer; }
-th button::after { content: " ↕"; color: var(--muted); }
-th[aria-sort=ascending] button::after { content: " ↑"; }
-th[aria-sort=descending] button::after { content: " ↓"; }
+th button::after { content: "\\a0↕"; color: var(--muted); }
+th[aria-sort=ascending] button::after { content: "\\a0↑"; }
+th[aria-sort=descending] button::after { content: "\\a0↓"; }
 .sev { font-weight: 600; }
 .sev-error .sev { color: var(--poor); } .sev-warning .sev { color: var(--fair); }
 .sev-info .sev { color: var(--info); }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
-td > code:first-child { white-space: nowrap; }
 .filters { margin: 0 0 8px; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .filters input[type=radio] { position: absolute; opacity: 0; pointer-events: none; }
 .filters label { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px;
@@ -390,7 +389,6 @@ _PALETTE = (
 def _history(result: Audit) -> str:
     """Health over time: the score, and findings per rule family, at past commits."""
     from kpilint.audit.history import summary
-    from kpilint.audit.history import table as history_table
 
     h = result.history
     if h is None:
@@ -425,23 +423,44 @@ def _history(result: Audit) -> str:
         ),
         "</div>",
     ]
-    headers, rows = history_table(h)
-    numeric = len(headers) - 3
-    titles = [(headers[0], False), (headers[1], False)]
-    titles += [(t, True) for t in headers[2:-1]] + [(headers[-1], False)]
-    out += _table(
-        "history-table",
-        titles,
-        (
-            "<tr>"
-            + f'<td class="nowrap">{_e(r[0])}</td><td><code>{_e(r[1])}</code></td>'
-            + "".join(_num(None, v) if v == "-" else _num(_number(v), v) for v in r[2:-1])
-            + f'<td class="text">{_e(r[-1])}</td></tr>'
-            for r in rows
-        ),
-    )
-    assert numeric == len(rows[0]) - 3
+    out += _table("history-table", _history_titles(h), _history_rows(h))
     return "\n".join(out)
+
+
+def _history_titles(h: History) -> list[tuple[str, bool]]:
+    from kpilint.audit.history import HEADLINE
+
+    families = [("findings by family", False)] if h.families else []  # data-v sorts it
+    numbers = [(title, True) for title in HEADLINE]
+    return [("date", False), ("commit", False), ("subject", False), *numbers, *families]
+
+
+def _history_rows(h: History) -> Iterable[str]:
+    """One row a commit, as ``git log`` reads: date, commit, subject, then the numbers.
+
+    The text table's column per rule family would push the subject out of sight
+    on a laptop; here the families share one cell, each ``name count`` unbroken.
+    """
+    from kpilint.audit.history import table as history_table
+
+    headers, rows = history_table(h)
+    width = len(headers) - 3 - len(h.families)  # the headline numbers
+    for r in rows:
+        numbers = r[2 : 2 + width]
+        counts = [(f, int(v)) for f, v in zip(h.families, r[2 + width : -1], strict=True)]
+        shown = [f'<span class="nowrap">{_e(f)} {n}</span>' for f, n in counts if n]
+        families = (
+            f'<td data-v="{sum(n for _, n in counts)}">{", ".join(shown)}</td>'
+            if h.families
+            else ""
+        )
+        yield (
+            f'<tr><td class="nowrap">{_e(r[0])}</td><td><code>{_e(r[1])}</code></td>'
+            f'<td class="text">{_e(r[-1])}</td>'
+            + "".join(_num(None, v) if v == "-" else _num(_number(v), v) for v in numbers)
+            + families
+            + "</tr>"
+        )
 
 
 def _floor(h: History) -> float:
@@ -496,13 +515,19 @@ def _line_chart(
             f'<text x="{left - 6}" y="{y(tick) + 4}" text-anchor="end" class="muted">'
             f"{tick:g}</text>",
         ]
-    step = max(1, -(-n // 5))  # at most about five date labels, and always the last
+    step = max(1, -(-n // 5))  # at most about five commit labels, and always the last
     shown = [i for i in range(n) if i % step == 0 and (n - 1 - i >= step or i == 0)]
+    last_day = ""
     for i in dict.fromkeys([*shown, n - 1]):
+        # A commit's short sha; its date beneath where the date changes, so several
+        # commits on one day do not show one date again and again.
+        day, commit = labels[i]
         anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+        below = f'<tspan x="{x(i)}" dy="14">{_e(day)}</tspan>' if day != last_day else ""
+        last_day = day
         out.append(
-            f'<text x="{x(i)}" y="{height - bottom + 16}" text-anchor="{anchor}" '
-            f'class="muted">{_e(labels[i][0])}</text>'
+            f'<text class="tick muted" x="{x(i)}" y="{height - bottom + 16}" '
+            f'text-anchor="{anchor}"><tspan>{_e(commit)}</tspan>{below}</text>'
         )
     for name, color, values in series:
         out.append(f'<g class="series" data-series="{_e(name)}">')

@@ -6,13 +6,16 @@ invalid value counts as present: KPI002 already said what is wrong with it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
 from kpilint.context import Context
 from kpilint.entities import Entity, GoalEntity, KpiEntity, Violation
+from kpilint.project import Project
+from kpilint.quoting import quote
 from kpilint.registry import rule
-from kpilint.suggest import did_you_mean
+from kpilint.suggest import Hints
 
 
 @rule("KPI101")
@@ -56,13 +59,19 @@ def unknown_goal_owner(goal: GoalEntity, ctx: Context) -> Iterator[Violation]:
     yield from _owner_not_listed(goal, ctx)
 
 
+_HINTS: weakref.WeakKeyDictionary[Project, Hints] = weakref.WeakKeyDictionary()
+
+
 def _owner_not_listed(entity: Entity[Any], ctx: Context) -> Iterator[Violation]:
     owner = getattr(entity.model, "owner", None)
     if ctx.owners is None or not isinstance(owner, str) or not owner or owner in ctx.owners:
         return
-    hint = did_you_mean(owner, ctx.owners, cutoff=0.7)
+    hints = _HINTS.get(ctx.project)
+    if hints is None:  # one per lint run: a budget for all of its owner lookups
+        hints = _HINTS[ctx.project] = Hints(sorted(ctx.owners), cutoff=0.7)
+    hint = hints(owner)
     yield entity.violation(
-        f"{entity.label}: owner '{owner}' is not in the owners list{hint}",
+        f"{entity.label}: owner {quote(owner)} is not in the owners list{hint}",
         "owner",
-        fix=f"Name an owner from the owners list{hint}, or add '{owner}' to it",
+        fix=f"Name an owner from the owners list{hint}, or add {quote(owner)} to it",
     )

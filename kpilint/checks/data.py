@@ -8,6 +8,7 @@ from functools import cache
 
 from kpilint.context import Context
 from kpilint.entities import MetricEntity, Violation
+from kpilint.quoting import cut
 from kpilint.registry import rule, vocabulary
 
 
@@ -45,7 +46,7 @@ def manual_data_source(
     )
     source = metric.model.source
     if source and _spreadsheet_pattern(tuple(terms)).search(source.lower()):
-        yield metric.violation(f"{metric.label} comes from a spreadsheet (source: {source})")
+        yield metric.violation(f"{metric.label} comes from a spreadsheet (source: {cut(source)})")
 
 
 @rule("KPI702")

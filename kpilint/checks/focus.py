@@ -12,6 +12,7 @@ from typing import Annotated
 
 from kpilint.entities import GoalEntity, KpiEntity, Violation
 from kpilint.project import Project
+from kpilint.quoting import quote
 from kpilint.registry import rule
 from kpilint.typecheck import Ge
 
@@ -49,10 +50,10 @@ def too_many_kpis(
         if len(kpis) > limit:
             first_over = kpis[limit]
             yield first_over.violation(
-                f"scope '{scope}' has {len(kpis)} active KPIs, more than {limit}; "
+                f"scope {quote(scope)} has {len(kpis)} active KPIs, more than {limit}; "
                 f"{first_over.label} is the first over the limit",
                 fix=(
-                    f"Keep at most {limit} KPIs in scope '{scope}', the ones that drive the "
+                    f"Keep at most {limit} KPIs in scope {quote(scope)}, the ones that drive the "
                     "goal; make the rest plain metrics"
                 ),
             )
@@ -118,7 +119,8 @@ def duplicate_kpi(project: Project) -> Iterator[Violation]:
         first = seen.setdefault(key, kpi)
         if first is not kpi:
             yield kpi.violation(
-                f"{kpi.label} tracks metric '{kpi.model.metric}' in scope '{kpi.model.scope}', "
+                f"{kpi.label} tracks metric {quote(kpi.model.metric)} "
+                f"in scope {quote(kpi.model.scope)}, "
                 f"as {first.label} already does"
             )
 
@@ -133,7 +135,7 @@ def overloaded_owner(project: Project, *, max: Limit = 7) -> Iterator[Violation]
         if len(kpis) > max:
             first_over = kpis[max]
             yield first_over.violation(
-                f"owner '{owner}' is accountable for {len(kpis)} active KPIs across all "
+                f"owner {quote(owner)} is accountable for {len(kpis)} active KPIs across all "
                 f"scopes, more than {max}; {first_over.label} is the first over the limit",
                 fix=f"Share the load (at most {max} per owner), or drop KPIs that do not "
                 "drive a goal",

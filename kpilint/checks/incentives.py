@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from kpilint.context import Context
 from kpilint.entities import IncentiveEntity, Violation
+from kpilint.quoting import quote
 from kpilint.registry import rule
 
 
@@ -13,7 +14,9 @@ from kpilint.registry import rule
 def single_kpi_incentive(incentive: IncentiveEntity) -> Iterator[Violation]:
     kpis = incentive.model.kpis
     if len(kpis) == 1:
-        yield incentive.violation(f"{incentive.label} rewards a single KPI ('{kpis[0]}')", "kpis")
+        yield incentive.violation(
+            f"{incentive.label} rewards a single KPI ({quote(kpis[0])})", "kpis"
+        )
 
 
 @rule("KPI502")
@@ -40,7 +43,8 @@ def counterbalance_not_rewarded(incentive: IncentiveEntity, ctx: Context) -> Ite
         for guard in kpi.model.counterbalance or ():
             if guard not in rewarded:
                 yield incentive.violation(
-                    f"{incentive.label} rewards '{ident}' but not its counterbalance '{guard}'",
+                    f"{incentive.label} rewards {quote(ident)} "
+                    f"but not its counterbalance {quote(guard)}",
                     "kpis",
-                    fix=f"Add '{guard}' to the incentive's kpis",
+                    fix=f"Add {quote(guard)} to the incentive's kpis",
                 )

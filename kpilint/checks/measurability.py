@@ -17,6 +17,7 @@ from kpilint.context import Context
 from kpilint.edits import flow_mapping, replace_value, set_nested_key, yaml_comment
 from kpilint.entities import KpiEntity, TargetView, Violation
 from kpilint.findings import Edit
+from kpilint.quoting import cut, quote
 from kpilint.registry import rule
 from kpilint.typecheck import Gt
 
@@ -40,7 +41,9 @@ def _num(value: float) -> str:
 def unmeasurable_target(kpi: KpiEntity) -> Iterator[Violation]:
     target = kpi.target
     if target is not None and target.text is not None and not target.measurable:
-        yield kpi.violation(f"{kpi.label}: target '{target.text.strip()}' has no number", "target")
+        yield kpi.violation(
+            f"{kpi.label}: target {quote(target.text.strip())} has no number", "target"
+        )
 
 
 @rule("KPI202")
@@ -132,7 +135,7 @@ def average_hides_variation(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]
     metric = ctx.project.metric_of(kpi)
     if metric is not None and metric.model.aggregation == "avg":
         yield kpi.violation(
-            f"{kpi.label}: its metric '{metric.id}' is an average, which hides variation",
+            f"{kpi.label}: its metric {quote(metric.id)} is an average, which hides variation",
             "metric",
         )
 
@@ -148,7 +151,7 @@ def free_text_target(kpi: KpiEntity) -> Iterator[Violation]:
     edits, conflict = _rewrite(kpi, written, parsed.deadline) if mapping else ((), None)
     if mapping is None or conflict is not None:
         yield kpi.violation(
-            f"{kpi.label}: free-text target '{text}' has no exact mapping "
+            f"{kpi.label}: free-text target {quote(text)} has no exact mapping "
             f"({conflict or parsed.inexact})",
             "target",
             fix="Write the target as a mapping (value or change, unit, direction) that says "
@@ -156,10 +159,12 @@ def free_text_target(kpi: KpiEntity) -> Iterator[Violation]:
         )
         return
     deadline = f", timeline.end: {parsed.deadline}" if parsed.deadline else ""
+    # the edit writes the whole unit; the message shows it as it shows any value
+    shown = flow_mapping({k: cut(v) if isinstance(v, str) else v for k, v in mapping.items()})
     yield kpi.violation(
-        f"{kpi.label}: free-text target '{text}' reads as {written}{deadline}",
+        f"{kpi.label}: free-text target {quote(text)} reads as {shown}{deadline}",
         "target",
-        fix=f"Write the target as a mapping: {written}{deadline}",
+        fix=f"Write the target as a mapping: {shown}{deadline}",
         edits=edits,
     )
 

@@ -10,8 +10,9 @@ from kpilint.findings import EntityRef
 from kpilint.loader import Problem, SourceFile
 from kpilint.model import KIND_OF_SECTION
 from kpilint.project import Project
+from kpilint.quoting import cut, quote
 from kpilint.registry import rule
-from kpilint.suggest import did_you_mean
+from kpilint.suggest import Hints
 from kpilint.suppressions import Comment, Expired, Malformed, Unused
 
 
@@ -77,7 +78,7 @@ def duplicate_id(project: Project) -> Iterator[Violation]:
                 )
                 yield again.violation(
                     f"{again.label} is already defined at {where}; ids are unique per kind",
-                    fix=f"Rename one of the two {kind}s called '{ident}'",
+                    fix=f"Rename one of the two {kind}s called {quote(ident)}",
                 )
 
 
@@ -95,12 +96,15 @@ def unknown_reference(project: Project) -> Iterator[Violation]:
         checks.append((kpi, "counterbalance", list(kpi.model.counterbalance or ()), kpis, "KPI"))
     for incentive in project.incentives:
         checks.append((incentive, "kpis", list(incentive.model.kpis), kpis, "KPI"))
+    hints: dict[int, Hints] = {}  # one per set of ids: a budget for all their lookups
     for entity, key, refs, known, noun in checks:
         for ident in dict.fromkeys(refs):
             if ident not in known:
-                hint = did_you_mean(ident, known, cutoff=0.7)
+                if id(known) not in hints:
+                    hints[id(known)] = Hints(known, cutoff=0.7)
+                hint = hints[id(known)](ident)
                 yield entity.violation(
-                    f"{entity.label}: {key} '{ident}' names no {noun} in the project{hint}",
+                    f"{entity.label}: {key} {quote(ident)} names no {noun} in the project{hint}",
                     key,
                     fix=f"Point '{key}' at an existing {noun} id{hint}",
                 )
@@ -126,7 +130,8 @@ def goal_cycle(project: Project) -> Iterator[Violation]:
             members = [g for g in (project.goal(i) for i in cycle) if g is not None]
             first = min(members, key=lambda g: g.order)
             loop = " -> ".join(
-                [
+                cut(step)
+                for step in [
                     *cycle[cycle.index(first.id or "") :],
                     *cycle[: cycle.index(first.id or "")],
                     first.id or "",
@@ -164,13 +169,13 @@ def suppression_without_reason(comment: Comment) -> Iterator[Violation]:
     s = comment.suppression
     if s.without_reason:
         what = "only 'TODO' as its reason" if s.reason else "no reason"
-        yield Violation(f"suppression '{s.label}' gives {what}", s.pos, comment.file)
+        yield Violation(f"suppression {quote(s.label)} gives {what}", s.pos, comment.file)
 
 
 @rule("KPI010")
 def unused_suppression(unused: Unused) -> Iterator[Violation]:
     s = unused.suppression
-    message = f"suppression '{s.label}' silences nothing"
+    message = f"suppression {quote(s.label)} silences nothing"
     yield Violation(message, s.pos, unused.file, edits=(unused.removal(),))
 
 
@@ -178,7 +183,7 @@ def unused_suppression(unused: Unused) -> Iterator[Violation]:
 def expired_suppression(expired: Expired) -> Iterator[Violation]:
     s = expired.suppression
     yield Violation(
-        f"waiver '{s.label}' ran until {s.until} and has expired; it silences nothing now",
+        f"waiver {quote(s.label)} ran until {s.until} and has expired; it silences nothing now",
         s.pos,
         expired.file,
     )

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from kpilint.context import Context
 from kpilint.edits import set_key
 from kpilint.entities import GoalEntity, KpiEntity, Violation
+from kpilint.quoting import quote
 from kpilint.registry import rule
 
 _UNIT_CADENCE = {"week": "weekly", "month": "monthly", "year": "annually"}
@@ -115,7 +116,7 @@ def kpi_outlives_goal(kpi: KpiEntity, ctx: Context) -> Iterator[Violation]:
         and end > g.model.period.end
     ]
     if late:
-        goals = ", ".join(f"'{g.id}' ({g.model.period.end})" for g in late if g.model.period)
+        goals = ", ".join(f"{quote(g.id)} ({g.model.period.end})" for g in late if g.model.period)
         yield kpi.violation(
             f"{kpi.label}: deadline {end} is after the end of goal {goals}", "timeline"
         )

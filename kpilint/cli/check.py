@@ -136,7 +136,7 @@ def check(
         if show_settings:
             _show_settings(paths or (".",), args, cwd)
         if show_files:
-            _show_files(paths or (".",), args, cwd, force_exclude)
+            _show_files(paths or (".",), args, cwd, force_exclude, source_format)
     except (ConfigError, UsageError) as exc:
         _die(str(exc))
 
@@ -275,15 +275,29 @@ def _show_settings(paths: tuple[str, ...], args: LintArgs, cwd: Path) -> NoRetur
     sys.exit(EXIT_OK)
 
 
-def _show_files(paths: tuple[str, ...], args: LintArgs, cwd: Path, force_exclude: bool) -> NoReturn:
+def _show_files(
+    paths: tuple[str, ...],
+    args: LintArgs,
+    cwd: Path,
+    force_exclude: bool,
+    source_format: str | None = None,
+) -> NoReturn:
     """The files whose findings ``check`` would report, one a line, in project order."""
     from kpilint.config import Config
-    from kpilint.engine import _group_by_project, display_path, project_files
+    from kpilint.engine import _group_by_project, display_path, foreign_files, project_files
 
-    lines = []
+    lines: list[str] = []
     for root, config_file, named in _group_by_project(paths, cwd, {}):
         config = args.config or (Config.from_file(config_file) if config_file else Config())
         config = config.with_overrides(**args.overrides)
+        if source_format is not None:  # what `--from` reads (SOURCES.md)
+            from kpilint.importers import importer
+
+            shown, refused = foreign_files(importer(source_format), root, named, config)
+            for path, why in sorted(refused.items()):
+                _warn(f"kpilint: warning: not read {display_path(path, cwd)}: {why}")
+            lines.extend(display_path(p, cwd) for p in shown)
+            continue
         found = project_files(root, named, config, force_exclude=force_exclude)
         for path, why in sorted(found.refused.items()):  # SOURCES.md "Files"
             _warn(f"kpilint: warning: not read {display_path(path, cwd)}: {why}")

@@ -164,7 +164,12 @@ def run_import(
             raise ImportRefused(f"source '{raw}' does not exist")
         root = find_root_of_named(here / raw, here)[0]
         if path.is_dir():
-            found = discover(path, root, globs, refused=refused)
+            find = getattr(reader, "find", None)  # a preset: globs match a path's end
+            found = (
+                find(path, root, (), refused)
+                if find
+                else discover(path, root, globs, refused=refused)
+            )
             if not found:
                 raise ImportRefused(f"no {' or '.join(globs)} files in '{raw}'")
             files.extend(found)
@@ -177,6 +182,8 @@ def run_import(
         f"kpilint: warning: not read {_display(p, cwd)}: {w}" for p, w in refused.items()
     ]
     converted: list[tuple[Path, Imported]] = []
+    if hasattr(reader, "partners"):  # a source's reader: `merge-by` reads its files together
+        reader.partners = [Path(os.path.normpath(p)) for p in files]
     for file in dict.fromkeys(Path(os.path.normpath(p)) for p in files):
         result = reader.convert(file, _display(file, cwd), max_bytes)
         sf = result.source
@@ -194,6 +201,8 @@ def run_import(
         raise ImportRefused(
             f"{len(groups)} KPI files would be written; name an output folder with -o"
         )
+    bodies = {name: dump(sections) for name, (sections, _) in groups.items()}
+    ignores = _ignore_comments(groups, bodies)
     for name, (sections, imports) in groups.items():
         if Path(name).name != name or name.startswith("."):
             raise ImportRefused(f"'{name}' is not a file name inside '{out}'")  # never happens
@@ -201,12 +210,50 @@ def run_import(
         run.outputs.append(
             Output(
                 None if out is None else out / name,
-                header + dump(sections),
+                header + ignores.get(name, "") + bodies[name],
                 [i.source.display for i in imports],
                 {s: len(items) for s, items in sections.items() if items},
             )
         )
     return run
+
+
+def _ignore_comments(
+    groups: dict[str, tuple[dict[str, list[Any]], list[Imported]]], bodies: dict[str, str]
+) -> dict[str, str]:
+    """A source's `ignore` as `ignore-file` comments, each where its rule fires (SOURCES.md):
+    the written files are linted together, as `check` will read them."""
+    wanted = {
+        name: dict(ig for i in imports for ig in i.source.ignores)
+        for name, (_, imports) in groups.items()
+    }
+    if not any(wanted.values()):
+        return {}
+    from datetime import date
+
+    from kpilint.config import Config
+    from kpilint.engine import Loaded, run_rules
+    from kpilint.loader import read_text
+    from kpilint.project import Project
+    from kpilint.registry import rule_names
+    from kpilint.suppressions import Targets
+    from kpilint.validate import entities_of
+
+    root = Path(os.path.abspath("kpilint-import"))
+    files = [read_text(root / name, name, text) for name, text in bodies.items()]
+    project = Project(root, files, [e for sf in files for e in entities_of(sf)])
+    fired: dict[str, set[str]] = {}
+    for finding in run_rules(Loaded(project, Config(), set(bodies)), date.today()):
+        fired.setdefault(finding.path, set()).add(finding.code)
+    targets = Targets(rule_names())
+    return {
+        name: "".join(
+            f"# kpilint: ignore-file[{selector}] {reason}\n"
+            for selector, reason in selectors.items()
+            if targets(selector) & fired.get(name, set())
+        )
+        for name, selectors in wanted.items()
+    }
 
 
 def write_outputs(run: ImportRun, *, force: bool = False) -> None:

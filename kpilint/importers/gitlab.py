@@ -57,6 +57,10 @@ def convert(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Imp
     if parsed.data is None and any(p.code == "KPI001" for p in parsed.problems):
         sf.problems.extend(parsed.problems)
         return result
+    if isinstance(parsed.data, (dict, list)):
+        from kpilint.sources.readers import ints_as_text
+
+        ints_as_text(parsed, parsed.data, ())
     entries = [] if parsed.data == {} else parsed.data  # an empty file: no entries
     if not isinstance(entries, list):
         span = parsed.values.get(())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from kpilint.findings import Finding, Report
+from kpilint.quoting import cut
 from kpilint.reporters import RenderOptions
 from kpilint.reporters.visible import visible_copy
 
@@ -33,7 +34,7 @@ def failure_text(f: Finding) -> str:
 
 def _case_name(f: Finding) -> str:
     where = f" at {f.path}:{f.line}:{f.column}" if f.path else ""
-    subject = f" ({f.entity.kind} {f.entity.id})" if f.entity and f.entity.id else ""
+    subject = f" ({f.entity.kind} {cut(f.entity.id)})" if f.entity and f.entity.id else ""
     return f"{f.code} {f.name}{subject}{where}"
 
 

@@ -15,8 +15,9 @@ from kpilint.reporters.visible import visible_copy
 
 MAX_ROWS = 100
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones
-# that start emphasis, code, links, HTML, strike-through or end a table cell.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# that start emphasis, code, links, HTML, strike-through, an entity (``&#x202e;``
+# would render as the mark it names) or end a table cell.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
 
 def cell(text: str) -> str:

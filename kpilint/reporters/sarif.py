@@ -77,7 +77,7 @@ def _region(f: Finding) -> dict[str, int] | None:
     return region
 
 
-def _result(f: Finding, rule_index: int) -> dict[str, Any]:
+def _result(f: Finding, rule_index: int, places: _Places) -> dict[str, Any]:
     text = f.message if not f.fix.description else f"{f.message}\nfix: {f.fix.description}"
     result: dict[str, Any] = {
         "ruleId": f.code,
@@ -93,14 +93,36 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
         location: dict[str, Any] = {"physicalLocation": physical}
         if f.entity is not None and f.entity.id:
             # The entity a finding is about, for viewers that show logical locations.
-            location["logicalLocations"] = [
-                {"name": f.entity.id, "kind": f.entity.kind}
-                | ({"fullyQualifiedName": f"{f.entity.id}.{f.key}"} if f.key else {})
-            ]
+            location["logicalLocations"] = [{"index": places.of(f.entity.kind, f.entity.id, f.key)}]
         result["locations"] = [location]
     result["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
     result["properties"] = {"severity": f.severity, "fixApplicability": f.fix.applicability}
     return result
+
+
+class _Places:
+    """The run's logical locations, each written once and referred to by index: an entity
+    (its whole id, as JSON's ``entity`` keeps it) and its keys below it, so a long id costs
+    its length once per run, not once per finding (CLI.md "Output safety and size")."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self._index: dict[tuple[str, str, str | None], int] = {}
+
+    def of(self, kind: str, ident: str, key: str | None) -> int:
+        entity = self._add((kind, ident, None), {"name": ident, "kind": kind})
+        if not key:
+            return entity
+        return self._add(
+            (kind, ident, key), {"name": key, "kind": "property", "parentIndex": entity}
+        )
+
+    def _add(self, ident: tuple[str, str, str | None], place: dict[str, Any]) -> int:
+        found = self._index.get(ident)
+        if found is None:
+            found = self._index[ident] = len(self.items)
+            self.items.append({**place, "index": found})
+        return found
 
 
 def sarif_log(report: Report) -> dict[str, Any]:
@@ -113,6 +135,8 @@ def sarif_log(report: Report) -> dict[str, Any]:
         if f.code not in infos:
             infos[f.code] = _synthetic_rule(f)
     index = {code: i for i, code in enumerate(infos)}
+    places = _Places()
+    results = [_result(f, index[f.code], places) for f in findings]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -125,8 +149,10 @@ def sarif_log(report: Report) -> dict[str, Any]:
         },
         # kpilint columns count characters, not UTF-16 units.
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index[f.code]) for f in findings],
+        "results": results,
     }
+    if places.items:
+        run["logicalLocations"] = places.items
     if report.summary.omitted:  # past the per-file limit: counted, never silently lost
         run["properties"] = {"omitted": report.summary.omitted}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}

@@ -16,9 +16,15 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 # C0 and C1 controls, DEL, line/paragraph separators, bidi overrides and
-# isolates ("Trojan Source"), and the lone surrogates that stand for the bytes
-# of a file name that is not UTF-8.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# isolates ("Trojan Source"), the invisible marks that hide or reorder text
+# (zero-width space, joiners and LRM/RLM U+200B-U+200F, word joiner and invisible
+# operators U+2060-U+2064, the BOM/zero-width no-break space U+FEFF, the Arabic
+# letter mark U+061C), and the lone surrogates that stand for the bytes of a
+# file name that is not UTF-8.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -14,7 +14,6 @@ import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,15 +29,11 @@ from kpilint.project import CONFIG_NAMES, find_root
 from kpilint.registry import Rule, by_name_or_code
 from kpilint.rulesdoc import rule_url
 from kpilint.server import navigate
+from kpilint.server.actions import KINDS, code_actions, diagnostic, overlaps
 from kpilint.server.positions import TextIndex, finding_span
 from kpilint.server.state import ProjectState
 
 DEFAULT_DEBOUNCE = 0.15  # seconds between the last keystroke and the re-lint
-_SEVERITY = {
-    "error": lsp.DiagnosticSeverity.Error,
-    "warning": lsp.DiagnosticSeverity.Warning,
-    "info": lsp.DiagnosticSeverity.Information,
-}
 _SUPPRESSION = re.compile(r"#[ \t]*kpilint:[ \t]*(?:ignore-file|ignore)\[(?P<sel>[^\]\r\n]*)\]")
 T = TypeVar("T")
 
@@ -180,19 +175,6 @@ def _position(index: TextIndex, offset: int) -> lsp.Position:
     return lsp.Position(line=line, character=character)
 
 
-def diagnostic(finding: Finding, where: lsp.Range) -> lsp.Diagnostic:
-    url = rule_url(finding.code, finding.name) if finding.code != "KPI000" else None
-    return lsp.Diagnostic(
-        range=where,
-        message=f"{finding.message} ({finding.name})",
-        severity=_SEVERITY[finding.severity],
-        code=finding.code,
-        code_description=lsp.CodeDescription(href=url) if url else None,
-        source="kpilint",
-        data={"fingerprint": finding.fingerprint, "fix": finding.fix.description},
-    )
-
-
 def _path(uri: str) -> Path | None:
     path = to_fs_path(uri)
     return Path(path).absolute() if path else None
@@ -274,10 +256,7 @@ def build(debounce: float = DEFAULT_DEBOUNCE) -> KpilintServer:
         for path in ls.open_documents():  # a file on disk changed: every project may care
             ls.schedule(path, ls.debounce)
 
-    @server.feature(
-        lsp.TEXT_DOCUMENT_CODE_ACTION,
-        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
-    )
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=KINDS))
     def code_action(ls: KpilintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
         return ls.guarded("code actions", lambda: code_actions(ls, params), None)
 
@@ -315,90 +294,6 @@ def _document(ls: KpilintServer, uri: str) -> tuple[str, TextIndex] | None:
     return None if text is None else (text, TextIndex(text, ls.encoding))
 
 
-def code_actions(ls: KpilintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-    uri = params.text_document.uri
-    published = ls.published.get(uri)
-    if published is None:
-        return []
-    doc = ls.workspace.get_text_document(uri)
-    if doc.source != published.file.text:
-        return []  # edited since the last lint: its offsets no longer hold
-    want = params.range
-    actions: list[lsp.CodeAction] = []
-    suppressed: set[tuple[int, str]] = set()
-    for finding, where in published.findings:
-        if not _overlaps(where, want):
-            continue
-        diag = diagnostic(finding, where)
-        index = published.index
-        fix = finding.fix
-        if fix.edits and fix.applicability in ("safe", "unsafe"):
-            unsafe = fix.applicability == "unsafe"
-            edits = [lsp.TextEdit(ls.range(index, e.start, e.end), e.content) for e in fix.edits]
-            actions.append(
-                lsp.CodeAction(
-                    title=f"Fix {finding.code}: {fix.description}"
-                    + (" (unsafe fix)" if unsafe else ""),
-                    kind=lsp.CodeActionKind.QuickFix,
-                    diagnostics=[diag],
-                    is_preferred=not unsafe,
-                    edit=_workspace_edit(uri, doc.version, edits),
-                )
-            )
-        key = (finding.line, finding.code)
-        if key not in suppressed:
-            suppressed.add(key)
-            edit = suppression_edit(ls, published, finding)
-            if edit is not None:
-                actions.append(
-                    lsp.CodeAction(
-                        title=f"Suppress {finding.code} ({finding.name}) on this line, "
-                        "with a reason",
-                        kind=lsp.CodeActionKind.QuickFix,
-                        diagnostics=[diag],
-                        edit=_workspace_edit(uri, doc.version, [edit]),
-                    )
-                )
-    return actions
-
-
-def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
-    def key(p: lsp.Position) -> tuple[int, int]:
-        return (p.line, p.character)
-
-    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
-
-
-def _workspace_edit(uri: str, version: int | None, edits: list[lsp.TextEdit]) -> lsp.WorkspaceEdit:
-    return lsp.WorkspaceEdit(
-        document_changes=[
-            lsp.TextDocumentEdit(
-                text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-                edits=list(edits),
-            )
-        ]
-    )
-
-
-def suppression_edit(
-    ls: KpilintServer, published: Published, finding: Finding
-) -> lsp.TextEdit | None:
-    """``--add-noqa``'s comment for the finding's line (``noqa.line_edit``), as an LSP edit.
-
-    A new ``# kpilint: ignore[CODE] TODO`` goes at the end of the line, or the code
-    joins the suppression in force there; its ``TODO`` reason is KPI009 until a
-    person writes why. A malformed comment or an expired waiver is left to them.
-    """
-    from kpilint.noqa import line_edit
-
-    state = ls.project_of(published.file.path)
-    today = (state.config.today if state is not None else None) or date.today()
-    edit = line_edit(published.file, finding.line, [finding.code], today)
-    if edit is None:
-        return None
-    return lsp.TextEdit(ls.range(published.index, edit.start, edit.end), edit.content)
-
-
 def rule_hover(ls: KpilintServer, params: lsp.HoverParams) -> lsp.Hover | None:
     uri = params.text_document.uri
     document = _document(ls, uri)
@@ -419,7 +314,7 @@ def rule_hover(ls: KpilintServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if published is None or text != published.file.text:
         return None
     here = lsp.Range(params.position, params.position)
-    rules = [(f, r) for f, r in published.findings if _overlaps(r, here)]
+    rules = [(f, r) for f, r in published.findings if overlaps(r, here)]
     if not rules:
         return None
     parts = []

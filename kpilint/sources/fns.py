@@ -138,7 +138,11 @@ def _openslo_review(_picked: Picked | None, rec: Record) -> Picked | None:
     rolling = window.get("isRolling")
     if (rolling is False or (rolling is None and "calendar" in window)) and unit in _CALENDAR:
         return Picked(_CALENDAR[unit], where)
-    return Picked(_rolling(count * _UNIT_DAYS.get(unit, 0)), where)
+    try:
+        days = count * _UNIT_DAYS.get(unit, 0)
+    except OverflowError:  # an int of hundreds of digits, in minutes: no float holds it
+        days = float("inf")
+    return Picked(_rolling(days), where)
 
 
 def _sloth_id(picked: Picked | None, rec: Record) -> Picked | None:

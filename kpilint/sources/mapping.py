@@ -8,144 +8,47 @@ rules, suppressions and reporters work on it unchanged.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from kpilint.findings import FILE_START
 from kpilint.loader import Path_, Problem, SourceFile, Span
 from kpilint.quoting import quote
-from kpilint.sources.spec import KINDS, Also, Field, SourceSpec, normal
+from kpilint.sources.records import (
+    _MISSING,
+    Picked,
+    Record,
+    as_written,
+    evaluate,
+    fill,
+    pick,
+    render,
+    slug,
+    text_of,
+    walk,
+)
+from kpilint.sources.spec import KINDS, Also, SourceSpec, normal
 
-__all__ = ["Picked", "Record", "evaluate", "fill", "normal", "slug", "walk"]
+__all__ = ["_MISSING", "Picked", "Record", "evaluate", "fill", "normal", "slug", "text_of", "walk"]
 
-_MISSING: Any = object()
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]|\[\?([^\]]+)\]")
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
 _NUMERIC = frozenset({"target.value", "target.change", "target.baseline"})
 _NESTED = frozenset({"target", "timeline", "period"})
 _HALF = (1 << 64) - 1  # PositionStore packs a key's offsets above a value's
 
 
-@dataclass(slots=True)
-class Picked:
-    """A value and where it sits in the source (``src`` None: nowhere, a constant)."""
-
-    value: Any
-    src: Path_ | None = None
-    children: dict[str, Picked] | None = None  # positions of a built mapping's keys
-    sourced: bool = True  # False: only a `default` gave it
-
-
-@dataclass(slots=True)
-class Record:
-    """One record of a document, with what the pseudo-paths need."""
-
-    data: Any
-    path: Path_  # (document, *records path, key or index)
-    document: Any
-    key: str | int | None
-    stem: str
-    parsed: SourceFile
-    state: dict[str, Any] = field(default_factory=dict)  # per file, for functions
-
-    def lookup(self, dotted: str) -> tuple[Any, Path_ | None]:
-        """The value at a dotted path and its source path; ``_MISSING`` when absent."""
-        if dotted == "$file":
-            return self.stem, None
-        if dotted == "$key":
-            return (self.key, self.path) if isinstance(self.key, str) else (_MISSING, None)
-        if dotted.startswith("$doc."):
-            return walk(self.document, self.path[:1], dotted[5:])
-        return walk(self.data, self.path, dotted)
-
-
-def walk(value: Any, base: Path_, dotted: str) -> tuple[Any, Path_ | None]:
-    """Follow ``a.b[0].c`` (and ``[?key]``, the first item holding ``key``) from ``value``."""
-    path = base
-    for name, index, having in _PART.findall(dotted):
-        if name:
-            if not isinstance(value, dict) or name not in value:
-                return _MISSING, None
-            value, path = value[name], (*path, name)
-        elif index:
-            n = int(index)
-            if not isinstance(value, list) or n >= len(value):
-                return _MISSING, None
-            value, path = value[n], (*path, n)
-        else:
-            if not isinstance(value, list):
-                return _MISSING, None
-            for n, item in enumerate(value):
-                if isinstance(item, dict) and item.get(having) is not None:
-                    value, path = item, (*path, n)
-                    break
-            else:
-                return _MISSING, None
-    return value, path
-
-
-def slug(value: Any) -> str:
-    """SOURCES.md's slug: lower-case ASCII letters and digits, every other run one '-'."""
-    return _NON_SLUG.sub("-", text_of(value).lower()).strip("-")
-
-
-def text_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def fill(template: str, value: Any) -> str:
-    """``{}`` is the value, ``{slug}`` its slug; nothing else is interpreted."""
-    return template.replace("{slug}", slug(value)).replace("{}", text_of(value))
-
-
-def evaluate(fields: tuple[Field, ...], rec: Record, *, kind: bool = False) -> Picked | None:
-    """The first of ``fields`` that gives a value (after fn, values, scale, template)."""
-    for f in fields:
-        picked = _one(f, rec, kind)
-        if picked is not None:
-            return picked
-    return None
-
-
-def _one(f: Field, rec: Record, kind: bool) -> Picked | None:
-    picked: Picked | None = None
-    for dotted in f.paths:
-        value, src = rec.lookup(dotted)
-        if value is not _MISSING and value is not None:
-            picked = Picked(value, src)
-            break
-    if f.fn is not None:
-        from kpilint.sources.fns import FNS
-
-        picked = FNS[f.fn].apply(picked, rec)
-    if picked is None or picked.value is None:
-        return Picked(f.default, None, sourced=False) if f.default is not None else None
-    value = picked.value
-    if isinstance(value, (dict, list)):
-        return picked
-    translated = False
-    if f.values is not None:
-        key = normal(value)
-        if key in f.values:
-            value, translated = f.values[key], True
-    if kind and not translated and value not in KINDS and f.default is not None:
-        return Picked(f.default, picked.src)
-    if f.scale is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-        scaled = round(value * f.scale, 10)
-        value = int(scaled) if scaled == int(scaled) and isinstance(value, int) else scaled
-    if f.template is not None and value is not None:
-        value = fill(f.template, value)
-    return Picked(value, picked.src, picked.children)
-
-
 class Builder:
     """One source file's records to entities; ``goals`` is shared by the source's files."""
 
-    def __init__(self, spec: SourceSpec, parsed: SourceFile, goals: dict[str, bool]) -> None:
+    def __init__(
+        self,
+        spec: SourceSpec,
+        parsed: SourceFile,
+        goals: dict[str, bool],
+        relpath: str = "",
+        merge: Any = None,  # a ``merge.MergeIndex`` when the source has `merge-by`
+    ) -> None:
         self.spec = spec
+        self.merge = merge
+        self.relpath = relpath or parsed.display.replace("\\", "/").removeprefix("./")
         self.parsed = parsed
         self.goal_ids = goals
         self.sf = SourceFile(path=parsed.path, display=parsed.display)
@@ -153,6 +56,7 @@ class Builder:
         self.sf.suppressions = parsed.suppressions
         self.sf.lines.reset(parsed.text)
         self.sf.catalogue = spec.preset or spec.where_declared
+        self.sf.ignores = spec.ignore
         self.sf.problems.extend(Problem(p.code, p.pos, p.message, p.fix) for p in parsed.problems)
         self.sections: dict[str, list[dict[str, Any]]] = {
             "goals": [],
@@ -177,7 +81,18 @@ class Builder:
             if dotted == "":
                 if isinstance(document, list):  # a CSV's rows, or a YAML list of records
                     return self._list(document, (doc_index,), document, stem)
-                return [Record(document, (doc_index,), document, None, stem, self.parsed)]
+                return [
+                    Record(
+                        document,
+                        (doc_index,),
+                        document,
+                        None,
+                        stem,
+                        self.parsed,
+                        self.state,
+                        self.relpath,
+                    )
+                ]
             found, path = walk(document, (doc_index,), dotted)
             if found is _MISSING or found is None or path is None:
                 continue
@@ -185,7 +100,16 @@ class Builder:
                 return self._list(found, path, document, stem)
             if isinstance(found, dict):
                 return [
-                    Record(item, (*path, key), document, key, stem, self.parsed, self.state)
+                    Record(
+                        item,
+                        (*path, key),
+                        document,
+                        key,
+                        stem,
+                        self.parsed,
+                        self.state,
+                        self.relpath,
+                    )
                     for key, item in found.items()
                 ]
             self._unreadable(path, f"'{dotted}' is {_a(found)}, not a list or mapping of records")
@@ -194,7 +118,7 @@ class Builder:
 
     def _list(self, items: list[Any], path: Path_, document: Any, stem: str) -> list[Record]:
         return [
-            Record(item, (*path, n), document, n, stem, self.parsed, self.state)
+            Record(item, (*path, n), document, n, stem, self.parsed, self.state, self.relpath)
             for n, item in enumerate(items)
         ]
 
@@ -218,6 +142,11 @@ class Builder:
             return
         if not rec.data:
             return
+        if self.merge is not None:
+            role, merged = self.merge.role(self.parsed.path.resolve(), rec)
+            if role == "merged":  # part of a record another file holds
+                return
+            rec = merged or rec
         main = self.spec.entity
         if not _admitted(main, rec):  # the source's `where`/`skip` leave the record unread
             return
@@ -277,17 +206,32 @@ class Builder:
         self.sections[section].append(out)
 
     def _goal_from(self, rec: Record) -> None:
+        """One goal per value; ``parent`` and ``level`` from the first record naming it."""
         how = self.spec.goals_from
         assert how is not None
-        picked = evaluate((how.field,), rec)
-        if picked is None or isinstance(picked.value, (dict, list)):
+        f = how.field
+        picked, groups = pick(f, rec)
+        if f.fn is not None:
+            from kpilint.sources.fns import FNS
+
+            picked = FNS[f.fn].apply(picked, rec)
+        if picked is None or picked.value is None or isinstance(picked.value, (dict, list)):
             return
-        ident = fill(how.id, picked.value)
-        if ident in self.goal_ids:
+        value, src = picked.value, picked.src
+        if f.values is not None and normal(as_written(rec.parsed, src, value)) in f.values:
+            value, src = f.values[normal(as_written(rec.parsed, src, value))], None
+        done = render(how.id, rec, value, picked.src if src is not None else None, groups)
+        if done is None or not done[0] or done[0] in self.goal_ids:
             return
+        ident = done[0]
         self.goal_ids[ident] = True
         path: Path_ = ("goals", len(self.sections["goals"]))
-        goal = {"id": ident, "name": fill(how.name, picked.value)}
+        goal: dict[str, Any] = {"id": ident}
+        for part in ("name", "parent", "level"):
+            template = getattr(how, part)
+            filled = render(template, rec, value, src, groups) if template is not None else None
+            if filled is not None and filled[0]:
+                goal[part] = filled[0]
         self._locate(path, rec)
         for key in goal:
             self._copy(Picked(goal[key], picked.src), (*path, key), goal[key])

@@ -14,11 +14,22 @@ from typing import Any
 
 from kpilint.config import ConfigError
 from kpilint.quoting import quote
+from kpilint.sources.paths import Template, compile_template, is_path
 from kpilint.suggest import did_you_mean
 
 FORMATS = ("yaml", "json", "toml", "front-matter", "csv")
 KINDS = ("goal", "metric", "kpi", "incentive")
-_FIELD_KEYS = ("from", "values", "default", "template", "scale", "fn")
+_FIELD_KEYS = (
+    "from",
+    "values",
+    "default",
+    "template",
+    "scale",
+    "fn",
+    "match",
+    "unless",
+    "otherwise",
+)
 _SOURCE_KEYS = (
     "preset",
     "include",
@@ -32,12 +43,12 @@ _SOURCE_KEYS = (
     "map",
     "also",
     "goals-from",
+    "merge-by",
+    "ignore",
 )
 _ALSO_KEYS = ("kind", "map", "where", "skip", "scope")
-_GOALS_FROM_KEYS = ("from", "id", "name", "values", "fn")
-_PATH = re.compile(
-    r"^(\$file|\$key|(\$doc\.)?[^.\[\]]+(\[(\d+|\?[^\]]+)\])*(\.[^.\[\]]+(\[(\d+|\?[^\]]+)\])*)*)$"
-)
+_GOALS_FROM_KEYS = ("from", "id", "name", "parent", "level", "values", "fn", "match", "unless")
+_UNSET: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +58,12 @@ class Field:
     paths: tuple[str, ...] = ()  # the first present wins; () with a default: a constant
     values: dict[str, Any] | None = None  # normalised text -> translation
     default: Any = None
-    template: str | None = None
+    template: tuple[Template, ...] = ()  # the first whose placeholders all have values wins
     scale: float | None = None
     fn: str | None = None
+    match: re.Pattern[str] | None = None  # searched; groups are {1}..{9}
+    unless: re.Pattern[str] | None = None  # a whole match makes the value absent
+    otherwise: Any = _UNSET  # beside `values`: what every other value becomes ("" absent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +71,10 @@ class GoalsFrom:
     """One goal per distinct value of a path (``goals-from``)."""
 
     field: Field
-    id: str
-    name: str
+    id: Template
+    name: Template
+    parent: Template | None = None
+    level: Template | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +100,8 @@ class SourceSpec:
     also: tuple[Also, ...] = ()
     goals_from: GoalsFrom | None = None
     preset: str | None = None
+    merge_by: Template | None = None  # records of several files with one key are one record
+    ignore: tuple[tuple[str, str], ...] = ()  # (selector, reason): rules the format cannot meet
 
     def format_of(self, name: str) -> str:
         """The declared format, else the one the file's extension names."""
@@ -127,6 +145,8 @@ def parse_source(entry: Any, key: str, where: str = "") -> SourceSpec:
         entry = {**base, **{k: v for k, v in entry.items() if k != "preset"}}
         if "map" in entry and "map" in base and entry["map"] is not base["map"]:
             entry["map"] = {**base["map"], **entry["map"]}
+        if isinstance(entry.get("ignore"), dict) and isinstance(base.get("ignore"), dict):
+            entry["ignore"] = {**base["ignore"], **entry["ignore"]}  # the user's reason wins
     include = _globs(entry.get("include"), f"{key}.include", err, required=True)
     exclude = _globs(entry.get("exclude", []), f"{key}.exclude", err, required=False)
     fmt = entry.get("format")
@@ -144,7 +164,7 @@ def parse_source(entry: Any, key: str, where: str = "") -> SourceSpec:
     records = entry.get("records", "")
     record_paths = (records,) if isinstance(records, str) else records
     if not isinstance(record_paths, (list, tuple)) or not all(
-        isinstance(p, str) and (p == "" or _PATH.match(p)) for p in record_paths
+        isinstance(p, str) and (p == "" or is_path(p)) for p in record_paths
     ):
         raise err(f"{key}.records", f"{quote(records)} is not a dotted path (or a list of them)")
     if "kind" not in entry:
@@ -158,6 +178,11 @@ def parse_source(entry: Any, key: str, where: str = "") -> SourceSpec:
         raise err(f"{key}.also", "must be a table (or an array of tables) with `kind` and `map`")
     also = tuple(_also(a, f"{key}.also", err, require_map=True) for a in also_list)
     goals = entry.get("goals-from")
+    merge_by = entry.get("merge-by")
+    if merge_by is not None:
+        if not isinstance(merge_by, str) or not merge_by.strip():
+            raise err(f"{key}.merge-by", 'must be a template such as "{$file}"')
+        merge_by = _template(merge_by, f"{key}.merge-by", err, groups=None, has_value=False)
     return SourceSpec(
         where_declared=key,
         include=include,
@@ -168,7 +193,50 @@ def parse_source(entry: Any, key: str, where: str = "") -> SourceSpec:
         also=also,
         goals_from=_goals_from(goals, f"{key}.goals-from", err) if goals is not None else None,
         preset=preset_name,
+        merge_by=merge_by,
+        ignore=_ignore(entry.get("ignore"), f"{key}.ignore", err),
     )
+
+
+def _ignore(raw: Any, key: str, err: _Err) -> tuple[tuple[str, str], ...]:
+    """``ignore = { KPI104 = "reason" }``: a reason is required, as for a suppression."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise err(key, 'must be a table: rule = "reason", such as { KPI104 = "no owner field" }')
+    from kpilint.registry import rule_names
+    from kpilint.suppressions import Targets
+
+    targets = Targets(rule_names())
+    out = []
+    for selector, reason in raw.items():
+        if not targets(selector):
+            raise err(f"{key}.{selector}", "selects no rule; name a rule code, prefix or name")
+        if not isinstance(reason, str) or not reason.strip():
+            raise err(
+                f"{key}.{selector}",
+                "needs a reason: why the catalogue's format has no place for what it asks",
+            )
+        out.append((selector, reason.strip()))
+    return tuple(out)
+
+
+def _template(text: str, key: str, err: _Err, *, groups: int | None, has_value: bool) -> Template:
+    try:
+        return compile_template(text, groups=groups, has_value=has_value)
+    except ValueError as exc:
+        raise err(key, str(exc)) from None
+
+
+def _regex(value: Any, key: str, err: _Err) -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise err(key, 'must be a regular expression (Python syntax) such as "^(\\d+)"')
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise err(key, f"{quote(value)} is not a regular expression: {exc}") from None
 
 
 class _Err:
@@ -223,8 +291,12 @@ def _bad_glob(glob: str) -> str:
 
 
 def _path(value: Any, key: str, err: _Err) -> str:
-    if not isinstance(value, str) or not value or not _PATH.match(value):
-        raise err(key, f'{quote(value)} is not a dotted path such as "goal.value" or "items[0].id"')
+    if not isinstance(value, str) or not value or not is_path(value):
+        raise err(
+            key,
+            f'{quote(value)} is not a dotted path such as "goal.value", "items[0].id", '
+            'labels."pyrra.dev/service" or a pseudo-path ($file, $key, $path, $dir, $doc.PATH)',
+        )
     return value
 
 
@@ -245,9 +317,36 @@ def parse_field(value: Any, key: str, err: _Err) -> tuple[Field, ...]:
     values = value.get("values")
     if values is not None and not isinstance(values, dict):
         raise err(f"{key}.values", "must be a table: source value = kpilint value")
-    template = value.get("template")
-    if template is not None and not isinstance(template, str):
-        raise err(f"{key}.template", 'must be a string such as "team:{slug}"')
+    if "otherwise" in value and values is None:
+        raise err(f"{key}.otherwise", "goes beside `values`: what every value not in it becomes")
+    match = _regex(value.get("match"), f"{key}.match", err)
+    unless = _regex(value.get("unless"), f"{key}.unless", err)
+    raw_template = value.get("template")
+    templates: list[Any] = (
+        []
+        if raw_template is None
+        else [raw_template]
+        if isinstance(raw_template, str)
+        else raw_template
+    )
+    if raw_template is not None and (
+        not isinstance(templates, list)
+        or not templates
+        or not all(isinstance(t, str) for t in templates)
+    ):
+        raise err(f"{key}.template", 'must be a string such as "team:{slug}" (or a list of them)')
+    groups = match.groups if match is not None else None
+    reads = bool(checked) or value.get("fn") is not None
+    compiled = tuple(
+        _template(
+            t,
+            f"{key}.template" if len(templates) == 1 else f"{key}.template[{n}]",
+            err,
+            groups=groups,
+            has_value=reads,
+        )
+        for n, t in enumerate(templates)
+    )
     scale = value.get("scale")
     if scale is not None and (isinstance(scale, bool) or not isinstance(scale, (int, float))):
         raise err(f"{key}.scale", "must be a number (100 turns a 0-1 ratio into %)")
@@ -257,16 +356,19 @@ def parse_field(value: Any, key: str, err: _Err) -> tuple[Field, ...]:
 
         if fn not in FNS:
             raise err(f"{key}.fn", f"unknown function '{fn}'; one of {', '.join(sorted(FNS))}")
-    if not checked and "default" not in value and fn is None:
-        raise err(key, "needs `from` (a dotted path) or a `default`")
+    if not checked and "default" not in value and fn is None and not compiled:
+        raise err(key, "needs `from` (a dotted path), a `template` or a `default`")
     return (
         Field(
             paths=checked,
             values={normal(k): v for k, v in values.items()} if values is not None else None,
             default=value.get("default"),
-            template=template,
+            template=compiled,
             scale=float(scale) if scale is not None else None,
             fn=fn,
+            match=match,
+            unless=unless,
+            otherwise=value.get("otherwise", _UNSET),
         ),
     )
 
@@ -349,10 +451,19 @@ def _goals_from(value: Any, key: str, err: _Err) -> GoalsFrom:
     if "from" not in value:
         raise err(f"{key}.from", "is missing: the path whose distinct values become goals")
     fields = parse_field(
-        {k: v for k, v in value.items() if k in ("from", "values", "fn")}, key, err
+        {k: v for k, v in value.items() if k in ("from", "values", "fn", "match", "unless")},
+        key,
+        err,
     )
-    ident, name = value.get("id", "{slug}"), value.get("name", "{}")
-    for part, text in (("id", ident), ("name", name)):
+    groups = fields[0].match.groups if fields[0].match is not None else None
+    out: dict[str, Template | None] = {}
+    for part, default in (("id", "{slug}"), ("name", "{}"), ("parent", None), ("level", None)):
+        text = value.get(part, default)
+        if text is None:
+            out[part] = None
+            continue
         if not isinstance(text, str):
             raise err(f"{key}.{part}", 'must be a template string such as "sdg-{}"')
-    return GoalsFrom(fields[0], ident, name)
+        out[part] = _template(text, f"{key}.{part}", err, groups=groups, has_value=True)
+    assert out["id"] is not None and out["name"] is not None
+    return GoalsFrom(fields[0], out["id"], out["name"], out["parent"], out["level"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from pathlib import Path
 
 from kpilint.loader import SourceFile
 
@@ -21,6 +22,9 @@ _LITERAL = re.compile(r"'[^'\n]*'")
 _ML_BASIC = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*""""{0,2}', re.DOTALL)
 _ML_LITERAL = re.compile(r"'''(?:[^']|'(?!''))*''''{0,2}", re.DOTALL)
 _SCALAR = re.compile(r"[^,\]}\r\n#]*")
+_INT = re.compile(
+    r"[+-]?(?:0x(?P<x>[0-9A-Fa-f_]+)|0o(?P<o>[0-7_]+)|0b(?P<b>[01_]+)|(?P<d>[0-9_]+))"
+)
 
 Key = tuple[str | int, ...]
 
@@ -51,7 +55,7 @@ class _Scanner:
                 self.i += 2
                 parts, spans = self._key()
                 self.i = text.index("]]", self.i) + 2
-                path = self._resolve(parts)
+                path = (*self._resolve(parts[:-1]), parts[-1])  # the array, not its last element
                 index = self.arrays.get(path, -1) + 1
                 self.arrays[path] = index
                 table = (*path, index)
@@ -186,3 +190,35 @@ class _Scanner:
         if key is not None:
             self.sf.keys.put(full, *key)
         self.sf.values.put(full, *value)
+
+
+class _IntFinder(_Scanner):
+    """A scan that stops at the first integer value ``int()`` cannot convert."""
+
+    found: int | None = None
+
+    def _put(
+        self,
+        path: Key,
+        key: tuple[int, int] | None,
+        value: tuple[int, int],
+        *,
+        only_new: bool = False,
+    ) -> None:
+        m = _INT.fullmatch(self.text, *value)
+        if m is not None:
+            base = {"x": 16, "o": 8, "b": 2, "d": 10}[m.lastgroup or "d"]
+            try:
+                str(int(m[m.lastgroup or "d"].replace("_", ""), base))
+            except ValueError:
+                self.found = value[0]
+                raise
+
+
+def unreadable_int(text: str) -> int | None:
+    """The offset of the first integer that ``int()`` refuses or that has no decimal text
+    (past Python's int-digit limit, whatever it is set to; ``0x`` ints read in any length)."""
+    finder = _IntFinder(text, SourceFile(path=Path(), display=""))
+    with contextlib.suppress(IndexError, ValueError, RecursionError):
+        finder.run()
+    return finder.found
