@@ -11,9 +11,9 @@ import yaml
 from kpilint.actuals.progress import direction_of, measure
 from kpilint.actuals.read import Point, first_target_option, progress_options, read_all
 from kpilint.actuals.spec import ActualsSpec
-from tests.conftest import SHARED
+from tests.conftest import NO_CORPORA, SHARED
 
-# Beside the clone, or beside the folder of worktrees the clone is in.
+# The corpora of the clone's shared folder, or of its worktrees' parent's.
 CANADA = next(
     (
         folder / "corpora" / "open-sdg-canada-global"
@@ -147,7 +147,7 @@ def _canada_cases() -> list[tuple[str, dict[str, object], dict[str, object] | No
     return cases
 
 
-@pytest.mark.skipif(not CANADA.is_dir(), reason="corpora not beside the clone")
+@pytest.mark.skipif(not CANADA.is_dir(), reason=NO_CORPORA)
 def test_statistics_canada_progress() -> None:
     """Every indicator with one progress entry holding a target: the site's own status and p."""
     files = sorted((CANADA / "data").glob("indicator_*.csv"))
