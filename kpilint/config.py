@@ -100,6 +100,7 @@ class Config:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: Annotated[int, Gt(0)] = 10 * 1024 * 1024
     sources: tuple[dict[str, Any], ...] = ()  # [[sources]] (SOURCES.md), checked by source_specs
+    actuals: tuple[dict[str, Any], ...] = ()  # [[actuals]] (ACTUALS.md), checked by actuals_specs
     source: Path | None = None  # the file read; not a setting, not in fingerprint()
     # The fields given (a file's keys): --show-settings tells them from defaults.
     fields_set: frozenset[str] = field(default=frozenset(), init=False, compare=False, repr=False)
@@ -143,6 +144,8 @@ class Config:
         config.resolve()  # validate selectors, severities and rule options now
         if "sources" in data:
             config.source_specs()  # a source declared wrongly is an error before any file is read
+        if "actuals" in data:
+            config.actuals_specs()
         return config
 
     @classmethod
@@ -193,6 +196,14 @@ class Config:
         from kpilint.sources.spec import parse_sources
 
         return parse_sources(list(self.sources), f"{self.source}: " if self.source else "")
+
+    def actuals_specs(self) -> tuple[Any, ...]:
+        """The ``[[actuals]]`` declarations, checked (``kpilint.actuals.spec.ActualsSpec``)."""
+        if not self.actuals:
+            return ()
+        from kpilint.actuals.spec import parse_actuals
+
+        return parse_actuals(list(self.actuals), f"{self.source}: " if self.source else "")
 
     def resolve(self) -> Resolved:
         """Which rules run, at what severity, with what options (once per config: it is frozen)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kpilint.project import Project
 
@@ -12,3 +12,4 @@ class Context(NamedTuple):
     project: Project
     today: date
     owners: frozenset[str] | None = None  # who exists, when the config names a list
+    actuals: Any = None  # kpilint.actuals.load.ProjectActuals, when the project declares actuals

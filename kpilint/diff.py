@@ -146,13 +146,16 @@ def diff(
         config = config.with_overrides(**overrides)
     scope = root if root == top or top in root.parents else top
 
-    base_loaded = _tree_side(gitio.ls_tree(base_commit, top), top, scope, root, config, cwd)
+    base_tree = gitio.ls_tree(base_commit, top)
+    base_loaded = _tree_side(base_tree, top, scope, root, config, cwd)
     if head_tree is not None:
         head_loaded = _tree_side(head_tree, top, scope, root, config, cwd)
     else:
         head_loaded = _work_tree_side(scope, root, config, cwd, top)
 
     day = today or config.today or date.today()
+    if config.actuals:  # ACTUALS.md: actuals files count for `diff` like any project file
+        _actuals(base_loaded, base_tree, head_loaded, head_tree, top, scope, day, cwd)
     moved = {
         display_path(top / old, cwd): display_path(top / new, cwd)
         for old, new in gitio.renames(base_commit, head_commit, top).items()
@@ -314,6 +317,28 @@ def _config_toml(raw: bytes, where: str) -> dict[str, Any]:
         return parse_toml(raw, where)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def _actuals(
+    base: Loaded,
+    base_tree: list[gitio.TreeEntry],
+    head: Loaded,
+    head_tree: list[gitio.TreeEntry] | None,
+    top: Path,
+    scope: Path,
+    day: date,
+    cwd: Path,
+) -> None:
+    """Each side's actuals: from its tree, or from the work tree as ``check`` reads them."""
+    from kpilint.actuals.load import attach, attach_tree
+
+    prefix = rel_path(scope, top)
+    prefix = "" if prefix == "." else prefix + "/"
+    attach_tree(base, base_tree, top, prefix, day, cwd)
+    if head_tree is not None:
+        attach_tree(head, head_tree, top, prefix, day, cwd)
+    else:
+        attach(head, day, cwd, [scope])
 
 
 def _tree_side(

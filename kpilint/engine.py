@@ -66,6 +66,7 @@ class Loaded:
     reported: set[str]  # display paths of the files whose findings are reported
     source_of: dict[str, int] = field(default_factory=dict)  # display -> its [[sources]] index
     refused: dict[Path, str] = field(default_factory=dict)  # files not read -> why (warnings)
+    actuals: Any = None  # kpilint.actuals.load.ProjectActuals, when the config declares actuals
 
 
 def lint(
@@ -163,7 +164,16 @@ def _lint(
                 if str(exc) not in report.notes:
                     report.notes.append(str(exc))
             hit = cache.load(root, key, {"", *displays}) if key else None
+            kept = None
+            if hit is not None and project_config.actuals:
+                from kpilint.actuals.load import cached_progress
+
+                kept = cached_progress(root, key)
+            if hit is not None and project_config.actuals and kept is None:
+                hit = None  # the progress records went (pruned): lint again
             if hit is not None:
+                if kept:  # [records], or [None] when the project declared no actuals
+                    _add_progress(report, kept[0])
                 note_refused(report, found_files.refused, cwd)
                 report.files |= reported
                 report.partial |= len(reported) < len(displays)
@@ -186,6 +196,11 @@ def _lint(
         note_refused(report, loaded.refused, cwd)
         report.files |= loaded.reported
         report.partial |= len(loaded.reported) < len(loaded.project.files)
+        if project_config.actuals:  # ACTUALS.md: only then is anything of it imported
+            from kpilint.actuals.load import attach
+
+            attach(loaded, day, cwd, named)
+            note_refused(report, loaded.refused, cwd)
         say(f"running rules on {len(loaded.project.files)} files")
         found = run_rules_with_impact(loaded, day, cwd) if impact else run_rules(loaded, day)
         # --fix writes a file only if it still has the text these findings came from.
@@ -195,6 +210,11 @@ def _lint(
             if sf.display in loaded.reported
         )
         findings.extend(found)
+        records = None
+        if loaded.actuals is not None and loaded.actuals.declared:
+            shown = [k for k in loaded.project.kpis if k.file.display in loaded.reported]
+            records = loaded.actuals.records(shown)
+            _add_progress(report, records)
         if on_project is not None:
             on_project(loaded, day)
         counts = Summary()
@@ -203,6 +223,8 @@ def _lint(
             setattr(report.summary, name, getattr(report.summary, name) + getattr(counts, name))
         if key:
             note = cache.store(root, key, found, asdict(counts))
+            if project_config.actuals and not note:
+                cache.store_data(root, f"{key}-progress.json", {"progress": records})
             if note:
                 report.notes.append(note)
     findings, report.summary.omitted = cap_per_file(findings, MAX_FINDINGS_PER_FILE)
@@ -210,6 +232,12 @@ def _lint(
     report.findings = assign_fingerprints(findings)
     report.recount()
     return report
+
+
+def _add_progress(report: Report, records: list[dict[str, Any]] | None) -> None:
+    """ACTUALS.md: the JSON report's ``progress`` list, when a project declares actuals."""
+    if records is not None:
+        report.progress = [*(report.progress or []), *records]
 
 
 MAX_FINDINGS_PER_FILE = 1000  # CLI.md "Output safety and size"
@@ -265,6 +293,12 @@ def _cache_key(
         inputs = [*found.paths, owners.path_of(root, config.owners)]
     else:
         inputs = list(found.paths)
+    if config.actuals:  # their values decide KPI9xx (ACTUALS.md)
+        from kpilint.actuals.load import paths
+
+        actuals = paths(config, root)
+        parts += [f"actuals:{p}" for p in actuals]
+        inputs += actuals
     return cache.digest(parts, inputs, cache.secret())  # Unusable: no secret, no cache
 
 
@@ -354,6 +388,8 @@ def project_files(
             continue
         if force_exclude and excluded(path, root, exclude):
             continue
+        if config.actuals and _is_actuals(path, root, config):
+            continue  # read as actuals (kpilint.actuals.load), not as a KPI file
         why = None if path in overlaid else unreadable(path, inside)
         if why is not None:
             refused[path] = why
@@ -381,6 +417,12 @@ def project_files(
         shown = [p for p, r in zip(found.paths, found.reported, strict=True) if r]
         _require_files(named_dirs, shown, include, _source_globs(config), refused)
     return found
+
+
+def _is_actuals(path: Path, root: Path, config: Config) -> bool:
+    from kpilint.actuals.load import is_actuals
+
+    return is_actuals(path, root, config)
 
 
 def _source_globs(config: Config) -> list[str]:
@@ -615,7 +657,10 @@ def run_rules_with_impact(loaded: Loaded, today: date, cwd: Path) -> list[Findin
         return run_rules(loaded, today)
     from kpilint.impact import impact
 
-    found = run_rules(Loaded(loaded.project, loaded.config, everything), today)
+    if loaded.actuals is not None:  # findings in a named actuals file, too
+        everything |= {sf.display for sf in loaded.actuals.files} & loaded.reported
+    whole = Loaded(loaded.project, loaded.config, everything, actuals=loaded.actuals)
+    found = run_rules(whole, today)
     named = [f for f in found if f.path in loaded.reported]
     return named + impact(loaded, found, today, cwd)
 
@@ -633,8 +678,12 @@ def run_rules(
     resolved = loaded.config.resolve()
     rules = registry()
     project = loaded.project
-    ctx = Context(project, today, owners_of(loaded))
+    ctx = Context(project, today, owners_of(loaded), loaded.actuals)
     reported = {sf.display: sf for sf in project.files if sf.display in loaded.reported}
+    if loaded.actuals is not None:  # findings in actuals files (KPI001, KPI906)
+        reported.update(
+            (sf.display, sf) for sf in loaded.actuals.files if sf.display in loaded.reported
+        )
 
     chosen = None if only is None else {id(e) for e in only}
 

@@ -162,6 +162,8 @@ class Report:
     partial: bool = False  # only part of a project was named (FORMAT.md "impact")
     # diff: the base paths of KPI802 findings that exist at head (None: not a diff's report)
     at_head: set[str] | None = None
+    # ACTUALS.md: one record per live KPI with a numeric target (None: no actuals declared)
+    progress: list[dict[str, Any]] | None = None
 
     def recount(self) -> None:
         """Set the summary's severity counts from the findings (after adding or dropping some)."""

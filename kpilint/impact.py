@@ -56,9 +56,10 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
         return []
     try:
         commit = gitio.head_commit(top)
+        actuals = loaded.actuals.files if loaded.actuals is not None else []
         rels = {
             sf.display: rel_path(sf.path.absolute(), top)
-            for sf in project.files
+            for sf in [*project.files, *actuals]
             if sf.display in loaded.reported
         }
         inside = [rel for rel in rels.values() if not rel.startswith("/")]
@@ -102,6 +103,15 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
     changed += [e for e in entities if e.file.display in loaded.reported]
     near = _near(changed, [*entities, *changed])
     whole = project_scope_codes()
+    old_actuals: dict[str, bytes | None] = {}
+    for sf in actuals:  # a changed actuals file can move any KPI's progress
+        if sf.display in named:
+            entry = named[sf.display]
+            old_actuals[sf.display] = blobs.get(entry.oid) if entry is not None else None
+            if old_actuals[sf.display] is None or sf.display in edited_actuals(sf, blobs, entry):
+                whole = whole | {c for c in codes if c.startswith("KPI9")}
+                near |= {("kpi", e.id) for e in entities if e.kind == "kpi"}
+                edited.append(sf.display)
     others = [
         f
         for f in others
@@ -114,6 +124,10 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
     try:
         every = {sf.display for sf in files}
         before = Loaded(Project(project.root, files, entities), config, every)
+        if loaded.actuals is not None:
+            from kpilint.actuals.load import before as actuals_before
+
+            before.actuals = actuals_before(loaded, before.project, old_actuals, day)
         found = run_rules(before, day, only=[e for e in entities if (e.kind, e.id) in near])
     finally:  # "before" numbered the shared entities its own way
         for entity, order in orders:
@@ -128,6 +142,15 @@ def impact(loaded: Loaded, everywhere: list[Finding], day: date, cwd: Path) -> l
         )
         for f in new
     ]
+
+
+def edited_actuals(sf: SourceFile, blobs: dict[str, bytes], entry: Any) -> set[str]:
+    """``{sf.display}`` when the actuals file differs from its ``HEAD`` blob."""
+    try:
+        now = sf.path.read_bytes()
+    except OSError:
+        return {sf.display}
+    return set() if entry is not None and blobs.get(entry.oid) == now else {sf.display}
 
 
 def _blame(edited: list[str], everything: list[Entity[Any]], found: list[Finding]) -> Any:

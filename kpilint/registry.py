@@ -27,6 +27,7 @@ CHECK_MODULES = (
     "vanity",
     "data",
     "governance",
+    "actuals",
 )
 DOC_SECTIONS = ("summary", "what", "why", "example", "passing", "fix")
 

@@ -37,6 +37,11 @@ NOTES: dict[str, str] = {
     "per-file-ignores": "Skip rules in some files:",
     "rules": "Rule options, each rule's every option with its default (`kpilint rule NAME`):",
     "sources": "Other catalogues, read in place: a preset or a mapping (docs/sources.md).",
+    "actuals": (
+        "The values KPIs took, to see whether each is on track (KPI901-KPI906): csv files with\n"
+        "columns kpi (or metric), date (2027-05-31, 2027-05, 2027-Q2, 2027) and value;\n"
+        '`columns` renames them; format "open-sdg" reads data/indicator_<id>.csv.'
+    ),
 }
 
 #: What to show where a key or option has no default to show.
@@ -47,6 +52,11 @@ EXAMPLES: dict[str, object] = {
     "severity": {"missing-owner": "error"},
     "per-file-ignores": {"legacy/*.kpi.yaml": ["KPI1"]},
     "sources": {"preset": "open-sdg"},
+    "actuals": {
+        "include": ["actuals/*.csv"],
+        "format": "csv",
+        "columns": {"date": "month", "value": "amount"},
+    },
     "terms": ["page views", "followers", "likes"],
     "extend-terms": ["retweets"],
     "spreadsheet-terms": ["excel", "google sheets", ".xlsx"],
@@ -70,7 +80,7 @@ def config_text() -> str:
 
     default = Config()
     keys = Config.toml_keys()
-    tables = {"per_file_ignores", "severity", "rules", "sources"}
+    tables = {"per_file_ignores", "severity", "rules", "sources", "actuals"}
     out = [
         "# kpilint configuration, written by `kpilint init`. Every key is optional and shown",
         "# here; a value commented out is the default, or an example where there is none.",
@@ -92,6 +102,8 @@ def config_text() -> str:
     out += _rule_options()
     out += ["", *_comment(NOTES.get("sources", "")), "# [[sources]]"]
     out += [f"# {k} = {_toml(v)}" for k, v in _as_dict(EXAMPLES["sources"]).items()]
+    out += ["", *_comment(NOTES.get("actuals", "")), "# [[actuals]]"]
+    out += [f"# {k} = {_toml(v)}" for k, v in _as_dict(EXAMPLES["actuals"]).items()]
     return "\n".join(out) + "\n"
 
 

@@ -56,7 +56,16 @@ COMPLETENESS_TITLES: dict[str, str] = {
 ATTENTION_DAYS = 30
 
 Progress = Callable[[str], None]
-AttentionKind = Literal["deadline-soon", "deadline-passed", "review-overdue"]
+AttentionKind = Literal["deadline-soon", "deadline-passed", "review-overdue", "off-track"]
+# ACTUALS.md progress statuses, in the order reports list their counts.
+PROGRESS_STATUSES = (
+    "target_achieved",
+    "substantial_progress",
+    "moderate_progress",
+    "limited_progress",
+    "deterioration",
+    "not_available",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +202,7 @@ class Totals:
     kpis_by_status: dict[str, int]  # active, draft, retired
     findings: dict[str, int]  # severity -> count
     score: float | None  # the overall health score
+    progress: dict[str, int] | None = None  # KPIs per progress status (None: no actuals)
 
 
 @dataclass(slots=True)
@@ -303,6 +313,7 @@ def build(report: Report, parts: Iterable[tuple[Loaded, date]]) -> Audit:
         kpis_by_status={status: statuses[status] for status in ("active", "draft", "retired")},
         findings={sev: report.count(sev) for sev in SEVERITIES},
         score=mean_score(k.score for k in live if k.score is not None),
+        progress=_progress_counts(report),
     )
     return Audit(
         report=report,
@@ -318,6 +329,14 @@ def build(report: Report, parts: Iterable[tuple[Loaded, date]]) -> Audit:
         waivers=waivers_of(parts),
         owners=owner_rows(kpis, parts),
     )
+
+
+def _progress_counts(report: Report) -> dict[str, int] | None:
+    """KPIs per progress status (ACTUALS.md "Audit"); None when no actuals were declared."""
+    if report.progress is None:
+        return None
+    counts = Counter(str(record.get("status")) for record in report.progress)
+    return {status: counts[status] for status in PROGRESS_STATUSES}
 
 
 def _by_rule(findings: list[Finding]) -> list[RuleCount]:
@@ -365,6 +384,7 @@ class _Part:
         today: date,
     ) -> None:
         self.project: Project = loaded.project
+        self.actuals = loaded.actuals
         self.today = today
         reported = loaded.reported
         self.goals = [g for g in self.project.goals if g.file.display in reported]
@@ -509,6 +529,9 @@ class _Part:
                             f"deadline {end} passed {-days} day{_s(-days)} ago",
                         )
                     )
+            off = self._off_track(kpi, row)
+            if off is not None:
+                out.append(off)
             t = kpi.model.timeline
             if t is None:
                 continue
@@ -529,6 +552,21 @@ class _Part:
                         )
                     )
         return out
+
+    def _off_track(self, kpi: KpiEntity, row: KpiRow) -> Attention | None:
+        """A KPI off track (KPI903's statuses), dated at its target's date (else its latest)."""
+        if self.actuals is None or not self.actuals.declared:
+            return None
+        p = self.actuals.progress(kpi)
+        if p is None or p.status not in ("limited_progress", "deterioration") or not p.current:
+            return None
+        when = p.target_date or p.current.day
+        by = f" by {p.target_date}" if p.target_date else ""
+        message = (
+            f"{p.status.replace('_', ' ')}, p = {p.p or 0:.2f}: {p.current.value:g} on "
+            f"{p.current.day}, target {p.target:g}{by}"
+        )
+        return Attention("off-track", row, when, (when - self.today).days, message)
 
 
 def natural(text: str) -> tuple[str | int, ...]:

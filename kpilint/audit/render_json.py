@@ -32,6 +32,7 @@ def audit_dict(result: Audit) -> dict[str, Any]:
             "incentives": t.incentives,
             "findings": dict(t.findings),
             "score": t.score,
+            **({"progress": dict(t.progress)} if t.progress is not None else {}),
         },
         "by_rule": [
             {"code": r.code, "name": r.name, "severity": r.severity, "count": r.count}

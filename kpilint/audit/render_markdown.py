@@ -8,7 +8,7 @@ neither break a table nor mention anyone. Long lists stop at ``MAX_ROWS``.
 from __future__ import annotations
 
 from kpilint.audit import COMPLETENESS, COMPLETENESS_TITLES, Audit, Ref, TreeGoal
-from kpilint.audit.render_text import fmt_pct, fmt_score
+from kpilint.audit.render_text import fmt_pct, fmt_score, progress_counts
 from kpilint.findings import SEVERITY_RANK
 from kpilint.reporters import plural
 from kpilint.reporters.markdown import MAX_ROWS, cell, rich
@@ -39,6 +39,7 @@ def render(result: Audit, *, color: bool = False) -> str:
         "",
         f"Health score **{fmt_score(t.score)} / 100** on {result.today.isoformat()} "
         "(`kpilint audit --explain-score` gives the formula).",
+        *(["", f"Progress: {progress_counts(t.progress)}."] if t.progress is not None else []),
         "",
         *_header(["files", "goals", "metrics", "KPIs", "incentives", "errors", "warnings", "info"]),
         _row(

@@ -45,6 +45,12 @@ class _Painter:
         return f"\x1b[{code}m{text}\x1b[0m" if self.on and code and text else text
 
 
+def progress_counts(counts: dict[str, int]) -> str:
+    """``1 target achieved, 2 limited progress``: the statuses that have KPIs."""
+    shown = [f"{n} {status.replace('_', ' ')}" for status, n in counts.items() if n]
+    return ", ".join(shown) or "no KPI with a numeric target"
+
+
 def table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -91,6 +97,8 @@ def render(result: Audit, *, color: bool = False) -> str:
     out.append(f"  findings: {counts}")
     score = paint(fmt_score(t.score), score_style(t.score) + ";1")
     out.append(f"  health score: {score} / 100 (see `kpilint audit --explain-score`)")
+    if t.progress is not None:  # ACTUALS.md: KPIs per progress status beside the score
+        out.append(f"  progress: {progress_counts(t.progress)}")
 
     out += ["", paint("Findings by rule", "1")]
     if result.by_rule:
@@ -191,7 +199,8 @@ def render(result: Audit, *, color: bool = False) -> str:
     out += [
         "",
         paint("Needs attention", "1")
-        + f" (deadlines within {result.attention_days} days or passed, reviews overdue)",
+        + f" (deadlines within {result.attention_days} days or passed, reviews overdue"
+        + (", KPIs off track)" if t.progress is not None else ")"),
     ]
     if result.attention:
         out += table(

@@ -39,11 +39,14 @@ def report_dict(report: Report) -> dict[str, Any]:
     }
     if s.omitted:  # findings past the per-file limit: counted, never silently lost
         summary["omitted"] = s.omitted
-    return {
+    out: dict[str, Any] = {
         "version": REPORT_VERSION,
         "findings": [finding_dict(f) for f in report.findings],
         "summary": summary,
     }
+    if report.progress is not None:  # ACTUALS.md: only when the project declares actuals
+        out["progress"] = report.progress
+    return out
 
 
 def render(report: Report, options: RenderOptions) -> str:

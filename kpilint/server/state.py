@@ -8,6 +8,7 @@ the rules, with the other files' work reused. Nothing here knows LSP.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +49,8 @@ class ProjectState:
         exclude = tuple(self.config.exclude)
         kinds = [(tuple(self.config.include), ())]
         kinds += [(tuple(s.include), tuple(s.exclude)) for s in self.config.source_specs()]
+        # an actuals file: saving it re-lints the project (ACTUALS.md)
+        kinds += [(tuple(s.include), tuple(s.exclude)) for s in self.config.actuals_specs()]
         return any(
             (is_kpi_name(path.name, include) or is_kpi_name(rel, include))
             and not excluded(path, self.root, (*exclude, *more))
@@ -84,6 +87,13 @@ class ProjectState:
         for stale in [p for p in self._cache if p not in kept]:
             del self._cache[stale]
         day = self.config.today or date.today()
+        if self.config.actuals:  # read from disk: an actuals file counts once saved
+            from kpilint.actuals.load import attach
+            from kpilint.engine import UsageError
+
+            # no actuals file yet: the KPI9xx rules stay quiet until one is saved
+            with contextlib.suppress(UsageError):
+                attach(loaded, day, self.root, report)
         by_display = {sf.display: sf.path for sf in loaded.project.files}
         out: dict[Path, list[Finding]] = {path: [] for path in report}
         found = sorted(run_rules(loaded, day, local=True), key=lambda f: f.sort_key)
