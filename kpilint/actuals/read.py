@@ -90,7 +90,7 @@ def parse_value(text: str) -> float | None:
     try:
         result = float(text)  # the common case, at C speed: 14.5, -3, 1e3
     except ValueError:
-        from kpilint.importers.csv import number
+        from kpilint.sources.csvcells import number
 
         text = text.strip().removesuffix("%").strip()
         value = number(text) if text else text
