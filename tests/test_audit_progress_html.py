@@ -133,3 +133,18 @@ def test_charts_in_headless_chromium(page: str, tmp_path: Path) -> None:
                          f"--screenshot={png}", "--hide-scrollbars", saved.as_uri())  # fmt: skip
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_many_actuals_draw_a_line_with_dots_at_the_ends_only(write_project: WriteProject) -> None:
+    kpi = "kpis:\n  - id: daily\n    name: Daily\n    target: {value: 900, direction: increase}\n"
+    kpi += "    timeline: {start: 2026-01-01, end: 2027-12-31, review: monthly}\n"
+    days = [f"2026-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)]
+    rows = "".join(f"daily,{day},{i}\n" for i, day in enumerate(days))
+    files = {"kpilint.toml": CONFIG, "a.kpi.yaml": kpi, "actuals/k.csv": "kpi,date,value\n" + rows}
+    root = write_project(files)
+    out = run_kpilint(["audit", "--today", "2027-01-01", "--format", "html"], root).stdout
+    figure = out[out.index('data-kpi="daily"') : out.index("</figure>", out.index('id="progress"'))]
+    assert f"{len(days)} actuals from 2026-01-01 (0) to 2026-12-28 ({len(days) - 1})" in figure
+    assert figure.count('<circle class="actual"') == 2
+    polyline = re.search(r'<polyline class="actuals"[^>]* points="([^"]*)"', figure)
+    assert polyline is not None and len(polyline.group(1).split()) == len(days)

@@ -17,6 +17,7 @@ WIDTH, HEIGHT = 460, 190
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 14, 40
 ACTUAL, TARGET, PACE = "#0969da", "#cf222e", "#59636e"
 _OFF_TRACK = ("limited_progress", "deterioration")
+MAX_DOTS = 120  # more actuals than this: a line without a dot per value
 
 
 def _e(text: object) -> str:
@@ -124,7 +125,10 @@ def chart(track: Track) -> str:
             f'<polyline class="actuals" fill="none" stroke="{ACTUAL}" stroke-width="2" '
             f'points="{coords}"/>'
         )
-    for pt in points:
+    # Daily data over years would put thousands of dots in the page: past MAX_DOTS
+    # the line alone shows the actuals, with dots at the first and the latest.
+    dots = points if len(points) <= MAX_DOTS else [points[0], points[-1]]
+    for pt in dots:
         out.append(
             f'<circle class="actual" cx="{x(pt.day)}" cy="{y(pt.value)}" r="3" fill="{ACTUAL}">'
             f"<title>actual {pt.value:g} on {pt.day}</title></circle>"
