@@ -148,3 +148,19 @@ def test_many_actuals_draw_a_line_with_dots_at_the_ends_only(write_project: Writ
     assert figure.count('<circle class="actual"') == 2
     polyline = re.search(r'<polyline class="actuals"[^>]* points="([^"]*)"', figure)
     assert polyline is not None and len(polyline.group(1).split()) == len(days)
+
+
+def test_a_target_without_a_date_is_a_level_not_a_point(write_project: WriteProject) -> None:
+    kpi = "kpis:\n  - id: open\n    name: Open\n    target: {value: 9, direction: increase}\n"
+    kpi += "    timeline: {review: monthly}\n"
+    csv = "kpi,date,value\nopen,2026-01,1\nopen,2026-06,2\n"
+    root = write_project({"kpilint.toml": CONFIG, "a.kpi.yaml": kpi, "actuals/k.csv": csv})
+    out = run_kpilint(["audit", "--today", "2027-01-01", "--format", "html"], root).stdout
+    figure = out[out.index('data-kpi="open"') : out.index("</figure>", out.index('id="progress"'))]
+    assert "target 9 (no target date)" in figure
+    assert 'class="target"' not in figure and 'class="pace"' not in figure
+    level = re.search(
+        r'<line class="target-level" x1="(\S+)" y1="(\S+)" x2="(\S+)" y2="(\S+)"', figure
+    )
+    assert level is not None and level.group(2) == level.group(4)
+    assert float(level.group(1)) < float(level.group(3))

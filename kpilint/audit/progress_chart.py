@@ -141,5 +141,11 @@ def chart(track: Track) -> str:
             f'data-x="{tx}" data-y="{ty}"><title>target {p.target:g} by {p.target_date}'
             "</title></polygon>"
         )
+    else:  # no date to put the target at: its level across the plot
+        out.append(
+            f'<line class="target-level" x1="{LEFT}" y1="{y(p.target)}" x2="{WIDTH - RIGHT}" '
+            f'y2="{y(p.target)}" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="2 3">'
+            f"<title>target {p.target:g}, no target date</title></line>"
+        )
     out += ["</svg>", "</figure>"]
     return "\n".join(out)
