@@ -28,6 +28,8 @@ from kpilint.audit.score import kpi_score, mean_score
 from kpilint.findings import SEVERITIES, SEVERITY_RANK, Finding, Report
 
 if TYPE_CHECKING:
+    from kpilint.actuals.progress import Progress as KpiProgress
+    from kpilint.actuals.read import Point
     from kpilint.audit.history import History
     from kpilint.config import Config
     from kpilint.engine import Loaded
@@ -185,6 +187,15 @@ class Attention:
 
 
 @dataclass(frozen=True, slots=True)
+class Track:
+    """A KPI with actuals (ACTUALS.md "Audit"): its values up to today and its progress."""
+
+    kpi: KpiRow
+    points: tuple[Point, ...]  # by date
+    progress: KpiProgress
+
+
+@dataclass(frozen=True, slots=True)
 class RuleCount:
     code: str
     name: str
@@ -223,6 +234,7 @@ class Audit:
     history: History | None = None  # --history / --since: the project at past commits
     waivers: Waivers = field(default_factory=Waivers)
     owners: list[OwnerRow] = field(default_factory=list)
+    tracks: list[Track] = field(default_factory=list)  # KPIs with actuals, for charts
 
     @property
     def score(self) -> float | None:
@@ -290,6 +302,7 @@ def build(report: Report, parts: Iterable[tuple[Loaded, date]]) -> Audit:
     orphans = Orphans()
     attention: list[Attention] = []
     statuses: Counter[str] = Counter()
+    tracks: list[Track] = []
     for loaded, day in parts:
         part = _Part(loaded, by_entity, day)
         kpis.extend(part.kpi_rows.values())
@@ -297,6 +310,7 @@ def build(report: Report, parts: Iterable[tuple[Loaded, date]]) -> Audit:
         tree.extend(part.tree())
         part.add_orphans(orphans)
         attention.extend(part.attention())
+        tracks.extend(part.tracks())
         statuses.update(k.model.status for k in part.kpis)
     attention.sort(key=lambda a: (a.date, a.kind, a.kpi.path, a.kpi.line))
     goals.sort(key=lambda g: (natural(g.label), g.path, g.line))
@@ -328,6 +342,7 @@ def build(report: Report, parts: Iterable[tuple[Loaded, date]]) -> Audit:
         attention=attention,
         waivers=waivers_of(parts),
         owners=owner_rows(kpis, parts),
+        tracks=tracks,
     )
 
 
@@ -551,6 +566,18 @@ class _Part:
                             f"{late} day{_s(late)} overdue",
                         )
                     )
+        return out
+
+    def tracks(self) -> list[Track]:
+        """Live KPIs with progress and at least one actual up to today, in project order."""
+        if self.actuals is None or not self.actuals.declared:
+            return []
+        out: list[Track] = []
+        for kpi, row in self.kpi_rows.items():
+            p = self.actuals.progress(kpi) if row.live else None
+            points = tuple(pt for pt in self.actuals.points(kpi) if pt.day <= self.today)
+            if p is not None and points:
+                out.append(Track(row, points, p))
         return out
 
     def _off_track(self, kpi: KpiEntity, row: KpiRow) -> Attention | None:

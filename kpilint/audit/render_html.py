@@ -22,9 +22,10 @@ from kpilint.audit import (
     KpiRow,
     Ref,
     TreeGoal,
+    progress_chart,
 )
 from kpilint.audit.history import History
-from kpilint.audit.render_text import fmt_pct, fmt_score
+from kpilint.audit.render_text import fmt_pct, fmt_score, progress_counts
 from kpilint.audit.score import band, explain
 from kpilint.findings import SEVERITIES
 
@@ -59,6 +60,7 @@ h2 { margin: 32px 0 12px; font-size: 19px; border-bottom: 1px solid var(--line);
 .card .d { color: var(--muted); font-size: 12px; }
 .card.score { grid-column: span 2; }
 .card.score .v { font-size: 40px; }
+.card.progress { grid-column: span 2; }
 .good { color: var(--good); } .fair { color: var(--fair); } .poor { color: var(--poor); }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 16px;
   align-items: start; }
@@ -265,6 +267,7 @@ def render(result: Audit, *, color: bool = False) -> str:
         _scopes(result),
         _goals(result),
         _attention(result),
+        progress_chart.section(result.tracks) if result.totals.progress is not None else "",
         _waivers(result),
         _owners(result),
         _findings(result),
@@ -293,6 +296,18 @@ def _cards(result: Audit) -> str:
             f'<span class="{band(t.score)}">{_e(fmt_score(t.score))}</span>',
             "of 100, mean of live KPIs",
         ),
+        *(
+            [
+                (
+                    "progress",
+                    "progress",
+                    _e(sum(t.progress.values())),
+                    _e(progress_counts(t.progress)),
+                )
+            ]
+            if t.progress is not None  # ACTUALS.md: KPIs per status beside the health score
+            else []
+        ),
         ("", "files", _e(t.files), ""),
         ("", "goals", _e(t.goals), ""),
         ("", "metrics", _e(t.metrics), ""),
@@ -301,7 +316,12 @@ def _cards(result: Audit) -> str:
         ("", "errors", f'<span class="poor">{t.findings["error"]}</span>', ""),
         ("", "warnings", f'<span class="fair">{t.findings["warning"]}</span>', ""),
         ("", "info", f"{t.findings['info']}", ""),
-        ("", "attention", _e(len(result.attention)), "deadlines and reviews"),
+        (
+            "",
+            "attention",
+            _e(len(result.attention)),
+            "deadlines, reviews" + (", off track" if t.progress is not None else ""),
+        ),
     ]
     out = ['<section class="cards" id="summary" aria-label="Summary">']
     for cls, key, value, detail in cards:
@@ -653,8 +673,10 @@ def _goals(result: Audit) -> str:
 def _attention(result: Audit) -> str:
     out = [
         '<h2 id="attention">Needs attention</h2>',
-        f'<p class="sub">Deadlines within {result.attention_days} days or already passed, and '
-        "overdue reviews, of live KPIs.</p>",
+        f'<p class="sub">Deadlines within {result.attention_days} days or already passed, '
+        "overdue reviews"
+        + (" and KPIs off track" if result.totals.progress is not None else "")
+        + ", of live KPIs.</p>",
     ]
     if not result.attention:
         out.append('<p class="none-note">Nothing needs attention.</p>')
