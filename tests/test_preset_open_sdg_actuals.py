@@ -49,6 +49,24 @@ def test_the_sites_data_are_its_actuals(write_project: WriteProject) -> None:
     assert record["target"] == {"date": "2030-12-31", "value": 5.0}
 
 
+def test_a_status_set_by_hand_is_reported_as_set(write_project: WriteProject) -> None:
+    meta = META.replace(
+        "---\nindicator_name",
+        "---\nauto_progress_calculation: false\n"
+        "progress_status: substantial_progress\nindicator_name",
+    )
+    root = write_project({"site/meta/1-1-1.md": meta, "site/data/indicator_1-1-1.csv": DATA})
+    _, report = _check(root, "site")
+    (record,) = report["progress"]
+    assert (record["status"], record["p"], record["reason"]) == (
+        "substantial_progress",
+        None,
+        "set by hand",
+    )
+    assert record["current"] == {"date": "2025-12-31", "value": 29.0}
+    assert not [f for f in report["findings"] if f["code"] == "KPI903"]  # not off track
+
+
 def test_a_site_without_data_declares_no_actuals(write_project: WriteProject) -> None:
     root = write_project({"site/meta/1-1-1.md": META})
     _, report = _check(root, "site")
@@ -64,6 +82,13 @@ def test_statistics_canada_progress_through_the_preset(tmp_path: Path) -> None:
     compared = 0
     for ident, _option, want in _canada_cases():
         if want is None:  # 16-9-1: a status set by hand, no computed record
+            record = got[ident]
+            assert (ident, record["status"], record["p"], record["reason"]) == (
+                "16-9-1",
+                "target_achieved",
+                None,
+                "set by hand",
+            )
             continue
         record = got[ident]
         assert record["status"] == want["status"], ident

@@ -50,6 +50,7 @@ class Actuals:
     invalid: list[Invalid] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
     several: set[str] = field(default_factory=set)  # open-sdg ids with two values in a year
+    by_hand: dict[str, str] = field(default_factory=dict)  # open-sdg id -> progress_status
 
     @property
     def declared(self) -> bool:
@@ -262,6 +263,9 @@ _NOT_DISAGGREGATION = {
 def _read_open_sdg(path: Path, text: str, today: date, out: Actuals) -> None:
     ident = path.stem.removeprefix("indicator_")
     option = first_target_option(progress_options(path, ident))
+    status = hand_status(path, ident)
+    if status is not None:
+        out.by_hand[ident] = status
     rows = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(rows, None)
@@ -356,6 +360,37 @@ def progress_options(data_file: Path, ident: str) -> list[Any]:
             if found is not None:
                 return found
     return []
+
+
+STATUSES = (
+    "target_achieved",
+    "substantial_progress",
+    "moderate_progress",
+    "limited_progress",
+    "deterioration",
+    "not_available",
+)
+_AUTO_OFF = re.compile(r"^auto_progress_calculation[ \t]*:[ \t]*(?:false|False|FALSE)\b", re.M)
+_STATUS = re.compile(r"^progress_status[ \t]*:[ \t]*['\"]?([a-z_]+)", re.MULTILINE)
+
+
+def hand_status(data_file: Path, ident: str) -> str | None:
+    """The ``progress_status`` an indicator sets by hand (``auto_progress_calculation:
+    false``), as the Open SDG build reports it; None when its progress is computed."""
+    site = data_file.parent.parent
+    for folder, ext in (("indicator-config", ".yml"), ("meta", ".yml"), ("meta", ".md")):
+        candidate = site / folder / f"{ident}{ext}"
+        if not candidate.is_file() or candidate.is_symlink():
+            continue
+        try:
+            text = candidate.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if _AUTO_OFF.search(text) is not None:
+            m = _STATUS.search(text)
+            if m is not None and m.group(1) in STATUSES:
+                return m.group(1)
+    return None
 
 
 _OPTIONS = re.compile(r"^progress_calculation_options[ \t]*:", re.MULTILINE)
