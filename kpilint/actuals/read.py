@@ -262,8 +262,8 @@ _NOT_DISAGGREGATION = {
 
 def _read_open_sdg(path: Path, text: str, today: date, out: Actuals) -> None:
     ident = path.stem.removeprefix("indicator_")
-    option = first_target_option(progress_options(path, ident))
-    status = hand_status(path, ident)
+    options, status = _settings(path, ident)
+    option = first_target_option(options)
     if status is not None:
         out.by_hand[ident] = status
     rows = csv.reader(io.StringIO(text, newline=""))
@@ -352,14 +352,13 @@ def _selection(option: dict[str, Any] | None, names: list[str]) -> list[tuple[in
 
 def progress_options(data_file: Path, ident: str) -> list[Any]:
     """The indicator's ``progress_calculation_options`` from its config or meta file."""
-    site = data_file.parent.parent
-    for folder, ext in (("indicator-config", ".yml"), ("meta", ".yml"), ("meta", ".md")):
-        candidate = site / folder / f"{ident}{ext}"
-        if candidate.is_file() and not candidate.is_symlink():
-            found = _options(candidate)
-            if found is not None:
-                return found
-    return []
+    return _settings(data_file, ident)[0]
+
+
+def hand_status(data_file: Path, ident: str) -> str | None:
+    """The ``progress_status`` an indicator sets by hand (``auto_progress_calculation:
+    false``), as the Open SDG build reports it; None when its progress is computed."""
+    return _settings(data_file, ident)[1]
 
 
 STATUSES = (
@@ -374,10 +373,11 @@ _AUTO_OFF = re.compile(r"^auto_progress_calculation[ \t]*:[ \t]*(?:false|False|F
 _STATUS = re.compile(r"^progress_status[ \t]*:[ \t]*['\"]?([a-z_]+)", re.MULTILINE)
 
 
-def hand_status(data_file: Path, ident: str) -> str | None:
-    """The ``progress_status`` an indicator sets by hand (``auto_progress_calculation:
-    false``), as the Open SDG build reports it; None when its progress is computed."""
+def _settings(data_file: Path, ident: str) -> tuple[list[Any], str | None]:
+    """The progress options and a status set by hand, each file read once: the files up to
+    the first that holds options (``indicator-config/`` first, as the site merges them)."""
     site = data_file.parent.parent
+    auto_off, status = False, None
     for folder, ext in (("indicator-config", ".yml"), ("meta", ".yml"), ("meta", ".md")):
         candidate = site / folder / f"{ident}{ext}"
         if not candidate.is_file() or candidate.is_symlink():
@@ -386,26 +386,26 @@ def hand_status(data_file: Path, ident: str) -> str | None:
             text = candidate.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        if _AUTO_OFF.search(text) is not None:
-            m = _STATUS.search(text)
-            if m is not None and m.group(1) in STATUSES:
-                return m.group(1)
-    return None
+        if "auto_progress_calculation" in text and _AUTO_OFF.search(text) is not None:
+            auto_off = True
+        m = _STATUS.search(text) if auto_off and status is None else None
+        if m is not None and m.group(1) in STATUSES:
+            status = m.group(1)
+        found = _options(text)
+        if found is not None:
+            return found, status if auto_off else None
+    return [], status if auto_off else None
 
 
 _OPTIONS = re.compile(r"^progress_calculation_options[ \t]*:", re.MULTILINE)
 _TOP_KEY = re.compile(r"^(?:[^\s#-]|---)", re.MULTILINE)
 
 
-def _options(path: Path) -> list[Any] | None:
+def _options(text: str) -> list[Any] | None:
     """The key's value, parsing only its lines: a site's config files are long YAML and
     parsing them whole cost five times reading every data file."""
     import yaml
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
     m = _OPTIONS.search(text)
     if m is None:
         return None
