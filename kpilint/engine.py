@@ -183,6 +183,7 @@ def _lint(
                 continue
         if source_format is not None:
             loaded = load_foreign(source_format, root, named, project_config, cwd)
+            project_config = loaded.config = _preset_actuals(source_format, loaded)
         else:
             loaded = load_project(
                 root,
@@ -605,6 +606,18 @@ def load_foreign(fmt: str, root: Path, named: list[Path], config: Config, cwd: P
         entities = [e for sf in files for e in entities_of(sf)]
     reported = {sf.display for sf in files}
     return Loaded(Project(root, files, entities), config, reported, refused=refused)
+
+
+def _preset_actuals(fmt: str, loaded: Loaded) -> Config:
+    """The config with the actuals a preset declares itself (SOURCES.md: open-sdg's data)."""
+    from dataclasses import replace
+
+    from kpilint.sources.presets import site_actuals
+
+    root = loaded.project.root
+    extra = site_actuals(fmt, root, [sf.path for sf in loaded.project.files])
+    config = loaded.config
+    return replace(config, actuals=(*config.actuals, *extra)) if extra else config
 
 
 def foreign_files(

@@ -85,6 +85,12 @@ def _measure(actuals: ProjectActuals, kpi: KpiEntity) -> Progress | None:
         end=kpi.deadline,
         cadence_days=cadence_days(kpi),
     )
+    by_hand = actuals.data.by_hand.get(kpi.id or "")
+    if got is not None and by_hand is not None:  # SOURCES.md open-sdg: a status set by hand
+        return Progress(
+            got.kpi, by_hand, None, got.base, got.current, got.target_date,
+            got.target, "set by hand", got.direction,
+        )  # fmt: skip
     several = actuals.data.several
     if got is not None and (kpi.id in several or kpi.model.metric in several):
         return Progress(

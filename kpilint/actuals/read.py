@@ -50,6 +50,7 @@ class Actuals:
     invalid: list[Invalid] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
     several: set[str] = field(default_factory=set)  # open-sdg ids with two values in a year
+    by_hand: dict[str, str] = field(default_factory=dict)  # open-sdg id -> progress_status
 
     @property
     def declared(self) -> bool:
@@ -261,7 +262,10 @@ _NOT_DISAGGREGATION = {
 
 def _read_open_sdg(path: Path, text: str, today: date, out: Actuals) -> None:
     ident = path.stem.removeprefix("indicator_")
-    option = first_target_option(progress_options(path, ident))
+    options, status = _settings(path, ident)
+    option = first_target_option(options)
+    if status is not None:
+        out.by_hand[ident] = status
     rows = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(rows, None)
@@ -348,29 +352,60 @@ def _selection(option: dict[str, Any] | None, names: list[str]) -> list[tuple[in
 
 def progress_options(data_file: Path, ident: str) -> list[Any]:
     """The indicator's ``progress_calculation_options`` from its config or meta file."""
+    return _settings(data_file, ident)[0]
+
+
+def hand_status(data_file: Path, ident: str) -> str | None:
+    """The ``progress_status`` an indicator sets by hand (``auto_progress_calculation:
+    false``), as the Open SDG build reports it; None when its progress is computed."""
+    return _settings(data_file, ident)[1]
+
+
+STATUSES = (
+    "target_achieved",
+    "substantial_progress",
+    "moderate_progress",
+    "limited_progress",
+    "deterioration",
+    "not_available",
+)
+_AUTO_OFF = re.compile(r"^auto_progress_calculation[ \t]*:[ \t]*(?:false|False|FALSE)\b", re.M)
+_STATUS = re.compile(r"^progress_status[ \t]*:[ \t]*['\"]?([a-z_]+)", re.MULTILINE)
+
+
+def _settings(data_file: Path, ident: str) -> tuple[list[Any], str | None]:
+    """The progress options and a status set by hand, each file read once: the files up to
+    the first that holds options (``indicator-config/`` first, as the site merges them)."""
     site = data_file.parent.parent
+    auto_off, status = False, None
     for folder, ext in (("indicator-config", ".yml"), ("meta", ".yml"), ("meta", ".md")):
         candidate = site / folder / f"{ident}{ext}"
-        if candidate.is_file() and not candidate.is_symlink():
-            found = _options(candidate)
-            if found is not None:
-                return found
-    return []
+        if not candidate.is_file() or candidate.is_symlink():
+            continue
+        try:
+            text = candidate.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "auto_progress_calculation" in text and _AUTO_OFF.search(text) is not None:
+            auto_off = True
+        m = _STATUS.search(text) if auto_off and status is None else None
+        if m is not None and m.group(1) in STATUSES:
+            status = m.group(1)
+        found = _options(text)
+        if found is not None:
+            return found, status if auto_off else None
+    return [], status if auto_off else None
 
 
 _OPTIONS = re.compile(r"^progress_calculation_options[ \t]*:", re.MULTILINE)
 _TOP_KEY = re.compile(r"^(?:[^\s#-]|---)", re.MULTILINE)
 
 
-def _options(path: Path) -> list[Any] | None:
+def _options(text: str) -> list[Any] | None:
     """The key's value, parsing only its lines: a site's config files are long YAML and
     parsing them whole cost five times reading every data file."""
     import yaml
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
     m = _OPTIONS.search(text)
     if m is None:
         return None

@@ -57,3 +57,50 @@ def preset_summary(name: str) -> str:
             text = line.lstrip("# ").strip()
             return text.split(":", 1)[1].strip() if text.startswith(f"{name}:") else text
     return ""
+
+
+def preset_actuals(name: str) -> list[dict[str, Any]]:
+    """The preset's own ``[[actuals]]`` (globs from the folder that holds its files)."""
+    from kpilint.config import read_toml
+
+    if name not in preset_names():
+        return []
+    import copy
+
+    actuals = read_toml(presets_dir() / f"{name}.toml").get("actuals", [])
+    return copy.deepcopy(actuals) if isinstance(actuals, list) else []
+
+
+def site_actuals(name: str, root: Path, files: list[Path]) -> list[dict[str, Any]]:
+    """The preset's ``[[actuals]]`` for the sites ``files`` were read from, globs from ``root``.
+
+    A site is the folder a preset glob is rooted at (``meta/*.md``: the folder that holds
+    ``meta/``); a site where an actuals glob matches nothing declares no actuals from it.
+    """
+    declared = preset_actuals(name)
+    if not declared:
+        return []
+    from fnmatch import fnmatchcase
+
+    globs = [g.lstrip("/") for g in _table(name).get("include", [])]
+    sites: set[Path] = set()
+    for path in files:
+        for glob in globs:
+            depth = glob.count("/") + 1
+            if len(path.parts) > depth and fnmatchcase("/".join(path.parts[-depth:]), glob):
+                sites.add(path.parents[depth - 1])
+                break
+    out: list[dict[str, Any]] = []
+    for entry in declared:
+        include = []
+        for site in sorted(sites):
+            try:
+                rel = site.relative_to(root).as_posix()
+            except ValueError:
+                continue
+            for glob in entry.get("include", []):
+                if next(site.glob(glob), None) is not None:
+                    include.append(glob if rel == "." else f"{rel}/{glob}")
+        if include:
+            out.append({**entry, "include": include})
+    return out
