@@ -361,6 +361,7 @@ def hand_status(data_file: Path, ident: str) -> str | None:
     return _settings(data_file, ident)[1]
 
 
+# ACTUALS.md progress statuses, in the order reports list their counts.
 STATUSES = (
     "target_achieved",
     "substantial_progress",

@@ -59,15 +59,6 @@ ATTENTION_DAYS = 30
 
 Progress = Callable[[str], None]
 AttentionKind = Literal["deadline-soon", "deadline-passed", "review-overdue", "off-track"]
-# ACTUALS.md progress statuses, in the order reports list their counts.
-PROGRESS_STATUSES = (
-    "target_achieved",
-    "substantial_progress",
-    "moderate_progress",
-    "limited_progress",
-    "deterioration",
-    "not_available",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,8 +341,10 @@ def _progress_counts(report: Report) -> dict[str, int] | None:
     """KPIs per progress status (ACTUALS.md "Audit"); None when no actuals were declared."""
     if report.progress is None:
         return None
+    from kpilint.actuals.read import STATUSES  # in the order reports list their counts
+
     counts = Counter(str(record.get("status")) for record in report.progress)
-    return {status: counts[status] for status in PROGRESS_STATUSES}
+    return {status: counts[status] for status in STATUSES}
 
 
 def _by_rule(findings: list[Finding]) -> list[RuleCount]:
