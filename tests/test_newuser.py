@@ -145,7 +145,9 @@ def test_pip_accepts_the_templates_git_url_form(tmp_path: Path) -> None:
     local = requirement.replace("https://github.com/<owner>/kpilint", clone.as_uri())
     assert local.startswith("git+file://") and local != requirement
     report = tmp_path / "report.json"
-    args = ["install", "--dry-run", "--no-deps", "--quiet", "--report", str(report), local]
+    # --ignore-installed: resolve the URL itself, even where this kpilint is installed (CI)
+    args = ["install", "--dry-run", "--no-deps", "--ignore-installed", "--quiet"]
+    args += ["--report", str(report), local]
     done = subprocess.run(
         [sys.executable, "-m", "pip", *args], capture_output=True, text=True, env=env, timeout=300
     )
