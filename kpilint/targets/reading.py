@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from kpilint.targets import comparisons as cmp
+import kpilint.targets.comparisons as cmp
 from kpilint.targets.dates import (
     ISO_DATE_RE,
     JOINED_RE,

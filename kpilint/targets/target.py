@@ -8,7 +8,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from kpilint.targets import comparisons as cmp
+import kpilint.targets.comparisons as cmp
 from kpilint.targets.dates import PERIOD_LABEL_RE, RELATIVE_DEADLINE_RE
 from kpilint.targets.numbers import FLAGS, Num, Unit, as_number, own_unit
 from kpilint.targets.result import Direction, ParsedTarget
