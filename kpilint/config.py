@@ -17,6 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
+from kpilint.errors import (
+    ConfigError as ConfigError,  # re-exported: callers catch config.ConfigError
+)
 from kpilint.suggest import did_you_mean
 from kpilint.typecheck import Gt, Invalid, check
 
@@ -27,10 +30,6 @@ else:  # pragma: no cover
 
 FailOn = Literal["error", "warning", "info", "never"]
 DEFAULT_INCLUDE = ("*.kpi.yaml", "*.kpi.yml")
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used; the message says what and where."""
 
 
 def read_toml(path: Path) -> dict[str, Any]:

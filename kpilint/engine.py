@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -20,6 +19,7 @@ from kpilint import cache
 from kpilint.config import Config, ConfigError, Resolved
 from kpilint.context import Context
 from kpilint.entities import Entity, GoalEntity, IncentiveEntity, KpiEntity, MetricEntity, Violation
+from kpilint.errors import UsageError as UsageError  # re-exported
 from kpilint.findings import (
     SEVERITY_RANK,
     EntityRef,
@@ -43,6 +43,9 @@ from kpilint.project import (
     rel_path,
     unreadable,
 )
+from kpilint.project import (
+    display_path as display_path,  # re-exported
+)
 from kpilint.registry import Check, Rule, registry, rule_names
 from kpilint.suppressions import apply
 from kpilint.validate import entities_of
@@ -51,10 +54,6 @@ Overlay = dict[Path, "str | bytes"]  # absolute path -> text that replaces the f
 # Loads one project file: (path, display path, overlay text or None) -> file and its entities
 Load = Callable[[Path, str, "str | bytes | None"], "tuple[SourceFile, list[Entity[Any]]]"]
 Read = Callable[[Path, str, "str | bytes | None", Load], "tuple[SourceFile, list[Entity[Any]]]"]
-
-
-class UsageError(Exception):
-    """kpilint was called wrongly (a missing path, a bad option): exit 2."""
 
 
 @dataclass(slots=True)
@@ -849,20 +848,6 @@ def count_entities(summary: Summary, loaded: Loaded) -> None:
         if entity.file.display in loaded.reported:
             field = entity.kind + "s"
             setattr(summary, field, getattr(summary, field) + 1)
-
-
-def display_path(path: Path, cwd: Path) -> str:
-    text = os.fspath(path)
-    prefix = os.path.join(os.fspath(cwd), "")
-    if os.sep == "/" and text.startswith(prefix) and not _UNCLEAN.search(text[len(prefix) :]):
-        return text[len(prefix) :]  # what relpath gives, without its cost (2,000 files a run)
-    try:
-        return Path(os.path.relpath(path.absolute(), cwd)).as_posix()
-    except ValueError:  # another drive on Windows
-        return path.absolute().as_posix()
-
-
-_UNCLEAN = re.compile(r"(?:^|/)\.{1,2}(?:/|$)|//|^$|/$")  # what relpath would normalise
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -327,3 +328,17 @@ def excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:
         if fnmatch.fnmatch(rel, pattern + "/*"):
             return True
     return False
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    text = os.fspath(path)
+    prefix = os.path.join(os.fspath(cwd), "")
+    if os.sep == "/" and text.startswith(prefix) and not _UNCLEAN.search(text[len(prefix) :]):
+        return text[len(prefix) :]  # what relpath gives, without its cost (2,000 files a run)
+    try:
+        return Path(os.path.relpath(path.absolute(), cwd)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.absolute().as_posix()
+
+
+_UNCLEAN = re.compile(r"(?:^|/)\.{1,2}(?:/|$)|//|^$|/$")  # what relpath would normalise

@@ -106,7 +106,7 @@ def attach(loaded: Loaded, today: date, cwd: Path, named: list[Path]) -> None:
     An actuals file is reported when it is named or lies in a named folder, as
     a KPI file is.
     """
-    from kpilint.engine import UsageError
+    from kpilint.errors import UsageError
     from kpilint.project import discover, rel_path
 
     config, project = loaded.config, loaded.project
@@ -148,7 +148,7 @@ def _build(
     reported: list[Path],
 ) -> None:
     """Read ``files`` (``texts`` instead of the disk when given) into ``loaded.actuals``."""
-    from kpilint.engine import display_path
+    from kpilint.project import display_path
 
     config, project = loaded.config, loaded.project
     data = read_all(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kpilint.config import ConfigError
+from kpilint.errors import ConfigError
 from kpilint.suggest import did_you_mean
 
 FORMATS = ("csv", "open-sdg")
